@@ -1,0 +1,2 @@
+/** Entry of the `webhook-studio` command line. */
+process.stdout.write('webhook-studio\n');

@@ -1,0 +1,280 @@
+/**
+ * The data shapes the core hands to its adapters (CLI, extension, webview via the protocol).
+ * Everything here is plain data: serialisable, no classes, no I/O.
+ */
+
+/** A JSON value as parsed from a file. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON object. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A half-open range [start, end) of UTF-16 offsets into a file's text. */
+export interface OffsetRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A zero-based line and UTF-16 character position, as editors count them. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+/** How serious a diagnostic is. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The stable lint codes of DESIGN §5. */
+export type LintCode =
+  | 'unknown-variable'
+  | 'unknown-namespace'
+  | 'unsupported-expression'
+  | 'unclosed-template'
+  | 'string-coercion'
+  | 'json-unsafe-value'
+  | 'body-on-get'
+  | 'invalid-url'
+  | 'private-address'
+  | 'plain-http'
+  | 'hardcoded-secret'
+  | 'auth-conflict'
+  | 'invalid-header'
+  | 'missing-secret';
+
+/** Every code a diagnostic can carry: the lint codes, plus JSON syntax and schema violations. */
+export type DiagnosticCode = LintCode | 'invalid-json' | 'schema';
+
+/** One replacement in a file's text. */
+export interface TextEdit {
+  readonly range: OffsetRange;
+  readonly newText: string;
+}
+
+/** A quick fix an editor can apply: text edits, and optionally a secret to put into the store first. */
+export interface QuickFix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** Moves a literal into secret storage under this name before the edits apply. Never printed. */
+  readonly storeSecret?: { readonly name: string; readonly value: string };
+}
+
+/** A problem found in a file, with its exact range. */
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly range: OffsetRange;
+  readonly fixes?: readonly QuickFix[];
+}
+
+/** The four methods the platform offers. */
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Where a piece of rendered text came from. */
+export type SpanSource =
+  /** a `{{path}}` template resolved against the sample (range: the template in the file) */
+  | { readonly kind: 'variable'; readonly path: string; readonly range: OffsetRange }
+  /** a `{{secrets.NAME}}` template */
+  | { readonly kind: 'secret'; readonly name: string; readonly range: OffsetRange }
+  /** credential material made by the auth scheme (Basic's base64, an OAuth access token) */
+  | { readonly kind: 'credential'; readonly scheme: 'basic' | 'oauth2' | 'bearer' | 'apiKey' };
+
+/** A piece [start, end) of a rendered string and its source. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly source: SpanSource;
+}
+
+/** Who put a header on the request. */
+export type HeaderOrigin = 'user' | 'auth' | 'auto';
+
+/** One header of a rendered request, in wire order. */
+export interface RenderedHeader {
+  readonly name: string;
+  readonly value: string;
+  readonly origin: HeaderOrigin;
+  /** Provenance of pieces of `value`. */
+  readonly spans: readonly Span[];
+}
+
+/** The exact request the platform would send: what the preview shows is what the sender sends. */
+export interface RenderedRequest {
+  readonly method: Method;
+  /** Absolute URL, exactly as it goes on the wire (WHATWG-serialised). Empty when it did not render to a URL. */
+  readonly url: string;
+  readonly urlSpans: readonly Span[];
+  readonly headers: readonly RenderedHeader[];
+  /** Body bytes as text (UTF-8 on the wire), or null when none is sent. */
+  readonly body: string | null;
+  readonly bodySpans: readonly Span[];
+}
+
+/** A template whose value was missing or null in the sample (or a secret not in the store). */
+export interface UnresolvedVariable {
+  readonly path: string;
+  readonly range: OffsetRange;
+}
+
+/** What rendering an action against a sample produced. */
+export interface RenderResult {
+  readonly request: RenderedRequest;
+  /** False when the platform would refuse to send it (invalid URL, header injection, auth conflict). */
+  readonly sendable: boolean;
+  /** The render-time errors that make it unsendable (codes invalid-url, invalid-header, auth-conflict). */
+  readonly problems: readonly Diagnostic[];
+  readonly unresolved: readonly UnresolvedVariable[];
+  /** Names of the secrets the request uses (resolved or not). */
+  readonly secretsUsed: readonly string[];
+  /** OAuth connection names the request uses. */
+  readonly connectionsUsed: readonly string[];
+}
+
+/** A request as plain name/value data, e.g. for the sender, a log record or `render --format json`. */
+export interface PlainRequest {
+  readonly method: Method;
+  readonly url: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: string | null;
+}
+
+/** Sample data for one workflow run: top-level keys are namespaces (contact, opportunity, workflow, …). */
+export interface Sample {
+  /** Shown in the UI; from the file's `name`, else the file name. */
+  readonly name: string;
+  /** Path of the sample file; undefined for the built-in sample. */
+  readonly file?: string;
+  /** The namespaces (every top-level key except `name` and `$schema`). */
+  readonly data: JsonObject;
+  readonly builtin: boolean;
+}
+
+/** How templates in the body are substituted (DESIGN §4). */
+export type EscapingMode = 'json' | 'text';
+
+/** Looks up secret values that the adapter already loaded. Returns undefined when not set. */
+export interface SecretSource {
+  get(name: string): string | undefined;
+}
+
+/** Looks up the current OAuth 2.0 access token of a named connection. */
+export interface TokenSource {
+  token(connection: string): string | undefined;
+}
+
+/** Options of one render. */
+export interface RenderOptions {
+  readonly escaping: EscapingMode;
+  /** Joins array values; default ", ". */
+  readonly arraySeparator: string;
+  readonly secrets: SecretSource;
+  readonly tokens: TokenSource;
+}
+
+/** A minimal logger port; adapters pass theirs (output channel, stderr). */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+/** The result classes of the platform's execution log (DESIGN §7). */
+export type OutcomeClass = 'accepted' | 'redirect' | 'rejected' | 'receiver-error' | 'network-error';
+
+/** Classified network failures (DESIGN §7). */
+export type SendErrorCode =
+  | 'refused'
+  | 'dns'
+  | 'connect-timeout'
+  | 'headers-timeout'
+  | 'body-timeout'
+  | 'timeout'
+  | 'cancelled'
+  | 'reset'
+  | 'tls-expired'
+  | 'tls-self-signed'
+  | 'tls-hostname'
+  | 'tls'
+  | 'malformed-response'
+  | 'blocked-address'
+  | 'too-many-redirects'
+  | 'invalid-request'
+  | 'oauth'
+  | 'unknown';
+
+/** A network failure as the user sees it: a short message and a hint. Never holds a secret. */
+export interface SendError {
+  readonly code: SendErrorCode;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** A response as read (body capped and decoded). */
+export interface ResponseData {
+  readonly status: number;
+  readonly statusText: string;
+  /** Headers in received order, names as received. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Decoded body bytes, at most the cap. */
+  readonly body: Uint8Array;
+  /** Bytes of decoded body read (≤ cap when truncated). */
+  readonly size: number;
+  /** Full size when known (Content-Length, or counted while discarding), else undefined. */
+  readonly fullSize?: number;
+  readonly truncated: boolean;
+  /** Redirect hops followed before this response, oldest first. */
+  readonly redirects: ReadonlyArray<{ readonly status: number; readonly location: string }>;
+}
+
+/** Timings of one send, in milliseconds. */
+export interface Timings {
+  readonly firstByteMs?: number;
+  readonly totalMs: number;
+}
+
+/** What a send produced: a response or a classified error. */
+export type SendResult =
+  | { readonly ok: true; readonly response: ResponseData; readonly timings: Timings; readonly outcome: OutcomeClass }
+  | { readonly ok: false; readonly error: SendError; readonly timings: Timings; readonly outcome: 'network-error' };
+
+/** One request as captured by the local inbox, exactly as received. */
+export interface Capture {
+  readonly id: number;
+  readonly time: string;
+  readonly method: string;
+  /** The request target as sent (path and query). */
+  readonly target: string;
+  readonly httpVersion: string;
+  /** Raw header lines in received order and case. */
+  readonly rawHeaders: ReadonlyArray<readonly [string, string]>;
+  /** Body bytes, at most the inbox cap. */
+  readonly body: Uint8Array;
+  readonly bodySize: number;
+  readonly bodyTruncated: boolean;
+}
+
+/** An execution log record (DESIGN §8). Holds only redacted data. */
+export interface ExecutionRecord {
+  readonly id: string;
+  readonly time: string;
+  readonly file: string;
+  readonly sample: string;
+  readonly request: PlainRequest;
+  readonly response?: {
+    readonly status: number;
+    readonly statusText: string;
+    readonly headers: ReadonlyArray<readonly [string, string]>;
+    /** Body preview as text (UTF-8, invalid bytes replaced), up to the cap. */
+    readonly bodyPreview: string;
+    readonly size: number;
+    readonly fullSize?: number;
+    readonly truncated: boolean;
+    readonly redirects: ReadonlyArray<{ readonly status: number; readonly location: string }>;
+  };
+  readonly timings: Timings;
+  readonly outcome: OutcomeClass;
+  readonly error?: SendError;
+  /** True when the request went to the local inbox. */
+  readonly inbox?: boolean;
+}

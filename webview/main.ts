@@ -1,0 +1,2 @@
+/** Entry of the preview panel's browser bundle. */
+export {};
