@@ -1,0 +1,265 @@
+/**
+ * The local inbox (DESIGN §9): a capture server on 127.0.0.1 that records every request exactly as
+ * received and answers with a configurable status and body.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Capture } from './types';
+
+/** Options of the local inbox. */
+export interface InboxOptions {
+  /** Port to listen on; 0 (default) picks any free port. */
+  readonly port?: number;
+  /** Only loopback is ever bound. */
+  readonly host?: '127.0.0.1';
+  /** Status of every answer; default 200. */
+  readonly status?: number;
+  /** Body of every answer; default `{"ok":true}`. */
+  readonly body?: string;
+  /** Content type of every answer; default `application/json`. */
+  readonly contentType?: string;
+  /** Body bytes kept per capture; default 5 MiB. Bytes past the cap are counted, not kept. */
+  readonly maxBodyBytes?: number;
+  /** Captures kept, newest first out; default 200. */
+  readonly keep?: number;
+  /** How long `close()` lets requests in flight finish before cutting their connections; default 200 ms. */
+  readonly closeGraceMs?: number;
+}
+
+/** The answer the inbox gives to every request. */
+export interface InboxResponse {
+  readonly status?: number;
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+/** A running inbox. */
+export interface Inbox {
+  /** Origin of the inbox, e.g. `http://127.0.0.1:43121`. */
+  readonly url: string;
+  readonly port: number;
+  /** The kept captures, oldest first. */
+  captures(): readonly Capture[];
+  /** Forgets every capture. */
+  clear(): void;
+  /** Changes the answer from the next request on; an invalid status is refused and nothing changes. */
+  setResponse(response: InboxResponse): { readonly ok: true } | { readonly ok: false; readonly error: string };
+  /** Calls `listener` after each capture is recorded, until disposed. */
+  onCapture(listener: (capture: Capture) => void): { dispose(): void };
+  /**
+   * Resolves with the newest kept capture that matches `predicate` (any capture without one), or the
+   * first matching one to arrive within `timeoutMs`; undefined on timeout or when the inbox closes.
+   */
+  waitForCapture(timeoutMs: number, predicate?: (capture: Capture) => boolean): Promise<Capture | undefined>;
+  /** Stops listening, closes idle connections at once and the others after a short grace. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY = '{"ok":true}';
+const DEFAULT_CONTENT_TYPE = 'application/json';
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+const DEFAULT_KEEP = 200;
+
+/**
+ * Says what is wrong with an inbox answer status, or undefined when it is valid. Only final statuses
+ * (200–599) are accepted: a 1xx answer is not final and would leave the client waiting.
+ */
+export function validateInboxStatus(status: unknown): string | undefined {
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
+    return `inbox status must be an integer from 200 to 599, got ${String(status)}`;
+  }
+  return undefined;
+}
+
+interface PreparedResponse {
+  readonly status: number;
+  readonly headers: string[];
+  readonly body: Buffer | undefined;
+}
+
+function prepareResponse(status: number, body: string, contentType: string): PreparedResponse {
+  // 204 and 304 carry no body by definition.
+  if (status === 204 || status === 304) return { status, headers: [], body: undefined };
+  const bytes = Buffer.from(body, 'utf8');
+  return { status, headers: ['Content-Type', contentType, 'Content-Length', String(bytes.length)], body: bytes };
+}
+
+function positiveInteger(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`inbox ${what} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+/** Starts the inbox; rejects with a clear message when the options are invalid or the port is taken. */
+export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`inbox port must be an integer from 0 to 65535, got ${port}`);
+  }
+  const statusError = validateInboxStatus(options.status ?? 200);
+  if (statusError !== undefined) throw new RangeError(statusError);
+  const maxBodyBytes = positiveInteger(options.maxBodyBytes, DEFAULT_MAX_BODY, 'body cap');
+  const keep = Math.max(1, positiveInteger(options.keep, DEFAULT_KEEP, 'capture count'));
+  const closeGraceMs = positiveInteger(options.closeGraceMs, 200, 'close grace');
+  const host = '127.0.0.1';
+
+  let status = options.status ?? 200;
+  let body = options.body ?? DEFAULT_BODY;
+  let contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
+  let prepared = prepareResponse(status, body, contentType);
+  let kept: Capture[] = [];
+  let nextId = 1;
+  const listeners = new Set<(capture: Capture) => void>();
+  let closing: Promise<void> | undefined;
+
+  function record(capture: Capture): void {
+    kept.push(capture);
+    if (kept.length > keep) kept.splice(0, kept.length - keep);
+    for (const listener of listeners) {
+      try {
+        listener(capture);
+      } catch {
+        // A faulty listener must not stop the capture server or the other listeners.
+      }
+    }
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const time = new Date().toISOString();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let held = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (held < maxBodyBytes) {
+        const part = chunk.length <= maxBodyBytes - held ? chunk : chunk.subarray(0, maxBodyBytes - held);
+        chunks.push(part);
+        held += part.length;
+      }
+    });
+    req.on('end', () => {
+      const bytes = new Uint8Array(held);
+      let offset = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.length;
+      }
+      const raw = req.rawHeaders;
+      const rawHeaders: Array<readonly [string, string]> = new Array(raw.length >> 1);
+      for (let i = 0; i < raw.length; i += 2) rawHeaders[i >> 1] = [raw[i]!, raw[i + 1]!];
+      record({
+        id: nextId++,
+        time,
+        method: req.method ?? '',
+        target: req.url ?? '',
+        httpVersion: req.httpVersion,
+        rawHeaders,
+        body: bytes,
+        bodySize: size,
+        bodyTruncated: size > held,
+      });
+      const answer = prepared;
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    });
+    // An aborted request is not a capture; the listener keeps the error from becoming uncaught.
+    req.on('error', () => undefined);
+  }
+
+  const server = createServer(onRequest);
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') reject(new Error(`port ${port} is in use`));
+      else if (error.code === 'EACCES') reject(new Error(`port ${port} needs privileges this process lacks`));
+      else reject(new Error(`the inbox could not listen on ${host}:${port}: ${error.message}`));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+
+  const boundPort = (server.address() as AddressInfo).port;
+
+  function onCapture(listener: (capture: Capture) => void): { dispose(): void } {
+    const wrapped = (capture: Capture): void => listener(capture);
+    listeners.add(wrapped);
+    return { dispose: () => void listeners.delete(wrapped) };
+  }
+
+  const closeWaiters = new Set<() => void>();
+
+  return {
+    url: `http://${host}:${boundPort}`,
+    port: boundPort,
+    captures: () => kept.slice(),
+    clear: () => {
+      kept = [];
+    },
+    setResponse(response) {
+      const nextStatus = response.status ?? status;
+      const error = validateInboxStatus(nextStatus);
+      if (error !== undefined) return { ok: false, error };
+      status = nextStatus;
+      body = response.body ?? body;
+      contentType = response.contentType ?? contentType;
+      prepared = prepareResponse(status, body, contentType);
+      return { ok: true };
+    },
+    onCapture,
+    waitForCapture(timeoutMs, predicate) {
+      const matches = predicate ?? (() => true);
+      for (let i = kept.length - 1; i >= 0; i--) {
+        if (matches(kept[i]!)) return Promise.resolve(kept[i]);
+      }
+      if (closing) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        const finish = (capture: Capture | undefined): void => {
+          clearTimeout(timer);
+          subscription.dispose();
+          closeWaiters.delete(onClose);
+          resolve(capture);
+        };
+        const onClose = (): void => finish(undefined);
+        const timer = setTimeout(onClose, timeoutMs);
+        const subscription = onCapture((capture) => {
+          if (matches(capture)) finish(capture);
+        });
+        closeWaiters.add(onClose);
+      });
+    },
+    close() {
+      if (closing) return closing;
+      closing = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        const cut = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+        cut.unref();
+      });
+      for (const waiter of [...closeWaiters]) waiter();
+      return closing;
+    },
+  };
+}
+
+/** Replaces only the origin of `requestUrl` with `inboxOrigin`; the path and query keep their exact bytes. */
+export function inboxUrlFor(requestUrl: string, inboxOrigin: string): string {
+  const origin = inboxOrigin.replace(/\/+$/, '');
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(.*)$/s.exec(requestUrl);
+  const rest = match ? match[1]! : requestUrl.startsWith('/') ? requestUrl : '';
+  if (rest === '' || rest.startsWith('#')) return `${origin}/`;
+  return rest.startsWith('/') ? origin + rest : `${origin}/${rest}`;
+}
+
+/** The capture as raw HTTP/1.x text for display: request line, header lines, blank line, body as UTF-8 (lossy). */
+export function captureToRawText(capture: Capture): string {
+  let text = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\r\n`;
+  for (const [name, value] of capture.rawHeaders) text += `${name}: ${value}\r\n`;
+  return `${text}\r\n${new TextDecoder('utf-8', { fatal: false }).decode(capture.body)}`;
+}
