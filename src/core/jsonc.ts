@@ -1,0 +1,43 @@
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Diagnostic } from './types';
+
+/** JSON with comments and trailing commas, as the files are written (DESIGN §3.1). */
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false } as const;
+
+const MESSAGES: Record<string, string> = {
+  InvalidSymbol: 'Invalid character.',
+  InvalidNumberFormat: 'Invalid number.',
+  PropertyNameExpected: 'A property name in double quotes is expected here.',
+  ValueExpected: 'A value is expected here.',
+  ColonExpected: 'A colon ":" is expected after the property name.',
+  CommaExpected: 'A comma "," is expected between entries.',
+  CloseBraceExpected: 'A closing brace "}" is expected.',
+  CloseBracketExpected: 'A closing bracket "]" is expected.',
+  EndOfFileExpected: 'Unexpected text after the end of the JSON value.',
+  InvalidCommentToken: 'Invalid comment.',
+  UnexpectedEndOfComment: 'The comment is not closed ("*/" missing).',
+  UnexpectedEndOfString: 'The string is not closed (a closing quote is missing).',
+  UnexpectedEndOfNumber: 'The number is incomplete.',
+  InvalidUnicode: 'Invalid \\u escape in a string.',
+  InvalidEscapeCharacter: 'Invalid escape in a string (allowed: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX).',
+  InvalidCharacter: 'A control character must be escaped inside a string.',
+};
+
+/** Parses JSONC text into a tree; syntax errors come back as `invalid-json` diagnostics, never thrown. */
+export function parseJsonc(text: string): { root: Node | undefined; diagnostics: Diagnostic[] } {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, PARSE_OPTIONS);
+  const diagnostics: Diagnostic[] = errors.map((e) => {
+    const name = printParseErrorCode(e.error);
+    return {
+      code: 'invalid-json',
+      severity: 'error',
+      message: MESSAGES[name] ?? `Invalid JSON (${name}).`,
+      range: { start: e.offset, end: e.offset + Math.max(e.length, 1) },
+    };
+  });
+  if (!root && diagnostics.length === 0) {
+    diagnostics.push({ code: 'invalid-json', severity: 'error', message: 'The file is empty: a JSON object is expected.', range: { start: 0, end: 0 } });
+  }
+  return { root, diagnostics };
+}

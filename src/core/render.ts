@@ -1,0 +1,397 @@
+/**
+ * Rendering (DESIGN §4): an action plus a sample become the exact request the platform sends, with the
+ * provenance of every substituted piece so adapters can redact secrets and explain values.
+ */
+import type { Node } from 'jsonc-parser';
+import { fileRange, type ActionDocument, type TemplatedString } from './document';
+import { lookupPath, SECRETS_NAMESPACE, valueToText } from './sample';
+import type {
+  Diagnostic,
+  JsonObject,
+  Method,
+  OffsetRange,
+  RenderOptions,
+  RenderResult,
+  RenderedHeader,
+  Sample,
+  Span,
+  SpanSource,
+  UnresolvedVariable,
+} from './types';
+
+/** A piece of a rendered string: literal text, or a value substituted for a template. */
+interface Part {
+  readonly text: string;
+  /** Set for substituted values. */
+  readonly source?: SpanSource;
+}
+
+/** Collects what a render learns on the way. */
+interface RenderState {
+  readonly data: JsonObject;
+  readonly options: RenderOptions;
+  readonly unresolved: UnresolvedVariable[];
+  readonly secretsUsed: Set<string>;
+  readonly connectionsUsed: Set<string>;
+}
+
+/** An RFC 9110 token: what a header name must be. */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Characters a header value may not hold (header injection). */
+export const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
+
+/** The text a masked secret is shown as. */
+export const MASK = '••••••';
+
+/** Renders the action in `doc` against `sample`. Never throws. */
+export function render(doc: ActionDocument, sample: Sample, options: RenderOptions): RenderResult {
+  const state: RenderState = {
+    data: sample.data,
+    options,
+    unresolved: [],
+    secretsUsed: new Set(),
+    connectionsUsed: new Set(),
+  };
+  const model = doc.model;
+  const problems: Diagnostic[] = [];
+  const method: Method = model.method ?? 'GET';
+  if (!model.method) {
+    problems.push({
+      code: 'schema',
+      severity: 'error',
+      message: '"method" must be one of GET, POST, PUT, DELETE.',
+      range: model.methodRange ?? { start: 0, end: 0 },
+    });
+  }
+
+  const url = renderUrl(doc, state, problems);
+  const headers: RenderedHeader[] = [];
+
+  for (const entry of model.headers) {
+    for (const ts of entry.values) {
+      const parts = renderParts(ts, state);
+      const value = joinParts(parts);
+      if (!HEADER_NAME.test(entry.name)) {
+        problems.push({
+          code: 'invalid-header',
+          severity: 'error',
+          message: `Header name "${entry.name}" is not a valid token: use letters, digits and !#$%&'*+-.^_\`|~ only.`,
+          range: entry.nameRange,
+        });
+      } else if (HEADER_VALUE_FORBIDDEN.test(value.text)) {
+        problems.push({
+          code: 'invalid-header',
+          severity: 'error',
+          message: `Header "${entry.name}" would contain a line break or NUL (header injection); the request is not sent.`,
+          range: rangeOfNode(ts.node),
+        });
+      }
+      headers.push({ name: entry.name, value: value.text, origin: 'user', spans: value.spans });
+    }
+  }
+
+  const authHeader = renderAuth(doc, state, problems);
+  if (authHeader) {
+    const clash = model.headers.find((h) => h.name.toLowerCase() === authHeader.name.toLowerCase());
+    if (clash) {
+      problems.push({
+        code: 'auth-conflict',
+        severity: 'error',
+        message: `"${clash.name}" is set both in "headers" and by auth "${model.auth.type}": remove one of them.`,
+        range: clash.nameRange,
+      });
+    }
+    headers.push(authHeader);
+  }
+
+  let body: string | null = null;
+  let bodySpans: Span[] = [];
+  if (model.body && method !== 'GET' && method !== 'DELETE') {
+    const out = new BodyWriter(state);
+    out.value(model.body, doc);
+    body = out.text;
+    bodySpans = out.spans;
+    if (!model.headers.some((h) => h.name.toLowerCase() === 'content-type')) {
+      headers.push({ name: 'Content-Type', value: 'application/json', origin: 'auto', spans: [] });
+    }
+  }
+
+  return {
+    request: { method, url: url.text, urlSpans: url.spans, headers, body, bodySpans },
+    sendable: !problems.some((p) => p.severity === 'error'),
+    problems,
+    unresolved: state.unresolved,
+    secretsUsed: [...state.secretsUsed],
+    connectionsUsed: [...state.connectionsUsed],
+  };
+}
+
+function rangeOfNode(node: Node): OffsetRange {
+  return { start: node.offset, end: node.offset + node.length };
+}
+
+/** Substitutes the templates of one string, in order. */
+function renderParts(ts: TemplatedString, state: RenderState): Part[] {
+  if (ts.tokens.length === 0) return [{ text: ts.value }];
+  const parts: Part[] = [];
+  let at = 0;
+  for (const token of ts.tokens) {
+    if (token.kind !== 'variable') continue; // unsupported and unclosed templates are sent literally
+    if (token.start > at) parts.push({ text: ts.value.slice(at, token.start) });
+    at = token.end;
+    const range = fileRange(ts, token.start, token.end);
+    const namespace = token.segments[0]!.name;
+    if (namespace === SECRETS_NAMESPACE) {
+      const name = token.segments.length === 2 && token.segments[1]!.indexes.length === 0 ? token.segments[1]!.name : undefined;
+      const value = name !== undefined ? state.options.secrets.get(name) : undefined;
+      if (name !== undefined) state.secretsUsed.add(name);
+      if (value === undefined) state.unresolved.push({ path: token.path, range });
+      parts.push({ text: value ?? '', source: { kind: 'secret', name: name ?? token.path, range } });
+      continue;
+    }
+    const found = lookupPath(state.data, token.segments);
+    const value = found.found ? found.value : undefined;
+    if (value === undefined || value === null) state.unresolved.push({ path: token.path, range });
+    parts.push({ text: valueToText(value, state.options.arraySeparator), source: { kind: 'variable', path: token.path, range } });
+  }
+  if (at < ts.value.length) parts.push({ text: ts.value.slice(at) });
+  return parts;
+}
+
+/** Concatenates parts, recording a span for every substituted value; `encode` transforms values. */
+function joinParts(parts: readonly Part[], encode?: (part: Part, sofar: string) => string): { text: string; spans: Span[] } {
+  let text = '';
+  const spans: Span[] = [];
+  for (const part of parts) {
+    const piece = encode ? encode(part, text) : part.text;
+    if (part.source && piece.length > 0) spans.push({ start: text.length, end: text.length + piece.length, source: part.source });
+    text += piece;
+  }
+  return { text, spans };
+}
+
+/**
+ * True while `sofar` has not yet reached the path: a template there is part of the origin
+ * (`{{custom_values.api_base}}/leads`) and is inserted as is, since encoding would break it.
+ */
+function inOrigin(sofar: string): boolean {
+  const scheme = sofar.indexOf('://');
+  if (scheme < 0) return true;
+  return !/[/?#]/.test(sofar.slice(scheme + 3));
+}
+
+function renderUrl(doc: ActionDocument, state: RenderState, problems: Diagnostic[]): { text: string; spans: Span[] } {
+  const ts = doc.model.url;
+  if (!ts) {
+    problems.push({ code: 'invalid-url', severity: 'error', message: '"url" is missing: give the absolute http(s) URL to call.', range: { start: 0, end: 0 } });
+    return { text: '', spans: [] };
+  }
+  const parts = renderParts(ts, state);
+  const base = joinParts(parts, (part, sofar) =>
+    part.source && !inOrigin(sofar) ? encodeURIComponent(part.text) : part.text,
+  );
+  let text = base.text;
+  const spans = [...base.spans];
+
+  // Query entries go after any query already written in the URL, before a fragment.
+  const hash = text.indexOf('#');
+  const fragment = hash >= 0 ? text.slice(hash) : '';
+  let head = hash >= 0 ? text.slice(0, hash) : text;
+  for (const entry of doc.model.query) {
+    for (const value of entry.values) {
+      const rendered = joinParts(renderParts(value, state), (part) => encodeURIComponent(part.text));
+      const sep = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
+      head += sep + encodeURIComponent(entry.name) + '=';
+      for (const s of rendered.spans) spans.push({ start: head.length + s.start, end: head.length + s.end, source: s.source });
+      head += rendered.text;
+    }
+  }
+  text = head + fragment;
+  if (fragment) {
+    // Spans after the fragment moved by the inserted query; fragments rarely hold templates, keep them right anyway.
+    const shift = head.length - (hash >= 0 ? hash : head.length);
+    for (let i = 0; i < base.spans.length; i++) {
+      const s = base.spans[i]!;
+      if (hash >= 0 && s.start >= hash) spans[i] = { ...s, start: s.start + shift, end: s.end + shift };
+    }
+  }
+
+  const urlRange = rangeOfNode(ts.node);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    problems.push({
+      code: 'invalid-url',
+      severity: 'error',
+      message: parsed
+        ? `The URL must use http or https, not "${parsed.protocol.replace(/:$/, '')}".`
+        : `The URL does not render to an absolute http(s) URL${text ? '' : ' (it renders empty)'}: check the scheme, host and templates.`,
+      range: urlRange,
+    });
+    return { text, spans };
+  }
+  if (parsed.href === text) return { text, spans };
+  return { text: parsed.href, spans: remapSpans(text, parsed.href, spans) };
+}
+
+/**
+ * Moves spans from `before` to `after` (the WHATWG serialisation of the same URL): each span's text
+ * is searched forward in `after`; one that changed shape covers from where it would start to the end,
+ * so a secret is never left unmarked.
+ */
+function remapSpans(before: string, after: string, spans: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  let from = 0;
+  for (const s of spans) {
+    const piece = before.slice(s.start, s.end);
+    const at = after.indexOf(piece, from);
+    if (at >= 0) {
+      out.push({ start: at, end: at + piece.length, source: s.source });
+      from = at + piece.length;
+    } else {
+      out.push({ start: Math.min(from, after.length), end: after.length, source: s.source });
+    }
+  }
+  return out;
+}
+
+function credential(scheme: 'basic' | 'oauth2' | 'bearer' | 'apiKey', start: number, end: number): Span {
+  return { start, end, source: { kind: 'credential', scheme } };
+}
+
+function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnostic[]): RenderedHeader | undefined {
+  const auth = doc.model.auth;
+  const parts = (ts: TemplatedString | undefined) => (ts ? joinParts(renderParts(ts, state)) : { text: '', spans: [] as Span[] });
+  const shift = (spans: Span[], by: number) => spans.map((s) => ({ ...s, start: s.start + by, end: s.end + by }));
+  switch (auth.type) {
+    case 'none':
+      return undefined;
+    case 'invalid':
+      problems.push({
+        code: 'schema',
+        severity: 'error',
+        message: `Unknown auth type "${auth.written}": use none, bearer, apiKey, basic or oauth2.`,
+        range: doc.model.authRange ?? { start: 0, end: 0 },
+      });
+      return undefined;
+    case 'bearer': {
+      const token = parts(auth.token);
+      const prefix = 'Bearer ';
+      return {
+        name: 'Authorization',
+        value: prefix + token.text,
+        origin: 'auth',
+        spans: [credential('bearer', prefix.length, prefix.length + token.text.length), ...shift(token.spans, prefix.length)],
+      };
+    }
+    case 'apiKey': {
+      if (!auth.header) return undefined;
+      const value = parts(auth.value);
+      if (!HEADER_NAME.test(auth.header.name)) {
+        problems.push({ code: 'invalid-header', severity: 'error', message: `API key header name "${auth.header.name}" is not a valid token.`, range: auth.header.range });
+      } else if (HEADER_VALUE_FORBIDDEN.test(value.text)) {
+        problems.push({ code: 'invalid-header', severity: 'error', message: 'The API key would contain a line break or NUL; the request is not sent.', range: auth.value ? rangeOfNode(auth.value.node) : auth.header.range });
+      }
+      return {
+        name: auth.header.name,
+        value: value.text,
+        origin: 'auth',
+        spans: [credential('apiKey', 0, value.text.length), ...value.spans],
+      };
+    }
+    case 'basic': {
+      const user = parts(auth.username);
+      const pass = parts(auth.password);
+      const encoded = Buffer.from(`${user.text}:${pass.text}`, 'utf8').toString('base64');
+      const prefix = 'Basic ';
+      return { name: 'Authorization', value: prefix + encoded, origin: 'auth', spans: [credential('basic', prefix.length, prefix.length + encoded.length)] };
+    }
+    case 'oauth2': {
+      const connection = auth.connection?.value ?? '';
+      state.connectionsUsed.add(connection);
+      const token = state.options.tokens.token(connection);
+      if (token === undefined) {
+        state.unresolved.push({ path: `oauth2:${connection}`, range: auth.connection ? rangeOfNode(auth.connection.node) : doc.model.authRange ?? { start: 0, end: 0 } });
+      }
+      const prefix = 'Bearer ';
+      const text = token ?? '';
+      return { name: 'Authorization', value: prefix + text, origin: 'auth', spans: [credential('oauth2', prefix.length, prefix.length + text.length)] };
+    }
+  }
+}
+
+/** Writes the body as compact JSON exactly as JSON.stringify would, recording spans of substituted values. */
+class BodyWriter {
+  text = '';
+  readonly spans: Span[] = [];
+
+  constructor(private readonly state: RenderState) {}
+
+  value(node: Node, doc: ActionDocument): void {
+    switch (node.type) {
+      case 'object': {
+        this.text += '{';
+        // Duplicate keys: the last one wins, in the position of the first, as JSON.parse then stringify does.
+        const props = new Map<string, Node>();
+        for (const prop of node.children ?? []) {
+          const [k, v] = prop.children ?? [];
+          if (k && v) props.set(String(k.value), v);
+        }
+        let first = true;
+        for (const [key, v] of props) {
+          if (!first) this.text += ',';
+          first = false;
+          this.text += JSON.stringify(key) + ':';
+          this.value(v, doc);
+        }
+        this.text += '}';
+        return;
+      }
+      case 'array': {
+        this.text += '[';
+        (node.children ?? []).forEach((child, i) => {
+          if (i > 0) this.text += ',';
+          this.value(child, doc);
+        });
+        this.text += ']';
+        return;
+      }
+      case 'string':
+        this.string(doc.stringOf(node, 'body'));
+        return;
+      default:
+        this.text += JSON.stringify(node.value ?? null);
+    }
+  }
+
+  private string(ts: TemplatedString): void {
+    const parts = renderParts(ts, this.state);
+    const raw = this.state.options.escaping === 'text';
+    const escaped = parts.map((p) => (raw && p.source ? p.text : escapeJson(p.text)));
+    const whole = escapeJson(parts.map((p) => p.text).join(''));
+    const start = this.text.length + 1;
+    if (!raw && escaped.join('') !== whole) {
+      // A surrogate pair split across a boundary escapes differently as a whole: mark the whole string.
+      this.text += `"${whole}"`;
+      for (const p of parts) if (p.source) this.spans.push({ start, end: start + whole.length, source: p.source });
+      return;
+    }
+    let at = start;
+    parts.forEach((p, i) => {
+      const piece = escaped[i]!;
+      if (p.source && piece.length > 0) this.spans.push({ start: at, end: at + piece.length, source: p.source });
+      at += piece.length;
+    });
+    this.text += `"${escaped.join('')}"`;
+  }
+}
+
+/** The inside of JSON.stringify(s), without the quotes. */
+function escapeJson(s: string): string {
+  const q = JSON.stringify(s);
+  return q.slice(1, -1);
+}
