@@ -75,14 +75,14 @@ export function validateInboxStatus(status: unknown): string | undefined {
 interface PreparedResponse {
   readonly status: number;
   readonly headers: string[];
-  readonly body: Buffer | undefined;
+  /** Kept as a string: node:http then sends head and body in one write. */
+  readonly body: string | undefined;
 }
 
 function prepareResponse(status: number, body: string, contentType: string): PreparedResponse {
   // 204 and 304 carry no body by definition.
   if (status === 204 || status === 304) return { status, headers: [], body: undefined };
-  const bytes = Buffer.from(body, 'utf8');
-  return { status, headers: ['Content-Type', contentType, 'Content-Length', String(bytes.length)], body: bytes };
+  return { status, headers: ['Content-Type', contentType, 'Content-Length', String(Buffer.byteLength(body, 'utf8'))], body };
 }
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
@@ -161,7 +161,7 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
       });
       const answer = prepared;
       res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
+      res.end(answer.body, 'utf8');
     });
     // An aborted request is not a capture; the listener keeps the error from becoming uncaught.
     req.on('error', () => undefined);
