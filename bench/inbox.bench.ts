@@ -7,6 +7,8 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+import { startInbox } from '../src/core/inbox';
 import type { BenchRow } from './benchRow';
 
 const CONNECTIONS = 50;
@@ -97,7 +99,6 @@ export async function run(): Promise<BenchRow[]> {
 }
 
 async function serveInbox(): Promise<void> {
-  const { startInbox } = await import('../src/core/inbox');
   const inbox = await startInbox();
   process.send?.({ origin: inbox.url });
 }
@@ -115,7 +116,6 @@ async function serveBare(): Promise<void> {
 }
 
 async function generateLoad(): Promise<void> {
-  const { Pool } = await import('undici');
   const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(BODY_BYTES - 11) }));
   process.on('message', (message) => {
     const { origin, durationMs } = message as LoadCommand;
