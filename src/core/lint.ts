@@ -1,0 +1,244 @@
+/**
+ * Lint (DESIGN §5): diagnostics with stable codes, exact ranges and quick fixes, computed from the
+ * parsed document, the samples and one render against the selected sample.
+ */
+import { modify } from 'jsonc-parser';
+import { fileRange, type ActionDocument, type TemplatedString } from './document';
+import { isPrivateHost } from './http/privateNetwork';
+import { render } from './render';
+import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText } from './sample';
+import { formatPath, type VariableToken } from './template';
+import { editDistance } from './text';
+import type { Diagnostic, JsonValue, QuickFix, RenderOptions, RenderResult, Sample } from './types';
+
+/** What lint needs besides the document. */
+export interface LintContext {
+  /** Every sample in play (the workspace's, or the built-in one alone). */
+  readonly samples: readonly Sample[];
+  /** The sample the user selected; unknown variables are checked against it. */
+  readonly selected: Sample;
+  readonly options: RenderOptions;
+  /** Given only where a secret store exists (the extension): enables `missing-secret`. */
+  readonly secretExists?: (name: string) => boolean;
+}
+
+/** The diagnostics of a document and the render they were computed from. */
+export interface LintResult {
+  readonly diagnostics: Diagnostic[];
+  readonly render: RenderResult;
+}
+
+/** Lints a webhook action. Never throws. */
+export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
+  const result = render(doc, ctx.selected, ctx.options);
+  const out: Diagnostic[] = [...doc.syntax, ...result.problems];
+  const namespaces = new Set(namespacesOf(ctx.samples));
+
+  for (const ts of doc.templated) {
+    for (const token of ts.tokens) {
+      const range = fileRange(ts, token.start, token.end);
+      if (token.kind === 'unsupported') {
+        out.push({
+          code: 'unsupported-expression',
+          severity: 'error',
+          message: `"${token.raw}" is not a plain variable path: filters, expressions and spaces are not supported, and the platform sends it literally. Use {{namespace.field}}.`,
+          range,
+        });
+      } else if (token.kind === 'unclosed') {
+        out.push({ code: 'unclosed-template', severity: 'warning', message: '"{{" has no closing "}}": it is sent as literal text. Close it or remove it.', range });
+      } else {
+        checkVariable(ts, token, ctx, namespaces, out);
+      }
+    }
+  }
+
+  checkBodyOnGet(doc, out);
+  checkUrl(doc, result, out);
+  checkHardcodedSecrets(doc, out);
+  return { diagnostics: out, render: result };
+}
+
+function checkVariable(ts: TemplatedString, token: VariableToken, ctx: LintContext, namespaces: Set<string>, out: Diagnostic[]): void {
+  const range = fileRange(ts, token.start, token.end);
+  const namespace = token.segments[0]!.name;
+  if (namespace === SECRETS_NAMESPACE) {
+    const ok = token.segments.length === 2 && token.segments.every((s) => s.indexes.length === 0);
+    if (!ok) {
+      out.push({ code: 'unknown-variable', severity: 'warning', message: `Write a secret as {{secrets.NAME}}: "${token.path}" is not one.`, range });
+    } else if (ctx.secretExists && !ctx.secretExists(token.segments[1]!.name)) {
+      out.push({
+        code: 'missing-secret',
+        severity: 'warning',
+        message: `Secret "${token.segments[1]!.name}" is not set: run "Webhook Studio: Set Secret" to store it (you are asked at send time otherwise).`,
+        range,
+      });
+    }
+    return;
+  }
+  if (!namespaces.has(namespace)) {
+    const known = [...namespaces, SECRETS_NAMESPACE];
+    const near = nearest(namespace, known);
+    out.push({
+      code: 'unknown-namespace',
+      severity: 'error',
+      message: `"${namespace}" is not a namespace of any sample${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''} Known: ${known.join(', ')}.`,
+      range,
+      fixes: near.map((n) => replaceSegmentFix(ts, token, 0, n)),
+    });
+    return;
+  }
+  const found = lookupPath(ctx.selected.data, token.segments);
+  if (!found.found) {
+    const parent = found.parent;
+    const candidates = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? Object.keys(parent) : [];
+    const segment = token.segments[found.depth]!;
+    const near = nearest(segment.name, candidates);
+    const suggestions = near.map((n) => formatPath([...token.segments.slice(0, found.depth), { name: n, indexes: segment.indexes }]));
+    out.push({
+      code: 'unknown-variable',
+      severity: 'warning',
+      message: `"${token.path}" is not in sample "${ctx.selected.name}"; it renders empty${suggestions.length ? `. Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'}`,
+      range,
+      fixes: near.map((n) => replaceSegmentFix(ts, token, found.depth, n)),
+    });
+    return;
+  }
+  if (ts.role !== 'body') return;
+  const value = found.value;
+  const whole = token.start === 0 && token.end === ts.value.length;
+  if (whole && value !== null && typeof value !== 'string') {
+    out.push({
+      code: 'string-coercion',
+      severity: 'info',
+      message: `"${token.path}" is ${describe(value)} in sample "${ctx.selected.name}" but is sent as the string ${JSON.stringify(valueToText(value, ctx.options.arraySeparator)).slice(0, 80)}: every template renders to text.`,
+      range,
+    });
+  }
+  const unsafe = ctx.samples.filter((s) => {
+    const v = lookupPath(s.data, token.segments);
+    return v.found && /["\\\u0000-\u001f]/.test(valueToText(v.value, ctx.options.arraySeparator));
+  });
+  if (unsafe.length > 0) {
+    out.push({
+      code: 'json-unsafe-value',
+      severity: 'warning',
+      message: `"${token.path}" holds a quote, backslash or control character in sample ${unsafe.map((s) => `"${s.name}"`).join(', ')}: a platform that pastes values without escaping would send invalid JSON.`,
+      range,
+    });
+  }
+}
+
+function describe(value: JsonValue): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value} (${String(value)})`;
+}
+
+/** Candidates within a small edit distance (or differing only in case), best first. */
+function nearest(name: string, candidates: readonly string[]): string[] {
+  return candidates
+    .map((c) => ({ c, d: c.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, c, 2) }))
+    .filter((x) => x.d <= 2 && x.c !== name)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map((x) => x.c);
+}
+
+function replaceSegmentFix(ts: TemplatedString, token: VariableToken, depth: number, name: string): QuickFix {
+  const segment = token.segments[depth]!;
+  const path = formatPath(token.segments.map((s, i) => (i === depth ? { name, indexes: s.indexes } : s)));
+  // Replace only the segment's name; names are plain ASCII so no JSON escaping is involved.
+  const nameEnd = segment.start + segment.name.length;
+  return { title: `Change to {{${path}}}`, edits: [{ range: fileRange(ts, segment.start, nameEnd), newText: name }] };
+}
+
+function checkBodyOnGet(doc: ActionDocument, out: Diagnostic[]): void {
+  const { method, body, bodyKeyRange } = doc.model;
+  if (!body || !bodyKeyRange || (method !== 'GET' && method !== 'DELETE')) return;
+  const edits = modify(doc.text, ['body'], undefined, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
+  out.push({
+    code: 'body-on-get',
+    severity: 'warning',
+    message: `${method} requests send no body: this body is dropped. Remove it, or use POST or PUT.`,
+    range: bodyKeyRange,
+    fixes: [{ title: 'Remove the body', edits: edits.map((e) => ({ range: { start: e.offset, end: e.offset + e.length }, newText: e.content })) }],
+  });
+}
+
+function checkUrl(doc: ActionDocument, result: RenderResult, out: Diagnostic[]): void {
+  const urlNode = doc.model.url?.node;
+  if (!urlNode || result.problems.some((p) => p.code === 'invalid-url')) return;
+  let url: URL;
+  try {
+    url = new URL(result.request.url);
+  } catch {
+    return;
+  }
+  const range = { start: urlNode.offset, end: urlNode.offset + urlNode.length };
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isPrivateHost(host)) {
+    out.push({
+      code: 'private-address',
+      severity: 'warning',
+      message: `"${host}" is a local or private address: the platform's servers cannot reach it. Use a public host (or the local inbox to inspect the request).`,
+      range,
+    });
+  }
+  if (url.protocol === 'http:') {
+    out.push({ code: 'plain-http', severity: 'info', message: 'Plain http: the request and any credentials travel unencrypted. Prefer https.', range });
+  }
+}
+
+const KEYLIKE_HEADER = /^authorization$|api[-_]?key|token|secret|passw(or)?d|signature|^x-auth/i;
+const KEYLIKE_QUERY = /api[-_]?key|apikey|access[-_]?token|^token$|_token$|secret|signature|passw(or)?d|^key$|^sig$/i;
+const SCHEME_PREFIX = /^(Bearer|Basic|Token|Bot)\s+/i;
+
+function checkHardcodedSecrets(doc: ActionDocument, out: Diagnostic[]): void {
+  const { auth, headers, query } = doc.model;
+  const base = secretBaseName(doc);
+  const flag = (ts: TemplatedString | undefined, what: string, suffix: string, minLength: number) => {
+    if (!ts || ts.tokens.some((t) => t.kind === 'variable')) return;
+    const prefix = SCHEME_PREFIX.exec(ts.value)?.[0] ?? '';
+    const secret = ts.value.slice(prefix.length);
+    if (secret.trim().length < minLength) return;
+    const name = `${base}_${suffix}`;
+    out.push({
+      code: 'hardcoded-secret',
+      severity: 'warning',
+      message: `${what} is written in the file: move it into secret storage and use {{secrets.${name}}}.`,
+      range: { start: ts.node.offset, end: ts.node.offset + ts.node.length },
+      fixes: [
+        {
+          title: `Move to secret storage as ${name}`,
+          edits: [{ range: { start: ts.node.offset, end: ts.node.offset + ts.node.length }, newText: JSON.stringify(`${prefix}{{secrets.${name}}}`) }],
+          storeSecret: { name, value: secret },
+        },
+      ],
+    });
+  };
+  if (auth.type === 'bearer') flag(auth.token, 'The bearer token', 'TOKEN', 1);
+  if (auth.type === 'apiKey') flag(auth.value, 'The API key', 'API_KEY', 1);
+  if (auth.type === 'basic') flag(auth.password, 'The Basic password', 'PASSWORD', 1);
+  for (const h of headers) {
+    if (!KEYLIKE_HEADER.test(h.name)) continue;
+    for (const v of h.values) flag(v, `The "${h.name}" header value`, constantCase(h.name), 8);
+  }
+  for (const q of query) {
+    if (!KEYLIKE_QUERY.test(q.name)) continue;
+    for (const v of q.values) flag(v, `The "${q.name}" query value`, constantCase(q.name), 8);
+  }
+}
+
+/** A secret name prefix from the URL's host ("api.acme-crm.com" → "ACME_CRM"), else "WEBHOOK". */
+function secretBaseName(doc: ActionDocument): string {
+  const url = doc.model.url?.value ?? '';
+  const host = /^[a-z]+:\/\/([^/?#:]+)/i.exec(url)?.[1] ?? '';
+  const labels = host.split('.').filter((l) => l && !/^(api|www|app|hooks?|\d+)$/i.test(l) && !l.includes('{'));
+  const label = labels.length >= 2 ? labels[labels.length - 2]! : labels[0];
+  return label ? constantCase(label) : 'WEBHOOK';
+}
+
+function constantCase(s: string): string {
+  const c = s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase();
+  return /^[A-Z_]/.test(c) ? c : `_${c}`;
+}

@@ -1,0 +1,105 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LintCode } from '../../src/core/types';
+import { JANE, actionText, lintText, options, sample } from './helpers/core';
+
+const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', id: 'x' }, opportunity: {}, workflow: {} }, 'Quotes')];
+
+/** Each case: the code, an action that must trigger it, the text its range must cover, and a close action that must not. */
+const cases: Array<{ code: LintCode; fires: Record<string, unknown>; covers: string; silent: Record<string, unknown> }> = [
+  { code: 'unknown-variable', fires: { body: { a: '{{contact.frist_name}}' } }, covers: '{{contact.frist_name}}', silent: { body: { a: '{{contact.first_name}}' } } },
+  { code: 'unknown-namespace', fires: { body: { a: '{{contcat.first_name}}' } }, covers: '{{contcat.first_name}}', silent: { body: { a: '{{workflow.order_id}}' } } },
+  { code: 'unsupported-expression', fires: { body: { a: '{{contact.first_name | upcase}}' } }, covers: '{{contact.first_name | upcase}}', silent: { body: { a: '{{ contact.first_name }}' } } },
+  { code: 'unclosed-template', fires: { body: { a: 'Hi {{contact.first_name' } }, covers: '{{', silent: { body: { a: 'Hi {contact}' } } },
+  { code: 'string-coercion', fires: { body: { v: '{{opportunity.value}}' } }, covers: '{{opportunity.value}}', silent: { body: { v: 'EUR {{opportunity.value}}', s: '{{opportunity.stage}}' } } },
+  { code: 'json-unsafe-value', fires: { body: { n: '{{contact.first_name}}' } }, covers: '{{contact.first_name}}', silent: { body: { n: '{{contact.last_name}}' }, url: 'https://api.example.com/{{contact.first_name}}' } },
+  { code: 'body-on-get', fires: { method: 'GET', body: { a: 1 } }, covers: '"body"', silent: { method: 'GET' } },
+  { code: 'invalid-url', fires: { url: 'api.example.com/x' }, covers: '"api.example.com/x"', silent: { url: 'https://api.example.com/x' } },
+  { code: 'private-address', fires: { url: 'https://192.168.1.20/hook' }, covers: '"https://192.168.1.20/hook"', silent: { url: 'https://93.184.215.14/hook' } },
+  { code: 'plain-http', fires: { url: 'http://api.example.com/x' }, covers: '"http://api.example.com/x"', silent: { url: 'https://api.example.com/x' } },
+  { code: 'hardcoded-secret', fires: { auth: { type: 'bearer', token: 'sk_live_abcdef123456' } }, covers: '"sk_live_abcdef123456"', silent: { auth: { type: 'bearer', token: '{{secrets.CRM_TOKEN}}' } } },
+  { code: 'auth-conflict', fires: { headers: { Authorization: '{{secrets.X}}' }, auth: { type: 'bearer', token: '{{secrets.T}}' } }, covers: '"Authorization"', silent: { headers: { 'X-Other': '1' }, auth: { type: 'bearer', token: '{{secrets.T}}' } } },
+  { code: 'invalid-header', fires: { headers: { 'X Bad': '1' } }, covers: '"X Bad"', silent: { headers: { 'X-Good': '1' } } },
+  { code: 'missing-secret', fires: { auth: { type: 'bearer', token: '{{secrets.NOT_SET}}' } }, covers: '{{secrets.NOT_SET}}', silent: { auth: { type: 'bearer', token: '{{secrets.IS_SET}}' } } },
+];
+
+describe('each lint code fires where it should and stays silent where it should not', () => {
+  const exists = (n: string) => n === 'IS_SET' || n === 'T' || n === 'X';
+  for (const c of cases) {
+    test(`${c.code} fires`, () => {
+      const r = lintText(actionText(c.fires), samples, options(), exists);
+      const hits = r.diagnostics.filter((d) => d.code === c.code);
+      assert.equal(hits.length, 1, `expected one ${c.code}, got ${JSON.stringify(r.diagnostics.map((d) => d.code))}`);
+      assert.equal(r.text.slice(hits[0]!.range.start, hits[0]!.range.end), c.covers);
+      assert.ok(hits[0]!.message.length > 20);
+    });
+    test(`${c.code} stays silent`, () => {
+      const r = lintText(actionText(c.silent), samples, options(), exists);
+      assert.deepEqual(r.diagnostics.filter((d) => d.code === c.code), []);
+    });
+  }
+
+  test('severities are as DESIGN §5 says', () => {
+    const expected: Record<string, string> = {
+      'unknown-variable': 'warning', 'unknown-namespace': 'error', 'unsupported-expression': 'error', 'unclosed-template': 'warning',
+      'string-coercion': 'info', 'json-unsafe-value': 'warning', 'body-on-get': 'warning', 'invalid-url': 'error',
+      'private-address': 'warning', 'plain-http': 'info', 'hardcoded-secret': 'warning', 'auth-conflict': 'error',
+      'invalid-header': 'error', 'missing-secret': 'warning',
+    };
+    for (const c of cases) {
+      const d = lintText(actionText(c.fires), samples, options(), exists).diagnostics.find((x) => x.code === c.code)!;
+      assert.equal(d.severity, expected[c.code], c.code);
+    }
+  });
+
+  test('missing-secret needs a secret store: the CLI does not report it', () => {
+    const r = lintText(actionText({ auth: { type: 'bearer', token: '{{secrets.NOT_SET}}' } }), samples);
+    assert.equal(r.diagnostics.some((d) => d.code === 'missing-secret'), false);
+  });
+});
+
+describe('messages and fixes', () => {
+  test('unknown-variable lists near matches and its fix replaces the segment', () => {
+    const r = lintText(actionText({ body: { a: '{{contact.frist_name}}' } }), samples);
+    const d = r.diagnostics.find((x) => x.code === 'unknown-variable')!;
+    assert.match(d.message, /contact\.first_name/);
+    const edit = d.fixes![0]!.edits[0]!;
+    const fixed = r.text.slice(0, edit.range.start) + edit.newText + r.text.slice(edit.range.end);
+    assert.match(fixed, /"\{\{contact\.first_name\}\}"/);
+  });
+
+  test('json-unsafe-value names the sample and the field', () => {
+    const d = lintText(actionText({ body: { a: '{{contact.first_name}}' } }), samples).diagnostics.find((x) => x.code === 'json-unsafe-value')!;
+    assert.match(d.message, /contact\.first_name/);
+    assert.match(d.message, /"Quotes"/);
+  });
+
+  test('hardcoded-secret fix stores the value and writes a secrets template, keeping a Bearer prefix', () => {
+    const text = actionText({ url: 'https://api.acme-crm.com/x', headers: { Authorization: 'Bearer abcdef123456' } });
+    const d = lintText(text, samples).diagnostics.find((x) => x.code === 'hardcoded-secret')!;
+    const fix = d.fixes![0]!;
+    assert.deepEqual(fix.storeSecret, { name: 'ACME_CRM_AUTHORIZATION', value: 'abcdef123456' });
+    assert.equal(fix.edits[0]!.newText, '"Bearer {{secrets.ACME_CRM_AUTHORIZATION}}"');
+    assert.ok(!d.message.includes('abcdef123456'), 'the message must not repeat the secret');
+  });
+
+  test('hardcoded-secret fires for key-like query values and not for ordinary ones', () => {
+    const r = lintText(actionText({ query: { api_key: 'abcdefgh12345', source: 'abcdefgh12345' } }), samples);
+    assert.equal(r.diagnostics.filter((d) => d.code === 'hardcoded-secret').length, 1);
+  });
+
+  test('body-on-get fix removes the body and leaves valid JSON', () => {
+    const text = actionText({ method: 'GET', body: { a: 1 }, headers: { 'X-A': '1' } });
+    const d = lintText(text, samples).diagnostics.find((x) => x.code === 'body-on-get')!;
+    let fixed = text;
+    for (const e of [...d.fixes![0]!.edits].sort((a, b) => b.range.start - a.range.start)) fixed = fixed.slice(0, e.range.start) + e.newText + fixed.slice(e.range.end);
+    const parsed = JSON.parse(fixed);
+    assert.equal(parsed.body, undefined);
+    assert.deepEqual(parsed.headers, { 'X-A': '1' });
+  });
+
+  test('malformed JSON gives invalid-json diagnostics and never throws', () => {
+    const r = lintText('{"name": "x", "method": "POST",, }', samples);
+    assert.ok(r.diagnostics.some((d) => d.code === 'invalid-json'));
+  });
+});
