@@ -40,6 +40,11 @@ export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Characters a header value may not hold (header injection). */
 export const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
 
+/** encodeURIComponent that never throws: lone surrogates become U+FFFD, as URL serialisation does. */
+export function encodeComponent(s: string): string {
+  return encodeURIComponent(s.toWellFormed());
+}
+
 /** The text a masked secret is shown as. */
 export const MASK = '••••••';
 
@@ -188,7 +193,7 @@ function renderUrl(doc: ActionDocument, state: RenderState, problems: Diagnostic
   }
   const parts = renderParts(ts, state);
   const base = joinParts(parts, (part, sofar) =>
-    part.source && !inOrigin(sofar) ? encodeURIComponent(part.text) : part.text,
+    part.source && !inOrigin(sofar) ? encodeComponent(part.text) : part.text,
   );
   let text = base.text;
   const spans = [...base.spans];
@@ -199,9 +204,9 @@ function renderUrl(doc: ActionDocument, state: RenderState, problems: Diagnostic
   let head = hash >= 0 ? text.slice(0, hash) : text;
   for (const entry of doc.model.query) {
     for (const value of entry.values) {
-      const rendered = joinParts(renderParts(value, state), (part) => encodeURIComponent(part.text));
+      const rendered = joinParts(renderParts(value, state), (part) => encodeComponent(part.text));
       const sep = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
-      head += sep + encodeURIComponent(entry.name) + '=';
+      head += sep + encodeComponent(entry.name) + '=';
       for (const s of rendered.spans) spans.push({ start: head.length + s.start, end: head.length + s.end, source: s.source });
       head += rendered.text;
     }
