@@ -46,6 +46,25 @@ const builds = [
   },
 ];
 
+// `--tests` builds only the integration tests the extension host loads: one CommonJS file per suite file,
+// so the test index can pick a suite folder at run time.
+if (process.argv.includes('--tests')) {
+  await rm('out/test/integration', { recursive: true, force: true });
+  await esbuild.build({
+    ...common,
+    minify: false,
+    sourcemap: 'inline',
+    entryPoints: ['test/integration/index.ts', 'test/integration/**/*.test.ts'],
+    outbase: '.',
+    outdir: 'out',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  });
+  process.exit(0);
+}
+
 if (!watch) await rm('dist', { recursive: true, force: true });
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

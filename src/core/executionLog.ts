@@ -1,0 +1,243 @@
+/**
+ * Execution log records (DESIGN §8): built from a send, stored as JSON lines (newest N kept),
+ * and printed as compact text for the terminal.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { ExecutionRecord, PlainRequest, SendResult } from './types';
+
+/** Default cap of the response body preview kept in a record. */
+export const DEFAULT_PREVIEW_BYTES = 64 * 1024;
+
+/** What one send contributes to its log record. The request must already be redacted. */
+export interface RecordInput {
+  readonly file: string;
+  readonly sample: string;
+  readonly request: PlainRequest;
+  readonly result: SendResult;
+  readonly inbox?: boolean;
+  readonly now?: Date;
+  readonly id?: string;
+  /** Bytes of the response body kept as preview text; default 64 KiB. */
+  readonly maxPreviewBytes?: number;
+}
+
+/**
+ * Builds the record of one send. The preview is the body decoded as UTF-8 (invalid bytes replaced) up
+ * to the cap; `truncated` is set when either the sender or the preview cap cut the body.
+ */
+export function buildRecord(input: RecordInput): ExecutionRecord {
+  const base = {
+    id: input.id ?? randomUUID(),
+    time: (input.now ?? new Date()).toISOString(),
+    file: input.file,
+    sample: input.sample,
+    request: copyRequest(input.request),
+    timings: { ...input.result.timings },
+    ...(input.inbox ? { inbox: true } : {}),
+  };
+  const result = input.result;
+  if (!result.ok) return { ...base, outcome: 'network-error', error: { ...result.error } };
+  const response = result.response;
+  const cap = input.maxPreviewBytes ?? DEFAULT_PREVIEW_BYTES;
+  const cut = response.body.length > cap;
+  return {
+    ...base,
+    outcome: result.outcome,
+    response: {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers.map(([name, value]) => [name, value] as const),
+      bodyPreview: previewText(response.body, cap, cut || response.truncated),
+      size: response.size,
+      ...(response.fullSize !== undefined ? { fullSize: response.fullSize } : {}),
+      truncated: response.truncated || cut,
+      redirects: response.redirects.map((r) => ({ status: r.status, location: r.location })),
+    },
+  };
+}
+
+function copyRequest(request: PlainRequest): PlainRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    headers: request.headers.map(([name, value]) => [name, value] as const),
+    body: request.body,
+  };
+}
+
+function previewText(body: Uint8Array, cap: number, cutShort: boolean): string {
+  const bytes = body.length > cap ? body.subarray(0, cap) : body;
+  // A body cut short may end inside a UTF-8 sequence: streaming mode drops that incomplete tail
+  // instead of showing a replacement character for bytes that were never all there.
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes, { stream: cutShort });
+}
+
+// One queue per file, shared by every log object on it, so appends in this process never interleave.
+const queues = new Map<string, Promise<unknown>>();
+
+/** Stores execution records as JSON lines in one file, keeping the newest `keep`. */
+export class JsonLinesLog {
+  /** Lines in the file as far as this process knows; undefined until first read. */
+  private lineCount: number | undefined;
+  /** True when the file's last line lacks its newline (a write cut short). */
+  private danglingLine = false;
+
+  /** A log in `file`, trimmed to the newest `keep` records. */
+  constructor(
+    private readonly file: string,
+    private readonly keep = 500,
+  ) {
+    if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be a positive integer, got ${keep}`);
+  }
+
+  /** Appends a record; the file is rewritten with only the newest records once it grows past `keep`. */
+  append(record: ExecutionRecord): Promise<void> {
+    return this.serialise(async () => {
+      if (this.lineCount === undefined) await this.scan();
+      await mkdir(dirname(this.file), { recursive: true });
+      const line = JSON.stringify(record) + '\n';
+      await appendFile(this.file, this.danglingLine ? '\n' + line : line, 'utf8');
+      this.danglingLine = false;
+      this.lineCount = (this.lineCount ?? 0) + 1;
+      // A little slack so a full log is not rewritten on every single append.
+      if (this.lineCount > this.keep + Math.floor(this.keep / 10)) await this.trim();
+    });
+  }
+
+  /** The newest `keep` records, newest first. Unreadable lines are skipped; a missing file is empty. */
+  list(): Promise<ExecutionRecord[]> {
+    return this.serialise(async () => {
+      const text = await this.readText();
+      return parseLines(text).slice(-this.keep).reverse();
+    });
+  }
+
+  /** Removes every record. */
+  clear(): Promise<void> {
+    return this.serialise(async () => {
+      await rm(this.file, { force: true });
+      this.lineCount = 0;
+      this.danglingLine = false;
+    });
+  }
+
+  private serialise<T>(work: () => Promise<T>): Promise<T> {
+    const key = resolve(this.file);
+    const next = (queues.get(key) ?? Promise.resolve()).then(work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return next;
+  }
+
+  private async readText(): Promise<string> {
+    try {
+      return await readFile(this.file, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  private async scan(): Promise<void> {
+    const text = await this.readText();
+    this.lineCount = text === '' ? 0 : text.split('\n').filter((line) => line.trim() !== '').length;
+    this.danglingLine = text !== '' && !text.endsWith('\n');
+  }
+
+  private async trim(): Promise<void> {
+    const newest = parseLines(await this.readText()).slice(-this.keep);
+    const temporary = `${this.file}.${process.pid}.${randomUUID()}.tmp`;
+    const text = newest.map((record) => JSON.stringify(record) + '\n').join('');
+    try {
+      await writeFile(temporary, text, 'utf8');
+      await rename(temporary, this.file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    this.lineCount = newest.length;
+    this.danglingLine = false;
+  }
+}
+
+function parseLines(text: string): ExecutionRecord[] {
+  const records: ExecutionRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (isRecord(value)) records.push(value);
+    } catch {
+      // A corrupt line (a write cut short, a hand edit) costs that record only.
+    }
+  }
+  return records;
+}
+
+function isRecord(value: unknown): value is ExecutionRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['id'] === 'string' && typeof v['time'] === 'string' && typeof v['outcome'] === 'string' && typeof v['request'] === 'object' && v['request'] !== null;
+}
+
+const OUTCOME_TEXT: Record<ExecutionRecord['outcome'], string> = {
+  accepted: 'accepted',
+  redirect: 'redirect',
+  rejected: 'rejected — usually authentication or payload format',
+  'receiver-error': 'receiver error',
+  'network-error': 'network error',
+};
+
+/** Formats a byte count for people: `512 B`, `1.5 KiB`, `3.2 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+// Received text must not drive the terminal: control characters other than tab and newline are
+// shown as escapes instead of being printed.
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * A compact human text of a record for the terminal: status, outcome, timings, headers, body preview.
+ * Control characters from the response are escaped.
+ */
+export function formatRecord(record: ExecutionRecord): string {
+  return printable(formatLines(record));
+}
+
+function formatLines(record: ExecutionRecord): string {
+  const lines: string[] = [];
+  const response = record.response;
+  const where = record.inbox ? ' (local inbox)' : '';
+  lines.push(`${record.request.method} ${record.request.url}${where}`);
+  if (response) {
+    lines.push(`→ ${response.status} ${response.statusText}`.trimEnd() + ` · ${OUTCOME_TEXT[record.outcome]}`);
+  } else if (record.error) {
+    lines.push(`→ ${OUTCOME_TEXT[record.outcome]} (${record.error.code}): ${record.error.message}`);
+    if (record.error.hint) lines.push(`  hint: ${record.error.hint}`);
+  } else {
+    lines.push(`→ ${OUTCOME_TEXT[record.outcome]}`);
+  }
+  const timing = [`${Math.round(record.timings.totalMs)} ms total`];
+  if (record.timings.firstByteMs !== undefined) timing.push(`${Math.round(record.timings.firstByteMs)} ms to first byte`);
+  lines.push(`  ${timing.join(', ')} · ${record.time} · ${record.file} · sample ${record.sample}`);
+  if (!response) return lines.join('\n');
+  for (const hop of response.redirects) lines.push(`  redirected: ${hop.status} → ${hop.location}`);
+  lines.push('', 'Response headers:');
+  for (const [name, value] of response.headers) lines.push(`  ${name}: ${value}`);
+  const size = response.fullSize !== undefined && response.fullSize !== response.size ? `${formatBytes(response.size)} of ${formatBytes(response.fullSize)}` : formatBytes(response.size);
+  lines.push('', `Body (${size}${response.truncated ? ', truncated' : ''}):`);
+  lines.push(response.bodyPreview === '' ? '  (empty)' : response.bodyPreview);
+  return lines.join('\n');
+}
