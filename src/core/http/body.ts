@@ -1,0 +1,129 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import { BODY_DECODE_CODE } from './errors';
+
+/** A response body as kept: at most the cap of decoded bytes. */
+export interface BodyRead {
+  readonly body: Uint8Array;
+  readonly size: number;
+  readonly truncated: boolean;
+}
+
+const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+// Bounds what zlib may buffer at once, so a tiny compressed chunk cannot turn into a large allocation.
+const ZLIB_OPTIONS = { chunkSize: 64 * 1024 };
+
+/**
+ * The content codings to undo, in the order to undo them, or undefined when the body is to be kept as is
+ * (no coding, or one this sender cannot decode).
+ */
+export function decodingsFor(contentEncoding: string | undefined): string[] | undefined {
+  if (!contentEncoding) return undefined;
+  const codings = contentEncoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c.length > 0 && c !== 'identity');
+  if (codings.length === 0 || !codings.every((c) => DECODABLE.has(c))) return undefined;
+  return codings.reverse();
+}
+
+function decodeError(encoding: string, cause: unknown): Error {
+  return Object.assign(new Error(`cannot decode ${encoding} body`), { code: BODY_DECODE_CODE, encoding, cause });
+}
+
+/** Waits until the stream has data, ends or fails; removes its listeners either way. */
+function readableOrEnd(stream: Readable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: unknown): void => {
+      stream.off('readable', onReady);
+      stream.off('end', onReady);
+      stream.off('error', settle);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReady = (): void => settle();
+    stream.on('readable', onReady);
+    stream.on('end', onReady);
+    stream.on('error', settle);
+  });
+}
+
+/** Reads the first chunk of a stream without consuming it; null when the stream ends empty. */
+async function peek(stream: Readable): Promise<Buffer | null> {
+  for (;;) {
+    const chunk = stream.read() as Buffer | null;
+    if (chunk !== null) {
+      stream.unshift(chunk);
+      return chunk;
+    }
+    if (stream.readableEnded) return null;
+    await readableOrEnd(stream);
+  }
+}
+
+function decoderFor(encoding: string, first: Buffer): Transform {
+  if (encoding === 'br') return createBrotliDecompress({ ...ZLIB_OPTIONS, flush: constants.BROTLI_OPERATION_FLUSH });
+  if (encoding === 'deflate') {
+    // "deflate" is meant to be zlib-wrapped, but some servers send raw deflate; the zlib header tells them apart.
+    const zlibWrapped = first.length >= 2 && (first[0]! & 0x0f) === 8 && ((first[0]! << 8) | first[1]!) % 31 === 0;
+    return zlibWrapped ? createInflate(ZLIB_OPTIONS) : createInflateRaw(ZLIB_OPTIONS);
+  }
+  return createGunzip(ZLIB_OPTIONS);
+}
+
+/** Drops a body without reading it; the connection is closed rather than drained. */
+export function discardBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/**
+ * Reads a response body with a cap on the decoded bytes kept. Past the cap it stops reading and destroys the
+ * streams (which aborts the response), so memory stays flat whatever the response size or compression ratio.
+ */
+export async function readCappedBody(
+  source: Readable,
+  decodings: readonly string[] | undefined,
+  cap: number,
+  onProgress?: (receivedBytes: number) => void,
+): Promise<BodyRead> {
+  let sourceError: unknown;
+  // Kept attached: destroying an unfinished body emits an abort error that must not go unhandled.
+  source.on('error', (err) => (sourceError ??= err));
+  let stream: Readable = source;
+  const streams: Readable[] = [source];
+  try {
+    for (const encoding of decodings ?? []) {
+      const first = await peek(stream);
+      if (first === null) return { body: new Uint8Array(0), size: 0, truncated: false };
+      const decoder = decoderFor(encoding, first);
+      const input = stream;
+      decoder.on('error', (err) => (sourceError ??= decodeError(encoding, err)));
+      stream = pipeline(input, decoder, () => undefined);
+      streams.push(stream);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const room = cap - size;
+      if (chunk.length > room) {
+        if (room > 0) chunks.push(chunk.subarray(0, room));
+        size = cap;
+        truncated = true;
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+      onProgress?.(size);
+    }
+    if (truncated) onProgress?.(size);
+    return { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), size, truncated };
+  } catch (err) {
+    throw sourceError ?? err;
+  } finally {
+    for (const s of streams) if (!s.destroyed) s.destroy();
+  }
+}
