@@ -18,7 +18,9 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
+    // The send stack (undici and what needs it) is its own entry: the extension requires it at run time on
+    // the first send, so it stays out of the code loaded at activation.
+    entryPoints: { extension: 'src/extension/extension.ts', sendStack: 'src/extension/lazy/sendStack.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -43,6 +45,15 @@ const builds = [
     format: 'iife',
     target: 'es2022',
     loader: { '.ttf': 'file' },
+  },
+  {
+    // The codicon stylesheet and font, emitted into dist/: the webview may load only from there.
+    ...common,
+    sourcemap: false,
+    entryPoints: { codicon: 'node_modules/@vscode/codicons/dist/codicon.css' },
+    outdir: 'dist',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
   },
 ];
 
