@@ -1,0 +1,92 @@
+// `npm run try`: the built extension in the same VS Code server the tests use, bound to 127.0.0.1, with
+// `examples/` open. Prints the URL to open in a browser; Ctrl+C stops the server and all its processes.
+// Usage: node --import tsx scripts/try.ts [--port N] [--folder PATH]
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensureServer, repoRoot, startServer } from './vscodeServer';
+import type { Result } from './vscodeServer';
+
+/** Files of the repository an installed extension consists of (what a VSIX would carry). */
+export const extensionFiles = ['package.json', 'dist', 'schemas', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'images'];
+
+/**
+ * Installs the repository's built extension into `extensionsDir` as `<publisher>.<name>-<version>/`, made of
+ * links to the repository's files, so a rebuild shows after a window reload.
+ */
+export function linkExtension(extensionsDir: string): Result<string> {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher?: string; name?: string; version?: string; main?: string };
+  if (!manifest.publisher || !manifest.name || !manifest.version) return { ok: false, error: 'package.json lacks publisher, name or version' };
+  if (manifest.main && !existsSync(join(repoRoot, manifest.main))) return { ok: false, error: `${manifest.main} is missing; run \`npm run build\` first` };
+  const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  mkdirSync(target, { recursive: true });
+  for (const name of extensionFiles) {
+    if (existsSync(join(repoRoot, name))) symlinkSync(join(repoRoot, name), join(target, name));
+  }
+  return { ok: true, value: target };
+}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const folder = resolve(option(args, '--folder') ?? join(repoRoot, 'examples'));
+  const port = option(args, '--port');
+  const server = ensureServer();
+  if (!server.ok) {
+    console.error(server.error);
+    return 1;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-try-'));
+  const extensionsDir = join(scratch, 'extensions');
+  const linked = linkExtension(extensionsDir);
+  if (!linked.ok) {
+    rmSync(scratch, { recursive: true, force: true });
+    console.error(linked.error);
+    return 1;
+  }
+  const logFile = join(repoRoot, 'test-results', 'try-server.log');
+  const started = await startServer({ trusted: true, logFile, extensionsDir, ...(port ? { port: Number(port) } : {}) });
+  if (!started.ok) {
+    rmSync(scratch, { recursive: true, force: true });
+    console.error(started.error);
+    return 1;
+  }
+  const running = started.value;
+  const url = `${running.origin}/?${new URLSearchParams({ folder }).toString()}`;
+  console.log(`Webhook Action Studio is running in VS Code at:\n\n  ${url}\n\nOpen it in a browser. Server log: ${logFile}\nPress Ctrl+C to stop.`);
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      console.log('\nstopping…');
+      void running.stop().then(() => {
+        rmSync(scratch, { recursive: true, force: true });
+        resolveExit(0);
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
+    running.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`the server exited (${code ?? signal}); see ${logFile}`);
+      rmSync(scratch, { recursive: true, force: true });
+      resolveExit(1);
+    });
+  });
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,159 @@
+// Drives the real VS Code workbench in headless Chromium for the e2e tests: a server with the extension
+// loaded in development mode, a private copy of the fixture workspace, and the UI actions tests need.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { cleanupOnSignal, launchBrowser, logTail, repoRoot, startServer, workbenchUrl } from '../../scripts/vscodeServer';
+import type { RunningServer } from '../../scripts/vscodeServer';
+
+/** Fixture workspace each workbench gets a fresh copy of. */
+export const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
+
+/** Where screenshots go. */
+export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
+
+/** The two built-in themes screenshots are taken in. */
+export const themes = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
+
+/** A theme key of `themes`. */
+export type ThemeName = keyof typeof themes;
+
+/** How to open a workbench. */
+export interface WorkbenchOptions {
+  /** Names the server log and prefixes screenshots. */
+  name: string;
+  /** false opens the workspace in Restricted Mode; default true. */
+  trusted?: boolean;
+  /** Workspace settings merged over the fixture's `.vscode/settings.json`. */
+  settings?: Record<string, unknown>;
+}
+
+/** An open workbench and the actions tests take on it. */
+export interface Workbench {
+  page: Page;
+  /** The private copy of the fixture workspace that is open. */
+  folder: string;
+  server: RunningServer;
+  /** Opens a workspace file through Quick Open and waits until its editor is active. */
+  openFile(relPath: string): Promise<void>;
+  /** Runs a command by its title through the command palette. */
+  runCommand(title: string): Promise<void>;
+  /** The content frame of the most recent webview panel. */
+  webviewFrame(): FrameLocator;
+  /** Switches the colour theme through the workspace settings and waits until the workbench shows it. */
+  setTheme(theme: ThemeName): Promise<void>;
+  /** Saves a screenshot of the whole workbench as `test-results/e2e/<name>.png`; returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Closes the browser and ends the server's process group; safe to call twice. */
+  close(): Promise<void>;
+}
+
+const settingsPath = (folder: string): string => join(folder, '.vscode', 'settings.json');
+
+function writeSettings(folder: string, overrides: Record<string, unknown>): void {
+  const current = JSON.parse(readFileSync(settingsPath(folder), 'utf8')) as Record<string, unknown>;
+  writeFileSync(settingsPath(folder), `${JSON.stringify({ ...current, ...overrides }, null, 2)}\n`);
+}
+
+/** Starts a server and Chromium, and opens the workbench on a fresh copy of the fixture workspace. */
+export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-e2e-'));
+  const folder = join(scratch, 'workspace');
+  cpSync(fixtureWorkspace, folder, { recursive: true });
+  writeSettings(folder, options.settings ?? {});
+  const logFile = join(screenshotDir, `${options.name}-server.log`);
+  const started = await startServer({ trusted: options.trusted ?? true, logFile, stopGraceMs: 1000 });
+  if (!started.ok) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw new Error(started.error);
+  }
+  const server = started.value;
+  let browser: Browser | undefined;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      await browser?.close().catch(() => undefined);
+      await server.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    })();
+    return closed;
+  };
+  const release = cleanupOnSignal(close);
+  try {
+    const launched = await launchBrowser();
+    if (!launched.ok) throw new Error(launched.error);
+    browser = launched.value;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath: repoRoot }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer lists the folder once the remote file system is connected.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return {
+      page,
+      folder,
+      server,
+      openFile: (relPath) => openFile(page, relPath),
+      runCommand: (title) => runCommand(page, title),
+      webviewFrame: () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame'),
+      setTheme: (theme) => setTheme(page, folder, theme),
+      screenshot: (name) => screenshot(page, name),
+      close: async () => {
+        release();
+        await close();
+      },
+    };
+  } catch (error) {
+    release();
+    await close();
+    throw new Error(`${(error as Error).message}\n${logTail(logFile)}`);
+  }
+}
+
+/** Saves a screenshot of the page as `test-results/e2e/<name>.png`; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P) and waits until its editor is active. */
+export async function openFile(page: Page, relPath: string): Promise<void> {
+  const base = relPath.split('/').pop() ?? relPath;
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(relPath);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[data-resource-name="${base}"]`).waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Runs a command by its title through the command palette (F1). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
+  await row.waitFor();
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+async function setTheme(page: Page, folder: string, theme: ThemeName): Promise<void> {
+  writeSettings(folder, { 'workbench.colorTheme': themes[theme] });
+  // Light themes put `vs` on the workbench element, dark ones `vs-dark`.
+  const themeClass = theme === 'light' ? 'vs' : 'vs-dark';
+  await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: 15_000 });
+}
+
+/** Fails with the text of the active editor when it does not contain `expected`. */
+export async function assertEditorContains(page: Page, expected: string): Promise<void> {
+  const text = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+  assert.ok(text.replace(/\u00a0/g, ' ').includes(expected), `the editor shows:\n${text}`);
+}
