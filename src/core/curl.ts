@@ -1,0 +1,761 @@
+/**
+ * cURL export and import (DESIGN §10).
+ *
+ * Export writes one option per line in POSIX shell quoting. Import reads a pasted command into a new
+ * `*.webhook.json` file text. Import keeps the request exact wherever the file format can express it,
+ * so that importing an export renders the very same request:
+ * - a query is moved into `query` only when `query` renders it back to the same bytes (canonical
+ *   `encodeURIComponent` encoding, grouping of repeated keys keeps the order); otherwise it stays in `url`;
+ * - a JSON body becomes a JSON value; it renders back byte for byte when it was compact `JSON.stringify`
+ *   output (what the platform sends), and is re-serialised compactly otherwise (a warning says so);
+ *   a body that is not JSON becomes a JSON string (a warning says so: the platform only sends JSON);
+ * - `Authorization: Bearer …` / `Basic …` moves into `auth` only when it is the last header, since
+ *   `auth` always sends it after the headers of the file; otherwise it stays a header;
+ * - a last `Content-Type: application/json` with a body is left out, since rendering adds exactly
+ *   that header in that place;
+ * - header values lose leading and trailing blanks, which are not part of an HTTP field value.
+ * Text that holds `{{path}}` becomes a template: that is how a pasted command gains variables.
+ */
+import { parseTree, type Node } from 'jsonc-parser';
+import { HEADER_NAME } from './render';
+import type { Method, PlainRequest } from './types';
+
+const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE']);
+
+/** Quotes a word for a POSIX shell: single quotes, each `'` written as `'\''`. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The request as a cURL command, one option per line with ` \` continuations. */
+export function toCurl(request: PlainRequest): string {
+  const implied: Method = request.body === null ? 'GET' : 'POST';
+  const lines = [`curl ${shellQuote(request.url)}`];
+  if (request.method !== implied) lines.push(`-X ${request.method}`);
+  for (const [name, value] of request.headers) {
+    // curl drops a header written `Name:` with nothing after it; `Name;` is its syntax for an empty value.
+    lines.push(`-H ${shellQuote(value === '' ? `${name};` : `${name}: ${value}`)}`);
+  }
+  if (request.body !== null) lines.push(`--data-raw ${shellQuote(request.body)}`);
+  return lines.join(' \\\n  ');
+}
+
+/** What importing a cURL command gave: the text of a new webhook file and what was not kept exactly. */
+export type FromCurlResult =
+  | { readonly ok: true; readonly text: string; readonly warnings: string[] }
+  | { readonly ok: false; readonly error: string };
+
+type WordsResult = { ok: true; words: string[]; warnings: string[] } | { ok: false; error: string };
+
+const OPERATORS = new Set(['|', ';', '&', '<', '>', '(', ')', '`']);
+
+/** Splits a shell command into words: quotes, `$'…'`, backslash escapes and line continuations. */
+export function shellWords(command: string): WordsResult {
+  const words: string[] = [];
+  const warnings: string[] = [];
+  const variables = new Set<string>();
+  let i = 0;
+  const n = command.length;
+  const noteVariable = (at: number) => {
+    const m = /^\$(\{?[A-Za-z_][A-Za-z0-9_]*\}?)/.exec(command.slice(at));
+    if (m) variables.add(m[1]!.replace(/[{}]/g, ''));
+  };
+  outer: while (i < n) {
+    const c = command[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && (command[i + 1] === '\n' || (command[i + 1] === '\r' && command[i + 2] === '\n'))) {
+      i += command[i + 1] === '\n' ? 2 : 3;
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && command[i] !== '\n') i++;
+      continue;
+    }
+    let word = '';
+    while (i < n) {
+      const ch = command[i]!;
+      if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') break;
+      if (OPERATORS.has(ch)) {
+        if (word !== '') words.push(word);
+        warnings.push(`Everything from "${ch}" on was ignored: only the curl command itself is imported.`);
+        break outer;
+      }
+      if (ch === "'") {
+        const end = command.indexOf("'", i + 1);
+        if (end < 0) return { ok: false, error: 'A single quote is not closed.' };
+        word += command.slice(i + 1, end);
+        i = end + 1;
+      } else if (ch === '$' && command[i + 1] === "'") {
+        const r = ansiCString(command, i + 2);
+        if (!r.ok) return r;
+        word += r.text;
+        i = r.next;
+      } else if (ch === '"') {
+        i++;
+        for (;;) {
+          if (i >= n) return { ok: false, error: 'A double quote is not closed.' };
+          const d = command[i]!;
+          if (d === '"') {
+            i++;
+            break;
+          }
+          if (d === '\\' && i + 1 < n && '$`"\\\n'.includes(command[i + 1]!)) {
+            if (command[i + 1] !== '\n') word += command[i + 1];
+            i += 2;
+            continue;
+          }
+          if (d === '$') noteVariable(i);
+          word += d;
+          i++;
+        }
+      } else if (ch === '\\') {
+        if (i + 1 >= n) {
+          i++;
+          continue;
+        }
+        if (command[i + 1] === '\n') i += 2;
+        else if (command[i + 1] === '\r' && command[i + 2] === '\n') i += 3;
+        else {
+          word += command[i + 1];
+          i += 2;
+        }
+      } else {
+        if (ch === '$') noteVariable(i);
+        word += ch;
+        i++;
+      }
+    }
+    words.push(word);
+  }
+  for (const v of variables) {
+    warnings.push(`The shell variable $${v} was not expanded: replace it with its value, or with {{secrets.${v}}} for a secret.`);
+  }
+  return { ok: true, words, warnings };
+}
+
+const C_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+
+/** Reads the inside of `$'…'` from `start` (after the opening quote). */
+function ansiCString(s: string, start: number): { ok: true; text: string; next: number } | { ok: false; error: string } {
+  let text = '';
+  let i = start;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === "'") return { ok: true, text, next: i + 1 };
+    if (c !== '\\' || i + 1 >= s.length) {
+      text += c;
+      i++;
+      continue;
+    }
+    const e = s[i + 1]!;
+    const hex = (max: number) => /^[0-9a-fA-F]+/.exec(s.slice(i + 2, i + 2 + max))?.[0];
+    if (e in C_ESCAPES) {
+      text += C_ESCAPES[e];
+      i += 2;
+    } else if (e === 'x' && hex(2)) {
+      const h = hex(2)!;
+      text += String.fromCharCode(parseInt(h, 16));
+      i += 2 + h.length;
+    } else if ((e === 'u' || e === 'U') && hex(e === 'u' ? 4 : 8)) {
+      const h = hex(e === 'u' ? 4 : 8)!;
+      const cp = parseInt(h, 16);
+      text += cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+      i += 2 + h.length;
+    } else if (/[0-7]/.test(e)) {
+      const oct = /^[0-7]{1,3}/.exec(s.slice(i + 1))![0];
+      text += String.fromCharCode(parseInt(oct, 8) & 0xff);
+      i += 1 + oct.length;
+    } else {
+      text += '\\' + e;
+      i += 2;
+    }
+  }
+  return { ok: false, error: "A $'…' string is not closed." };
+}
+
+/** Options taking an argument that import reads. */
+const READ_WITH_ARG: Record<string, string> = {
+  '-X': 'request',
+  '--request': 'request',
+  '-H': 'header',
+  '--header': 'header',
+  '-d': 'data',
+  '--data': 'data',
+  '--data-ascii': 'data',
+  '--data-raw': 'data-raw',
+  '--data-binary': 'data',
+  '--data-urlencode': 'data-urlencode',
+  '--json': 'json',
+  '-u': 'user',
+  '--user': 'user',
+  '--url': 'url',
+  '-A': 'user-agent',
+  '--user-agent': 'user-agent',
+  '-e': 'referer',
+  '--referer': 'referer',
+  '-b': 'cookie',
+  '--cookie': 'cookie',
+  '--oauth2-bearer': 'oauth2-bearer',
+  '-F': 'form',
+  '--form': 'form',
+  '--form-string': 'form',
+  '-T': 'upload',
+  '--upload-file': 'upload',
+};
+
+/** Options taking an argument that import skips, with why when it matters. */
+const SKIP_WITH_ARG: Record<string, string | null> = {
+  '-o': null,
+  '--output': null,
+  '-w': null,
+  '--write-out': null,
+  '-c': null,
+  '--cookie-jar': null,
+  '-D': null,
+  '--dump-header': null,
+  '--trace': null,
+  '--trace-ascii': null,
+  '--stderr': null,
+  '-m': 'Timeouts come from the settings (webhookStudio.http.timeoutMs) or --timeout, not from the file.',
+  '--max-time': 'Timeouts come from the settings (webhookStudio.http.timeoutMs) or --timeout, not from the file.',
+  '--connect-timeout': 'Timeouts come from the settings, not from the file.',
+  '--retry': 'The platform sends once: retries are not imported.',
+  '--retry-delay': null,
+  '--retry-max-time': null,
+  '-x': 'A proxy is set with HTTPS_PROXY/HTTP_PROXY (CLI) or VS Code\'s http.proxy, not in the file.',
+  '--proxy': 'A proxy is set with HTTPS_PROXY/HTTP_PROXY (CLI) or VS Code\'s http.proxy, not in the file.',
+  '-U': null,
+  '--proxy-user': null,
+  '--noproxy': null,
+  '--cacert': 'Certificates are not part of a webhook file: the system\'s trusted CAs are used.',
+  '--capath': null,
+  '-E': 'Client certificates are not supported by the platform.',
+  '--cert': 'Client certificates are not supported by the platform.',
+  '--key': null,
+  '--cert-type': null,
+  '--key-type': null,
+  '--resolve': 'DNS overrides are not imported: the request goes to the host in the URL.',
+  '--connect-to': 'Connection overrides are not imported: the request goes to the host in the URL.',
+  '--limit-rate': null,
+  '--max-redirs': null,
+  '--interface': null,
+  '-r': 'A byte range is not imported (no Range header is written).',
+  '--range': 'A byte range is not imported (no Range header is written).',
+  '-z': null,
+  '--time-cond': null,
+  '-y': null,
+  '-Y': null,
+  '--speed-time': null,
+  '--speed-limit': null,
+  '-K': 'A curl config file is not read: paste its options inline.',
+  '--config': 'A curl config file is not read: paste its options inline.',
+  '--ciphers': null,
+  '--tls-max': null,
+  '--proto': null,
+  '--proto-redir': null,
+  '--netrc-file': null,
+};
+
+/** Flags without argument that import skips, with why when it matters. */
+const SKIP_FLAGS: Record<string, string | null> = {
+  '-s': null,
+  '--silent': null,
+  '-S': null,
+  '--show-error': null,
+  '-i': null,
+  '--include': null,
+  '-v': null,
+  '--verbose': null,
+  '-f': null,
+  '--fail': null,
+  '--fail-with-body': null,
+  '-N': null,
+  '--no-buffer': null,
+  '-#': null,
+  '--progress-bar': null,
+  '--no-progress-meter': null,
+  '-q': null,
+  '--disable': null,
+  '-g': null,
+  '--globoff': null,
+  '-0': null,
+  '--http1.0': null,
+  '--http1.1': null,
+  '--http2': null,
+  '--http2-prior-knowledge': null,
+  '-4': null,
+  '--ipv4': null,
+  '-6': null,
+  '--ipv6': null,
+  '--basic': null,
+  '--path-as-is': null,
+  '--tr-encoding': null,
+  '--raw': null,
+  '-L': 'Redirects are not followed by default (the 3xx is shown); the setting webhookStudio.http.followRedirects enables it.',
+  '--location': 'Redirects are not followed by default (the 3xx is shown); the setting webhookStudio.http.followRedirects enables it.',
+  '--location-trusted': 'Redirects are not followed by default (the 3xx is shown); the setting webhookStudio.http.followRedirects enables it.',
+  '-k': 'TLS verification cannot be turned off by a webhook file; only the user setting webhookStudio.http.rejectUnauthorized does that.',
+  '--insecure': 'TLS verification cannot be turned off by a webhook file; only the user setting webhookStudio.http.rejectUnauthorized does that.',
+  '--compressed': 'No Accept-Encoding is added: compressed responses are decoded for display anyway.',
+  '-n': 'Credentials from .netrc are not read: put them in "auth" with secrets.',
+  '--netrc': 'Credentials from .netrc are not read: put them in "auth" with secrets.',
+  '--digest': 'Digest authentication is not supported by the platform: the request is imported without it.',
+  '--ntlm': 'NTLM authentication is not supported by the platform: the request is imported without it.',
+  '--negotiate': 'Negotiate authentication is not supported by the platform: the request is imported without it.',
+};
+
+const SHORT_WITH_ARG = new Set(
+  [...Object.keys(READ_WITH_ARG), ...Object.keys(SKIP_WITH_ARG)].filter((o) => /^-[^-]$/.test(o)).map((o) => o[1]!),
+);
+
+interface DataPart {
+  readonly text: string;
+  readonly json: boolean;
+}
+
+interface Parsed {
+  method?: string;
+  urls: string[];
+  extraWords: string[];
+  headers: Array<[string, string]>;
+  data: DataPart[];
+  get: boolean;
+  user?: string;
+  bearer?: string;
+  warnings: string[];
+  jsonOption: boolean;
+}
+
+type Step = { ok: true } | { ok: false; error: string };
+
+/** Reads a cURL command into the text of a new `*.webhook.json` file. Never throws. */
+export function fromCurl(command: string): FromCurlResult {
+  const split = shellWords(command);
+  if (!split.ok) return { ok: false, error: `The command could not be read: ${split.error}` };
+  const words = split.words;
+  if (words.length === 0) return { ok: false, error: 'Nothing to import: paste a curl command.' };
+  const first = words[0]!;
+  if (/(^|[\\/])curl(\.exe)?$/i.test(first)) words.shift();
+  else if (!first.startsWith('-') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(first)) {
+    return { ok: false, error: `This is not a curl command: it starts with "${first}" instead of "curl".` };
+  }
+
+  const p: Parsed = { urls: [], extraWords: [], headers: [], data: [], get: false, warnings: [...split.warnings], jsonOption: false };
+  const read = readOptions(words, p);
+  if (!read.ok) return read;
+  return buildFile(p);
+}
+
+function readOptions(words: string[], p: Parsed): Step {
+  let i = 0;
+  const take = (option: string): { ok: true; value: string } | { ok: false; error: string } => {
+    if (i >= words.length) return { ok: false, error: `The option ${option} needs a value.` };
+    return { ok: true, value: words[i++]! };
+  };
+  while (i < words.length) {
+    const word = words[i++]!;
+    if (word === '--') {
+      p.urls.push(...words.slice(i));
+      break;
+    }
+    if (word.startsWith('--')) {
+      const step = longOption(word, take, p);
+      if (!step.ok) return step;
+      continue;
+    }
+    if (word.startsWith('-') && word.length > 1) {
+      // Short options combine (`-sSL`); one that takes a value takes the rest of the word or the next word.
+      for (let k = 1; k < word.length; k++) {
+        const option = `-${word[k]}`;
+        if (SHORT_WITH_ARG.has(word[k]!)) {
+          const rest = word.slice(k + 1);
+          const value = rest !== '' ? { ok: true as const, value: rest } : take(option);
+          if (!value.ok) return value;
+          const step = applyWithArg(option, value.value, p);
+          if (!step.ok) return step;
+          break;
+        }
+        const step = applyFlag(option, p);
+        if (!step.ok) return step;
+      }
+      continue;
+    }
+    p.urls.push(word);
+  }
+  return { ok: true };
+}
+
+function longOption(
+  word: string,
+  take: (option: string) => { ok: true; value: string } | { ok: false; error: string },
+  p: Parsed,
+): Step {
+  if (word in READ_WITH_ARG || word in SKIP_WITH_ARG) {
+    const value = take(word);
+    if (!value.ok) return value;
+    return applyWithArg(word, value.value, p);
+  }
+  return applyFlag(word, p);
+}
+
+function applyFlag(option: string, p: Parsed): Step {
+  if (option === '-G' || option === '--get') {
+    p.get = true;
+    return { ok: true };
+  }
+  if (option === '-I' || option === '--head') {
+    return { ok: false, error: 'HEAD requests (-I/--head) are not offered by the platform: use GET, POST, PUT or DELETE.' };
+  }
+  if (option in SKIP_FLAGS) {
+    const why = SKIP_FLAGS[option];
+    if (why) p.warnings.push(`${option} was ignored. ${why}`);
+    return { ok: true };
+  }
+  p.warnings.push(`Unknown option ${option} was ignored.`);
+  return { ok: true };
+}
+
+function applyWithArg(option: string, value: string, p: Parsed): Step {
+  const kind = READ_WITH_ARG[option];
+  if (kind === undefined) {
+    const why = SKIP_WITH_ARG[option];
+    if (why) p.warnings.push(`${option} was ignored. ${why}`);
+    return { ok: true };
+  }
+  switch (kind) {
+    case 'request':
+      p.method = value;
+      return { ok: true };
+    case 'header':
+      return addHeader(value, p);
+    case 'data':
+    case 'data-raw':
+    case 'json':
+      if (kind !== 'data-raw' && value.startsWith('@')) {
+        return { ok: false, error: `${option} ${value} reads the body from a file, which import cannot do: paste the body inline with --data-raw.` };
+      }
+      p.data.push({ text: value, json: kind === 'json' });
+      if (kind === 'json') p.jsonOption = true;
+      return { ok: true };
+    case 'data-urlencode':
+      return addUrlencoded(option, value, p);
+    case 'user':
+      p.user = value;
+      return { ok: true };
+    case 'oauth2-bearer':
+      p.bearer = value;
+      return { ok: true };
+    case 'url':
+      p.urls.push(value);
+      return { ok: true };
+    case 'user-agent':
+      p.headers.push(['User-Agent', value]);
+      return { ok: true };
+    case 'referer':
+      p.headers.push(['Referer', value.replace(/;auto$/, '')]);
+      return { ok: true };
+    case 'cookie':
+      if (!value.includes('=')) {
+        p.warnings.push(`${option} ${value} names a cookie file, which import cannot read: add a Cookie header instead.`);
+        return { ok: true };
+      }
+      p.headers.push(['Cookie', value]);
+      return { ok: true };
+    case 'form':
+      return { ok: false, error: `${option} sends a multipart form, which the platform cannot send: its body is always JSON.` };
+    default:
+      return { ok: false, error: `${option} uploads a file, which the platform cannot do: paste the body inline with --data-raw.` };
+  }
+}
+
+function addHeader(raw: string, p: Parsed): Step {
+  if (raw.startsWith('@')) return { ok: false, error: `-H ${raw} reads headers from a file, which import cannot do: give each header inline.` };
+  const colon = raw.indexOf(':');
+  let name: string;
+  let value: string;
+  if (colon < 0) {
+    if (!raw.endsWith(';')) {
+      p.warnings.push(`The header "${raw}" has no ":" and was ignored.`);
+      return { ok: true };
+    }
+    name = raw.slice(0, -1).trim();
+    value = '';
+  } else {
+    name = raw.slice(0, colon).trim();
+    value = raw.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    if (value === '') {
+      p.warnings.push(`"-H '${name}:'" removes one of curl's own headers; it was ignored.`);
+      return { ok: true };
+    }
+  }
+  if (!HEADER_NAME.test(name)) {
+    p.warnings.push(`The header name "${name}" is not a valid token and was ignored.`);
+    return { ok: true };
+  }
+  if (name.toLowerCase() === 'content-length') {
+    p.warnings.push('Content-Length was ignored: it is computed from the body when sending.');
+    return { ok: true };
+  }
+  p.headers.push([name, value]);
+  return { ok: true };
+}
+
+/** curl's form encoding for --data-urlencode: everything but unreserved characters percent-encoded. */
+function curlEscape(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+function addUrlencoded(option: string, value: string, p: Parsed): Step {
+  const eq = value.indexOf('=');
+  const at = value.indexOf('@');
+  if (at >= 0 && (eq < 0 || at < eq)) {
+    return { ok: false, error: `${option} ${value} reads a file, which import cannot do: paste the content inline.` };
+  }
+  let text: string;
+  if (eq < 0) text = curlEscape(value);
+  else if (eq === 0) text = curlEscape(value.slice(1));
+  else text = `${value.slice(0, eq)}=${curlEscape(value.slice(eq + 1))}`;
+  p.data.push({ text, json: false });
+  return { ok: true };
+}
+
+/** An object whose key order is kept exactly (plain objects put integer-like keys first). */
+class Entries {
+  constructor(readonly list: Array<[string, Ordered]>) {}
+}
+
+type Ordered = null | boolean | number | string | Ordered[] | Entries;
+
+function buildFile(p: Parsed): FromCurlResult {
+  const warnings = p.warnings;
+  if (p.urls.length === 0) return { ok: false, error: 'No URL found in the curl command.' };
+  let url = p.urls[0]!;
+  if (p.urls.length > 1) {
+    const web = p.urls.filter((u) => /^https?:\/\//i.test(u));
+    if (web.length !== 1) return { ok: false, error: `The command names more than one URL (${p.urls.map((u) => `"${u}"`).join(', ')}): import one request at a time.` };
+    url = web[0]!;
+    warnings.push(`Ignored ${p.urls.filter((u) => u !== url).map((u) => `"${u}"`).join(', ')}: not a URL (the argument of an unknown option?).`);
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    url = `http://${url}`;
+    warnings.push(`The URL has no scheme; curl assumes http: "${url}".`);
+  } else if (!/^https?:\/\//i.test(url)) {
+    return { ok: false, error: `Only http and https URLs can be sent, not "${url.slice(0, url.indexOf(':'))}".` };
+  }
+
+  let bodyText: string | undefined;
+  if (p.data.length > 0) {
+    bodyText = p.data.map((d, k) => (k > 0 && !d.json ? '&' : '') + d.text).join('');
+  }
+  if (p.get && bodyText !== undefined) {
+    const hash = url.indexOf('#');
+    const head = hash >= 0 ? url.slice(0, hash) : url;
+    url = head + (head.includes('?') ? '&' : '?') + bodyText + (hash >= 0 ? url.slice(hash) : '');
+    bodyText = undefined;
+  }
+
+  let method: string;
+  if (p.method !== undefined) {
+    method = p.method.toUpperCase();
+    if (method !== p.method) warnings.push(`The method "${p.method}" was written as "${method}": the platform's methods are upper case.`);
+  } else {
+    method = p.get || bodyText === undefined ? 'GET' : 'POST';
+  }
+  if (!METHODS.has(method)) {
+    return { ok: false, error: `The method "${p.method}" is not offered by the platform: use GET, POST, PUT or DELETE.` };
+  }
+  const sendsBody = bodyText !== undefined && method !== 'GET' && method !== 'DELETE';
+  if (bodyText !== undefined && !sendsBody) warnings.push(`${method} sends no body on the platform: the body is kept in the file but not sent.`);
+
+  const headers = p.headers.slice();
+  if (p.jsonOption && !headers.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', 'application/json']);
+  const contentTypes = headers.filter(([n]) => n.toLowerCase() === 'content-type');
+  const last = headers[headers.length - 1];
+  if (sendsBody && contentTypes.length === 1 && last && last[0] === 'Content-Type' && last[1] === 'application/json') {
+    // Rendering adds exactly this header in exactly this place when the file gives none.
+    headers.pop();
+  }
+
+  const auth = chooseAuth(p, headers, warnings);
+
+  const file: Array<[string, Ordered]> = [
+    ['name', 'Imported from cURL'],
+    ['method', method],
+  ];
+  const split = splitQuery(url);
+  file.push(['url', split.url]);
+  if (auth) file.push(['auth', auth]);
+  if (headers.length > 0) file.push(['headers', groupHeaders(headers, warnings)]);
+  if (split.query) file.push(['query', split.query]);
+  if (bodyText !== undefined) file.push(['body', bodyValue(bodyText, contentTypes, warnings)]);
+  return { ok: true, text: pretty(new Entries(file), '') + '\n', warnings: [...new Set(warnings)] };
+}
+
+/** Picks the `auth` block: -u / --oauth2-bearer, else a last `Authorization` header that `auth` renders identically. */
+function chooseAuth(p: Parsed, headers: Array<[string, string]>, warnings: string[]): Entries | undefined {
+  const isAuthorization = (name: string) => name.toLowerCase() === 'authorization';
+  const explicit = headers.filter(([n]) => isAuthorization(n));
+  if (p.user !== undefined || p.bearer !== undefined) {
+    if (explicit.length > 0) {
+      warnings.push('The Authorization header wins over -u/--oauth2-bearer, as in curl: the latter was ignored.');
+    } else if (p.bearer !== undefined) {
+      warnings.push(literalWarning(p.bearer));
+      return new Entries([['type', 'bearer'], ['token', p.bearer]]);
+    } else {
+      const user = p.user!;
+      const colon = user.indexOf(':');
+      if (colon < 0) warnings.push('-u gives no password (curl would ask for one): the password is left empty.');
+      const password = colon < 0 ? '' : user.slice(colon + 1);
+      if (password !== '') warnings.push(literalWarning(password));
+      return new Entries([['type', 'basic'], ['username', colon < 0 ? user : user.slice(0, colon)], ['password', password]]);
+    }
+  }
+  if (explicit.length !== 1) return undefined;
+  const last = headers[headers.length - 1]!;
+  const parsed = authFromHeader(explicit[0]![1]);
+  if (!parsed) return undefined;
+  if (last[0] !== 'Authorization') {
+    warnings.push(
+      last === explicit[0]
+        ? `The header "${last[0]}" stays in "headers": "auth" would send it spelled "Authorization". Move it to "auth" if the spelling does not matter.`
+        : 'The Authorization header stays in "headers": "auth" would send it after every other header, which changes the order. Move it to "auth" if the order does not matter.',
+    );
+    return undefined;
+  }
+  headers.pop();
+  warnings.push(literalWarning(parsed.secret));
+  return parsed.auth;
+}
+
+function literalWarning(secret: string): string {
+  return /\{\{\s*secrets\./.test(secret)
+    ? 'Credentials come from a secret template.'
+    : 'The credentials are now written in the file as literals: move them into secret storage and use {{secrets.NAME}}.';
+}
+
+function authFromHeader(value: string): { auth: Entries; secret: string } | undefined {
+  const bearer = /^Bearer (.+)$/s.exec(value);
+  if (bearer) return { auth: new Entries([['type', 'bearer'], ['token', bearer[1]!]]), secret: bearer[1]! };
+  const basic = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  // Only when encoding the parts again gives the same header: invalid UTF-8 or odd padding stays a header.
+  if (colon < 0 || Buffer.from(decoded, 'utf8').toString('base64') !== basic[1] || decoded.includes('{{')) return undefined;
+  const username = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  return { auth: new Entries([['type', 'basic'], ['username', username], ['password', password]]), secret: password };
+}
+
+/** Header entries grouped by name: a repeated name becomes a list at its first place. */
+function groupHeaders(headers: ReadonlyArray<readonly [string, string]>, warnings: string[]): Entries {
+  const groups = new Map<string, string[]>();
+  for (const [name, value] of headers) {
+    const list = groups.get(name);
+    if (list) list.push(value);
+    else groups.set(name, [value]);
+  }
+  const regrouped = [...groups].flatMap(([name, values]) => values.map((v) => `${name}\n${v}`));
+  if (regrouped.some((h, k) => h !== `${headers[k]![0]}\n${headers[k]![1]}`)) {
+    warnings.push('A repeated header was grouped with its first occurrence: the file lists its values together, so the header order changed.');
+  }
+  return new Entries([...groups].map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
+}
+
+/**
+ * Moves the URL's query into `query` when rendering `query` gives back the same bytes; otherwise keeps
+ * the URL as written (rendering leaves a query written in the URL alone).
+ */
+function splitQuery(url: string): { url: string; query?: Entries } {
+  const hash = url.indexOf('#');
+  const head = hash >= 0 ? url.slice(0, hash) : url;
+  const fragment = hash >= 0 ? url.slice(hash) : '';
+  const q = head.indexOf('?');
+  if (q < 0) return { url };
+  const qs = head.slice(q + 1);
+  if (qs === '' || qs.includes('{{')) return { url };
+  const groups = new Map<string, string[]>();
+  for (const piece of qs.split('&')) {
+    const eq = piece.indexOf('=');
+    if (eq < 0) return { url };
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent(piece.slice(0, eq));
+      value = decodeURIComponent(piece.slice(eq + 1));
+    } catch {
+      return { url };
+    }
+    if (`${encodeURIComponent(key)}=${encodeURIComponent(value)}` !== piece) return { url };
+    const list = groups.get(key);
+    if (list) list.push(value);
+    else groups.set(key, [value]);
+  }
+  const rendered = [...groups].flatMap(([k, vs]) => vs.map((v) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&');
+  if (rendered !== qs) return { url };
+  return {
+    url: head.slice(0, q) + fragment,
+    query: new Entries([...groups].map(([k, vs]) => [k, vs.length === 1 ? vs[0]! : vs])),
+  };
+}
+
+/** The body as a JSON value of the file (see the module comment for the rule). */
+function bodyValue(text: string, contentTypes: ReadonlyArray<readonly [string, string]>, warnings: string[]): Ordered {
+  let valid = true;
+  try {
+    JSON.parse(text);
+  } catch {
+    valid = false;
+  }
+  const root = valid ? parseTree(text, [], { allowTrailingComma: false, disallowComments: true }) : undefined;
+  if (!root) {
+    const type = contentTypes[0]?.[1];
+    warnings.push(
+      `The body is not JSON${type ? ` (Content-Type: ${type})` : ''}: it is kept as a JSON string, which the platform sends in quotes. Rewrite it as a JSON value.`,
+    );
+    return text;
+  }
+  const value = fromNode(root);
+  if (compact(value) !== text) warnings.push('The JSON body is re-serialised compactly when sent, as the platform does: its bytes differ from the command\'s (same JSON value).');
+  return value;
+}
+
+function fromNode(node: Node): Ordered {
+  switch (node.type) {
+    case 'object': {
+      // Duplicate keys: the last value wins, in the place of the first, as rendering does.
+      const map = new Map<string, Ordered>();
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (k && v) map.set(String(k.value), fromNode(v));
+      }
+      return new Entries([...map]);
+    }
+    case 'array':
+      return (node.children ?? []).map(fromNode);
+    default:
+      return node.value as null | boolean | number | string;
+  }
+}
+
+function compact(v: Ordered): string {
+  if (v instanceof Entries) return `{${v.list.map(([k, x]) => `${JSON.stringify(k)}:${compact(x)}`).join(',')}}`;
+  if (Array.isArray(v)) return `[${v.map(compact).join(',')}]`;
+  return JSON.stringify(v);
+}
+
+function pretty(v: Ordered, indent: string): string {
+  const inner = indent + '  ';
+  if (v instanceof Entries) {
+    if (v.list.length === 0) return '{}';
+    return `{\n${v.list.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${pretty(x, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[\n${v.map((x) => inner + pretty(x, inner)).join(',\n')}\n${indent}]`;
+  }
+  return JSON.stringify(v);
+}
