@@ -36,7 +36,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <html lang="en">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+    <meta http-equiv="Content-Security-Policy" content="${csp.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeHtml(opts.codiconUri)}" nonce="${nonce}">
     ${styles}
