@@ -73,12 +73,6 @@ function decoderFor(encoding: string, first: Buffer): Transform {
   return createGunzip(ZLIB_OPTIONS);
 }
 
-/** Drops a body without reading it; the connection is closed rather than drained. */
-export function discardBody(body: Readable): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
 /**
  * Reads a response body with a cap on the decoded bytes kept. Past the cap it stops reading and destroys the
  * streams (which aborts the response), so memory stays flat whatever the response size or compression ratio.

@@ -222,7 +222,7 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
   if (has((c) => c === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH')) {
     return error(
       'malformed-response',
-      `${ctx.host} sent a malformed response: the body does not match its Content-Length`,
+      `${ctx.host} sent a malformed response: its Content-Length does not match the body or conflicts with Transfer-Encoding`,
       'The receiver broke the HTTP protocol; check the receiver.',
     );
   }

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, ProxyAgent, Pool, buildConnector, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Method, OutcomeClass, PlainRequest, ResponseData, SendError, SendResult } from '../types';
-import { decodingsFor, discardBody, readCappedBody } from './body';
+import { decodingsFor, readCappedBody } from './body';
 import { describeFailure } from './errors';
 import type { FailureContext } from './errors';
 import { blockedAddressError, checkedLookup, findPrivateAddress, isPrivateAddress, isPrivateHost } from './privateNetwork';
@@ -253,15 +253,6 @@ export class HttpSender {
         ctx = { ...ctx, headersReceived: true };
         const rawHeaders = response.headers as unknown as string[];
         const location = headerValue(rawHeaders, 'location');
-        if (headerValue(rawHeaders, 'content-length') !== undefined && headerValue(rawHeaders, 'transfer-encoding') !== undefined) {
-          // Both framings at once is how responses are smuggled; the body cannot be trusted either way.
-          discardBody(response.body);
-          return fail({
-            code: 'malformed-response',
-            message: `${ctx.host} sent a malformed response: both Content-Length and Transfer-Encoding`,
-            hint: 'The receiver (or a proxy in front of it) frames the response twice; fix the receiver.',
-          });
-        }
 
         if (options.followRedirects && isRedirect(response.statusCode) && location !== undefined) {
           await response.body.dump({ limit: REDIRECT_BODY_DRAIN_BYTES, signal: controller.signal }).catch(() => undefined);

@@ -1,7 +1,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { connect, createServer as createNetServer } from 'node:net';
 import type { Server as NetServer, Socket } from 'node:net';
 
 /** A test server listening on 127.0.0.1 with a random port; `close()` also ends every open connection. */
@@ -88,4 +89,43 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A TCP listener on 127.0.0.1 that never accepts: it lives in a child process whose event loop is blocked, with
+ * a backlog of 1, and `fill` connections are parked in its queue so later connection attempts get no answer.
+ */
+export async function startStuckListener(fill = 4): Promise<{ readonly port: number; close(): Promise<void> }> {
+  const script =
+    "const s=require('net').createServer();" +
+    "s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{require('fs').writeSync(1,String(s.address().port)+'\\n');" +
+    'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0);});';
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(Number(out.trim()));
+    });
+    child.once('error', reject);
+    child.once('exit', () => reject(new Error('stuck listener exited')));
+  });
+  const parked: Socket[] = [];
+  for (let i = 0; i < fill; i++) {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    parked.push(socket);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    port,
+    close: async () => {
+      for (const socket of parked) socket.destroy();
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
 }
