@@ -41,7 +41,7 @@ describe('sending a request', () => {
   after(() => sender.close());
 
   test('puts headers in the given order and case and the body as UTF-8, adding only host, connection and length', BOUND, async () => {
-    let captured = Buffer.alloc(0);
+    let captured: Buffer = Buffer.alloc(0);
     const server = await startRawServer((socket) => {
       void readRawRequest(socket).then((bytes) => {
         captured = bytes;
@@ -276,7 +276,7 @@ describe('redirects', () => {
 
   test('a loop ends with too-many-redirects after the maximum', BOUND, async () => {
     let hits = 0;
-    const server = await startHttpServer((req, res) => {
+    const server = await startHttpServer((_req, res) => {
       hits += 1;
       res.writeHead(302, { Location: `/again${hits}` }).end('moved');
     });
