@@ -69,6 +69,13 @@ const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 export function parseActionDocument(text: string): ActionDocument {
   const { root, diagnostics } = parseJsonc(text);
   const cache = new Map<Node, TemplatedString>();
+  // Tokens are relative to their string, so equal strings share them (large files repeat templates).
+  const tokenCache = new Map<string, readonly TemplateToken[]>();
+  const tokensOf = (value: string): readonly TemplateToken[] => {
+    let tokens = tokenCache.get(value);
+    if (!tokens) tokenCache.set(value, (tokens = tokenize(value)));
+    return tokens;
+  };
   const templated: TemplatedString[] = [];
 
   const stringOf = (node: Node, role: StringRole): TemplatedString => {
@@ -76,8 +83,10 @@ export function parseActionDocument(text: string): ActionDocument {
     if (!ts) {
       const value = String(node.value ?? '');
       if (mayHoldTemplate(value)) {
-        const decoded = decodeJsonString(text, node.offset, node.length);
-        ts = { node, value: decoded.value, role, tokens: tokenize(decoded.value), decoded };
+        // Without escapes, decoded offset i sits at file offset node.offset + 1 + i: no map needed.
+        const escaped = hasBackslash(text, node.offset, node.offset + node.length);
+        const decoded = escaped ? decodeJsonString(text, node.offset, node.length) : undefined;
+        ts = { node, value: decoded?.value ?? value, role, tokens: tokensOf(decoded?.value ?? value), decoded };
       } else {
         ts = { node, value, role, tokens: [] };
       }
@@ -90,8 +99,10 @@ export function parseActionDocument(text: string): ActionDocument {
   const visit = (node: Node | undefined, role: StringRole): void => {
     if (!node) return;
     if (node.type === 'string') {
-      const ts = stringOf(node, role);
-      if (ts.tokens.length > 0) templated.push(ts);
+      if (typeof node.value === 'string' && mayHoldTemplate(node.value)) {
+        const ts = stringOf(node, role);
+        if (ts.tokens.length > 0) templated.push(ts);
+      }
       return;
     }
     if (node.type === 'object') {
@@ -109,15 +120,23 @@ export function parseActionDocument(text: string): ActionDocument {
     }
   }
 
+  let lines: LineIndex | undefined;
   return {
     text,
     root,
-    lines: new LineIndex(text),
+    get lines() {
+      return (lines ??= new LineIndex(text));
+    },
     syntax: diagnostics,
     model: readModel(root, stringOf),
     templated,
     stringOf,
   };
+}
+
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 92) return true;
+  return false;
 }
 
 function roleOfKey(key: string): StringRole {

@@ -33,6 +33,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   const result = render(doc, ctx.selected, ctx.options);
   const out: Diagnostic[] = [...doc.syntax, ...result.problems];
   const namespaces = new Set(namespacesOf(ctx.samples));
+  const memo = new Map<string, Sample[]>();
 
   for (const ts of doc.templated) {
     for (const token of ts.tokens) {
@@ -47,7 +48,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
       } else if (token.kind === 'unclosed') {
         out.push({ code: 'unclosed-template', severity: 'warning', message: '"{{" has no closing "}}": it is sent as literal text. Close it or remove it.', range });
       } else {
-        checkVariable(ts, token, ctx, namespaces, out);
+        checkVariable(ts, token, ctx, namespaces, memo, out);
       }
     }
   }
@@ -58,7 +59,14 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   return { diagnostics: out, render: result };
 }
 
-function checkVariable(ts: TemplatedString, token: VariableToken, ctx: LintContext, namespaces: Set<string>, out: Diagnostic[]): void {
+function checkVariable(
+  ts: TemplatedString,
+  token: VariableToken,
+  ctx: LintContext,
+  namespaces: Set<string>,
+  memo: Map<string, Sample[]>,
+  out: Diagnostic[],
+): void {
   const range = fileRange(ts, token.start, token.end);
   const namespace = token.segments[0]!.name;
   if (namespace === SECRETS_NAMESPACE) {
@@ -114,10 +122,7 @@ function checkVariable(ts: TemplatedString, token: VariableToken, ctx: LintConte
       range,
     });
   }
-  const unsafe = ctx.samples.filter((s) => {
-    const v = lookupPath(s.data, token.segments);
-    return v.found && /["\\\u0000-\u001f]/.test(valueToText(v.value, ctx.options.arraySeparator));
-  });
+  const unsafe = unsafeSamples(token, ctx, memo);
   if (unsafe.length > 0) {
     out.push({
       code: 'json-unsafe-value',
@@ -126,6 +131,19 @@ function checkVariable(ts: TemplatedString, token: VariableToken, ctx: LintConte
       range,
     });
   }
+}
+
+/** Samples in which a path's text holds what an unescaped substitution would break JSON with. */
+function unsafeSamples(token: VariableToken, ctx: LintContext, memo: Map<string, Sample[]>): Sample[] {
+  let unsafe = memo.get(token.path);
+  if (!unsafe) {
+    unsafe = ctx.samples.filter((s) => {
+      const v = lookupPath(s.data, token.segments);
+      return v.found && /["\\\u0000-\u001f]/.test(valueToText(v.value, ctx.options.arraySeparator));
+    });
+    memo.set(token.path, unsafe);
+  }
+  return unsafe;
 }
 
 function describe(value: JsonValue): string {

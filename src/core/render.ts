@@ -33,6 +33,8 @@ interface RenderState {
   readonly unresolved: UnresolvedVariable[];
   readonly secretsUsed: Set<string>;
   readonly connectionsUsed: Set<string>;
+  /** Converted values by path: large files repeat the same few variables. */
+  readonly texts: Map<string, string | undefined>;
 }
 
 /** An RFC 9110 token: what a header name must be. */
@@ -56,6 +58,7 @@ export function render(doc: ActionDocument, sample: Sample, options: RenderOptio
     unresolved: [],
     secretsUsed: new Set(),
     connectionsUsed: new Set(),
+    texts: new Map(),
   };
   const model = doc.model;
   const problems: Diagnostic[] = [];
@@ -154,10 +157,15 @@ function renderParts(ts: TemplatedString, state: RenderState): Part[] {
       parts.push({ text: value ?? '', source: { kind: 'secret', name: name ?? token.path, range } });
       continue;
     }
-    const found = lookupPath(state.data, token.segments);
-    const value = found.found ? found.value : undefined;
-    if (value === undefined || value === null) state.unresolved.push({ path: token.path, range });
-    parts.push({ text: valueToText(value, state.options.arraySeparator), source: { kind: 'variable', path: token.path, range } });
+    let text = state.texts.get(token.path);
+    if (!state.texts.has(token.path)) {
+      const found = lookupPath(state.data, token.segments);
+      const value = found.found ? found.value : null;
+      text = value === null ? undefined : valueToText(value, state.options.arraySeparator);
+      state.texts.set(token.path, text);
+    }
+    if (text === undefined) state.unresolved.push({ path: token.path, range });
+    parts.push({ text: text ?? '', source: { kind: 'variable', path: token.path, range } });
   }
   if (at < ts.value.length) parts.push({ text: ts.value.slice(at) });
   return parts;
@@ -331,68 +339,118 @@ function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnosti
 
 /** Writes the body as compact JSON exactly as JSON.stringify would, recording spans of substituted values. */
 class BodyWriter {
-  text = '';
+  private readonly chunks: string[] = [];
+  private length = 0;
   readonly spans: Span[] = [];
 
   constructor(private readonly state: RenderState) {}
 
+  get text(): string {
+    return this.chunks.join('');
+  }
+
+  private put(s: string): void {
+    this.chunks.push(s);
+    this.length += s.length;
+  }
+
   value(node: Node, doc: ActionDocument): void {
     switch (node.type) {
       case 'object': {
-        this.text += '{';
-        // Duplicate keys: the last one wins, in the position of the first, as JSON.parse then stringify does.
-        const props = new Map<string, Node>();
-        for (const prop of node.children ?? []) {
-          const [k, v] = prop.children ?? [];
-          if (k && v) props.set(String(k.value), v);
-        }
-        let first = true;
-        for (const [key, v] of props) {
-          if (!first) this.text += ',';
-          first = false;
-          this.text += JSON.stringify(key) + ':';
+        this.put('{');
+        const props = uniqueProperties(node);
+        for (let i = 0; i < props.length; i++) {
+          const [key, v] = props[i]!;
+          this.put(i > 0 ? `,${quoteKey(key)}:` : `${quoteKey(key)}:`);
           this.value(v, doc);
         }
-        this.text += '}';
+        this.put('}');
         return;
       }
       case 'array': {
-        this.text += '[';
-        (node.children ?? []).forEach((child, i) => {
-          if (i > 0) this.text += ',';
-          this.value(child, doc);
-        });
-        this.text += ']';
+        this.put('[');
+        const children = node.children ?? [];
+        for (let i = 0; i < children.length; i++) {
+          if (i > 0) this.put(',');
+          this.value(children[i]!, doc);
+        }
+        this.put(']');
         return;
       }
       case 'string':
-        this.string(doc.stringOf(node, 'body'));
+        if (typeof node.value === 'string' && !node.value.includes('{{')) this.put(JSON.stringify(node.value));
+        else this.string(doc.stringOf(node, 'body'));
         return;
       default:
-        this.text += JSON.stringify(node.value ?? null);
+        this.put(JSON.stringify(node.value ?? null));
     }
   }
 
   private string(ts: TemplatedString): void {
     const parts = renderParts(ts, this.state);
     const raw = this.state.options.escaping === 'text';
-    const escaped = parts.map((p) => (raw && p.source ? p.text : escapeJson(p.text)));
-    const whole = escapeJson(parts.map((p) => p.text).join(''));
-    const start = this.text.length + 1;
-    if (!raw && escaped.join('') !== whole) {
+    const start = this.length + 1;
+    if (!raw && splitsSurrogatePair(parts)) {
       // A surrogate pair split across a boundary escapes differently as a whole: mark the whole string.
-      this.text += `"${whole}"`;
+      const whole = escapeJson(parts.map((p) => p.text).join(''));
+      this.put(`"${whole}"`);
       for (const p of parts) if (p.source) this.spans.push({ start, end: start + whole.length, source: p.source });
       return;
     }
-    let at = start;
-    parts.forEach((p, i) => {
-      const piece = escaped[i]!;
-      if (p.source && piece.length > 0) this.spans.push({ start: at, end: at + piece.length, source: p.source });
-      at += piece.length;
-    });
-    this.text += `"${escaped.join('')}"`;
+    this.put('"');
+    for (const p of parts) {
+      const piece = raw && p.source ? p.text : escapeJson(p.text);
+      if (p.source && piece.length > 0) this.spans.push({ start: this.length, end: this.length + piece.length, source: p.source });
+      this.put(piece);
+    }
+    this.put('"');
   }
+}
+
+const quotedKeys = new Map<string, string>();
+
+/** JSON.stringify of an object key, memoised: bodies repeat the same few keys. */
+function quoteKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (quotedKeys.size < 4096) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
+/** An object's properties as JSON.parse keeps them: the last duplicate wins, in the first one's place. */
+function uniqueProperties(node: Node): Array<[string, Node]> {
+  const out: Array<[string, Node]> = [];
+  let index: Map<string, number> | undefined;
+  for (const prop of node.children ?? []) {
+    const [k, v] = prop.children ?? [];
+    if (!k || !v) continue;
+    const key = String(k.value);
+    if (out.length < 8 && !index) {
+      const at = out.findIndex((e) => e[0] === key);
+      if (at >= 0) out[at] = [key, v];
+      else out.push([key, v]);
+      if (out.length === 8) index = new Map(out.map((e, i) => [e[0], i]));
+      continue;
+    }
+    const at = index!.get(key);
+    if (at !== undefined) out[at] = [key, v];
+    else index!.set(key, out.push([key, v]) - 1);
+  }
+  return out;
+}
+
+function splitsSurrogatePair(parts: readonly Part[]): boolean {
+  let prev = '';
+  for (const { text: next } of parts) {
+    if (!next) continue;
+    const hi = prev.charCodeAt(prev.length - 1);
+    const lo = next.charCodeAt(0);
+    if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) return true;
+    prev = next;
+  }
+  return false;
 }
 
 /** The inside of JSON.stringify(s), without the quotes. */

@@ -1,0 +1,68 @@
+/**
+ * Lint + render of a 1 MiB definition with 10,000 templates against a bare jsonc-parser parse of the
+ * same text, medians in the same run (DESIGN §15: ratio ≤ 2), and render against 1,000 samples (≤ 1 s).
+ */
+import { parseTree } from 'jsonc-parser';
+import { performance } from 'node:perf_hooks';
+import { parseActionDocument } from '../src/core/document';
+import { lint } from '../src/core/lint';
+import { render } from '../src/core/render';
+import type { RenderOptions, Sample } from '../src/core/types';
+import type { BenchRow } from './benchRow';
+import { largeDefinition } from './largeDefinition';
+
+const OPTIONS: RenderOptions = { escaping: 'json', arraySeparator: ', ', secrets: { get: () => 'secret' }, tokens: { token: () => undefined } };
+
+function sampleNo(i: number): Sample {
+  return {
+    name: `Sample ${i}`,
+    builtin: false,
+    data: { contact: { id: `c_${i}`, first_name: `Name ${i}`, last_name: 'Doe', email: `u${i}@example.com`, phone: '+15555550123', city: 'Paris', tags: ['a', 'b'], lead_score: i } },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Runs the benchmark and returns its rows. */
+export async function run(): Promise<BenchRow[]> {
+  const text = largeDefinition();
+  const samples = [sampleNo(1), sampleNo(2)];
+  const parseTimes: number[] = [];
+  const lintTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    parseTree(text);
+    lint(parseActionDocument(text), { samples, selected: samples[0]!, options: OPTIONS });
+  }
+  for (let i = 0; i < 15; i++) {
+    let t = performance.now();
+    parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+    parseTimes.push(performance.now() - t);
+    t = performance.now();
+    lint(parseActionDocument(text), { samples, selected: samples[0]!, options: OPTIONS });
+    lintTimes.push(performance.now() - t);
+  }
+  const parse = median(parseTimes);
+  const both = median(lintTimes);
+
+  const small = JSON.stringify({
+    name: 'n', method: 'POST', url: 'https://api.example.com/{{contact.id}}',
+    body: { a: '{{contact.first_name}}', b: '{{contact.email}}', c: { d: '{{contact.tags}}', e: '{{contact.lead_score}}' } },
+  });
+  const many = Array.from({ length: 1000 }, (_, i) => sampleNo(i));
+  const doc = parseActionDocument(small);
+  const t0 = performance.now();
+  for (const s of many) render(doc, s, OPTIONS);
+  const thousand = performance.now() - t0;
+
+  return [
+    { measure: `lint + render, ${(text.length / 1048576).toFixed(2)} MiB, 10,000 templates`, figure: both, unit: 'ms', baseline: parse, ratio: both / parse, budget: '≤ 2× jsonc-parser parse', ok: both / parse <= 2 },
+    { measure: 'render against 1,000 samples', figure: thousand, unit: 'ms', baseline: 1000, ratio: thousand / 1000, budget: '≤ 1000 ms', ok: thousand <= 1000 },
+  ];
+}
+
+if (require.main === module) {
+  void run().then((rows) => console.table(rows));
+}
