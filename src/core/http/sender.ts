@@ -6,7 +6,7 @@ import type { Method, OutcomeClass, PlainRequest, ResponseData, SendError, SendR
 import { decodingsFor, readCappedBody } from './body';
 import { describeFailure } from './errors';
 import type { FailureContext } from './errors';
-import { blockedAddressError, checkedLookup, findPrivateAddress, isPrivateAddress, isPrivateHost } from './privateNetwork';
+import { blockedAddressError, checkedLookup, findPrivateAddress, isPrivateAddress } from './privateNetwork';
 import { bypassesProxy } from './proxy';
 import type { ProxyConfig } from './proxy';
 import { checkRequest, checkUrl } from './validate';
@@ -230,11 +230,11 @@ export class HttpSender {
         const { dispatcher, proxy } = this.#dispatcherFor(url);
         ctx = { ...base, host: hostPort(url), ...(proxy !== undefined ? { proxy } : {}) };
 
-        if (this.#policy === 'block' && !this.#allowed.has(url.origin)) {
-          // Through a proxy the proxy resolves the name, so this check is the only one possible; direct
-          // connections are checked again, on the address actually used, by the connector.
+        if (this.#policy === 'block' && proxy !== undefined && !this.#allowed.has(url.origin)) {
+          // The proxy resolves the name, so checking it here is the best possible; direct connections are
+          // checked by the connector on the very address the socket uses.
           const bare = url.hostname.replace(/^\[|\]$/g, '');
-          const refused = proxy !== undefined ? await findPrivateAddress(bare) : isPrivateHost(bare) ? bare : undefined;
+          const refused = await findPrivateAddress(bare);
           if (refused !== undefined) return fail(describeFailure(blockedAddressError(bare, refused), ctx));
         }
 
