@@ -1,8 +1,93 @@
-import type * as vscode from 'vscode';
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { Analyzer } from './analysis';
+import { ActionCodeLensProvider } from './codeLens';
+import { QuickFixProvider } from './codeActions';
+import { registerCommands } from './commands';
+import { COMPLETION_TRIGGERS, TemplateCompletionProvider } from './completion';
+import { affectsStudio } from './config';
+import { WEBHOOK_SELECTOR } from './convert';
+import { TemplateDefinitionProvider } from './definition';
+import { DiagnosticsController } from './diagnostics';
+import { TemplateHoverProvider } from './hover';
+import { InboxService } from './inbox';
+import { StudioLog } from './log';
+import { OAuthService } from './oauth';
+import { createPreviewController } from './preview';
+import { SampleStore } from './samples';
+import { SecretStore } from './secrets';
+import { SendService } from './send';
+import { SampleStatusBar } from './statusBar';
 
-/** Composition root: wires services and providers; does no work up front. */
-export function activate(context: vscode.ExtensionContext): void {
-  void context;
+/** What `activate()` returns: the extension's API, read by the integration tests. */
+export interface StudioApi {
+  /** How long `activate()` took, in milliseconds. */
+  readonly activationMs: number;
+  /** The providers, for measuring them without the command round trip. */
+  readonly providers: {
+    readonly completion: TemplateCompletionProvider;
+    readonly hover: TemplateHoverProvider;
+  };
+  /** The sample status bar item's text. */
+  statusText(): string;
+}
+
+/** Composition root: wires services and providers; does no work up front (samples load on first need). */
+export function activate(context: vscode.ExtensionContext): StudioApi {
+  const started = performance.now();
+  const subs = context.subscriptions;
+  const secrets = new SecretStore(context.secrets);
+  const oauth = new OAuthService(context.secrets);
+  const log = new StudioLog(() => [...secrets.knownValues(), ...oauth.knownValues()]);
+  const lintCollection = vscode.languages.createDiagnosticCollection('webhook-studio');
+  const sampleCollection = vscode.languages.createDiagnosticCollection('webhook-studio-samples');
+  const samples = new SampleStore(context.workspaceState, sampleCollection, () => vscode.workspace.getConfiguration('webhookStudio').get<string>('samples.glob') || '**/*.sample.json');
+  const analyzer = new Analyzer(samples, secrets, oauth);
+  const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m));
+  const inbox = new InboxService(log);
+  const storageDir = context.storageUri ?? context.globalStorageUri;
+  const sends = new SendService(analyzer, secrets, oauth, inbox, log, storageDir);
+  const preview = createPreviewController({ analyzer, samples, secrets });
+  const completion = new TemplateCompletionProvider(samples, secrets);
+  const hover = new TemplateHoverProvider(samples, secrets);
+  const statusBar = new SampleStatusBar(samples);
+  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, sends, preview, statusBar);
+
+  subs.push(
+    vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
+    vscode.languages.registerHoverProvider(WEBHOOK_SELECTOR, hover),
+    vscode.languages.registerDefinitionProvider(WEBHOOK_SELECTOR, new TemplateDefinitionProvider(samples)),
+    vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), { providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds }),
+    vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
+    ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets }),
+  );
+
+  const relint = (): void => {
+    analyzer.invalidate();
+    diagnostics.refreshOpen();
+  };
+  subs.push(
+    samples.onDidChange(relint),
+    secrets.onDidChange(relint),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: sending and secrets enabled');
+      relint();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsStudio(e)) return;
+      if (e.affectsConfiguration('webhookStudio.samples.glob')) samples.reset();
+      if (e.affectsConfiguration('webhookStudio.oauth.connections')) oauth.reset();
+      if (e.affectsConfiguration('webhookStudio.inbox')) void inbox.applySettings();
+      relint();
+    }),
+  );
+  // Lint the files already open once the host is idle, not during activation.
+  const first = setTimeout(() => diagnostics.refreshOpen(), 0);
+  subs.push({ dispose: () => clearTimeout(first) });
+
+  const activationMs = performance.now() - started;
+  log.debug(`activated in ${activationMs.toFixed(2)} ms`);
+  return { activationMs, providers: { completion, hover }, statusText: () => statusBar.text };
 }
 
 /** Nothing to release beyond `context.subscriptions`. */

@@ -1,0 +1,168 @@
+import * as vscode from 'vscode';
+import { BUILTIN_SAMPLE } from '../core/builtinSample';
+import { parseSample, type ParsedSample } from '../core/sample';
+import type { Sample } from '../core/types';
+import { positionsOf, toVsDiagnostic } from './convert';
+
+/** The workspaceState key of the selected sample. */
+export const SELECTED_SAMPLE_KEY = 'webhookStudio.selectedSample';
+
+/** The id a sample is remembered by: its file's Uri, or `builtin`. */
+export function sampleId(sample: Sample): string {
+  return sample.builtin || !sample.file ? 'builtin' : vscode.Uri.file(sample.file).toString();
+}
+
+/**
+ * The samples of the workspace, found by the `webhookStudio.samples.glob` setting on first need and kept
+ * current by a file watcher (and by edits to open sample files). The built-in sample is always selectable
+ * and is the one in play when the workspace has none.
+ */
+export class SampleStore implements vscode.Disposable {
+  private readonly parsed = new Map<string, ParsedSample>();
+  private loading: Promise<void> | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+
+  /** Fires when a sample file changes or another sample is selected. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly diagnostics: vscode.DiagnosticCollection,
+    private readonly glob: () => string,
+  ) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.loading && this.parsed.has(e.document.uri.toString())) this.update(e.document.uri, e.document.getText());
+      }),
+    );
+  }
+
+  /** Loads every sample file once; later calls return at once. */
+  private load(): Promise<void> {
+    this.loading ??= (async () => {
+      this.watch();
+      const uris = await vscode.workspace.findFiles(this.glob(), '**/node_modules/**');
+      await Promise.all(uris.map((uri) => this.read(uri)));
+    })();
+    return this.loading;
+  }
+
+  private watch(): void {
+    this.watcher?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(this.glob());
+    watcher.onDidCreate((uri) => void this.read(uri).then(() => this.changed.fire()));
+    watcher.onDidChange((uri) => void this.read(uri).then(() => this.changed.fire()));
+    watcher.onDidDelete((uri) => {
+      this.parsed.delete(uri.toString());
+      this.diagnostics.delete(uri);
+      this.changed.fire();
+    });
+    this.watcher = watcher;
+  }
+
+  /** Forgets everything, e.g. after the glob setting changed; the next need loads again. */
+  reset(): void {
+    this.loading = undefined;
+    this.watcher?.dispose();
+    this.watcher = undefined;
+    this.parsed.clear();
+    this.diagnostics.clear();
+    this.changed.fire();
+  }
+
+  private async read(uri: vscode.Uri): Promise<void> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    let text: string;
+    if (open) text = open.getText();
+    else {
+      try {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        this.parsed.delete(uri.toString());
+        return;
+      }
+    }
+    this.update(uri, text, false);
+  }
+
+  private update(uri: vscode.Uri, text: string, notify = true): void {
+    const parsed = parseSample(text, uri.fsPath);
+    this.parsed.set(uri.toString(), parsed);
+    const problems = parsed.diagnostics.filter((d) => d.code !== 'invalid-json');
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const at = document ? (o: number) => document.positionAt(o) : positionsOf(text);
+    this.diagnostics.set(uri, problems.map((d) => toVsDiagnostic(d, at)));
+    if (notify) this.changed.fire();
+  }
+
+  /** The workspace's samples, sorted by path (parse failures left out). */
+  async workspaceSamples(): Promise<Sample[]> {
+    await this.load();
+    return [...this.parsed.values()]
+      .flatMap((p) => (p.sample ? [p.sample] : []))
+      .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
+  }
+
+  /** Every sample the user can pick: the workspace's, then the built-in one. */
+  async selectable(): Promise<Sample[]> {
+    return [...(await this.workspaceSamples()), BUILTIN_SAMPLE];
+  }
+
+  /** The selected sample: the remembered one if it still exists, else the first of the workspace, else built-in. */
+  async selected(): Promise<Sample> {
+    const all = await this.workspaceSamples();
+    const id = this.state.get<string>(SELECTED_SAMPLE_KEY);
+    if (id === 'builtin') return BUILTIN_SAMPLE;
+    return all.find((s) => sampleId(s) === id) ?? all[0] ?? BUILTIN_SAMPLE;
+  }
+
+  /** The samples lint checks against: the workspace's (or none), plus the built-in one when it is selected or alone. */
+  async inPlay(): Promise<{ samples: Sample[]; selected: Sample }> {
+    const samples = await this.workspaceSamples();
+    const selected = await this.selected();
+    return { samples: selected.builtin ? [...samples, selected] : samples, selected };
+  }
+
+  /** Selects a sample by id, file path, Uri string or name; returns it, or undefined when none matches. */
+  async select(ref: string): Promise<Sample | undefined> {
+    const all = await this.selectable();
+    const asUri = (() => {
+      try {
+        return (ref.includes('://') ? vscode.Uri.parse(ref) : vscode.Uri.file(ref)).toString();
+      } catch {
+        return undefined;
+      }
+    })();
+    const sample =
+      all.find((s) => sampleId(s) === ref) ??
+      all.find((s) => sampleId(s) === asUri) ??
+      all.find((s) => s.name === ref) ??
+      all.find((s) => s.name.toLowerCase() === ref.toLowerCase()) ??
+      all.find((s) => s.file !== undefined && vscode.workspace.asRelativePath(s.file) === ref);
+    if (!sample) return undefined;
+    await this.state.update(SELECTED_SAMPLE_KEY, sampleId(sample));
+    this.changed.fire();
+    return sample;
+  }
+
+  /** The current text of a sample's file (the open editor's when open). */
+  async textOf(sample: Sample): Promise<{ uri: vscode.Uri; text: string } | undefined> {
+    if (!sample.file) return undefined;
+    const uri = vscode.Uri.file(sample.file);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return { uri, text: open.getText() };
+    try {
+      return { uri, text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
