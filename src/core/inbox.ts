@@ -108,14 +108,20 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
   let body = options.body ?? DEFAULT_BODY;
   let contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
   let prepared = prepareResponse(status, body, contentType);
-  let kept: Capture[] = [];
+  // A ring of the newest `keep` captures: `ring[head]` is the oldest once the ring is full.
+  let ring: Capture[] = [];
+  let head = 0;
+  const ordered = (): Capture[] => (ring.length < keep ? ring.slice() : ring.slice(head).concat(ring.slice(0, head)));
   let nextId = 1;
   const listeners = new Set<(capture: Capture) => void>();
   let closing: Promise<void> | undefined;
 
   function record(capture: Capture): void {
-    kept.push(capture);
-    if (kept.length > keep) kept.splice(0, kept.length - keep);
+    if (ring.length < keep) ring.push(capture);
+    else {
+      ring[head] = capture;
+      head = (head + 1) % keep;
+    }
     for (const listener of listeners) {
       try {
         listener(capture);
@@ -139,12 +145,8 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
       }
     });
     req.on('end', () => {
-      const bytes = new Uint8Array(held);
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.length;
-      }
+      // One chunk (the usual case) is kept as received, without a copy.
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, held);
       const raw = req.rawHeaders;
       const rawHeaders: Array<readonly [string, string]> = new Array(raw.length >> 1);
       for (let i = 0; i < raw.length; i += 2) rawHeaders[i >> 1] = [raw[i]!, raw[i + 1]!];
@@ -198,9 +200,10 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
   return {
     url: `http://${host}:${boundPort}`,
     port: boundPort,
-    captures: () => kept.slice(),
+    captures: ordered,
     clear: () => {
-      kept = [];
+      ring = [];
+      head = 0;
     },
     setResponse(response) {
       const nextStatus = response.status ?? status;
@@ -215,8 +218,9 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
     onCapture,
     waitForCapture(timeoutMs, predicate) {
       const matches = predicate ?? (() => true);
-      for (let i = kept.length - 1; i >= 0; i--) {
-        if (matches(kept[i]!)) return Promise.resolve(kept[i]);
+      const held = ordered();
+      for (let i = held.length - 1; i >= 0; i--) {
+        if (matches(held[i]!)) return Promise.resolve(held[i]);
       }
       if (closing) return Promise.resolve(undefined);
       return new Promise((resolve) => {
