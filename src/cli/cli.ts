@@ -1,0 +1,48 @@
+/** The `webhook-studio` dispatcher: picks the command and loads only the code that command needs. */
+import { version } from '../../package.json';
+import type { CliIo } from './io';
+import { UsageError } from './session';
+import { USAGE } from './usage';
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+// Each command is loaded on demand, so `send` does not pay for ajv and `validate` not for undici.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./validate.js')).runValidate,
+  render: async () => (await import('./render.js')).runRender,
+  send: async () => (await import('./send.js')).runSend,
+  inbox: async () => (await import('./inbox.js')).runInbox,
+  demo: async () => (await import('./demo.js')).runDemo,
+};
+
+/** Runs the command line `argv` (without node and the script); resolves with the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(`${USAGE['main']}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = rest[0];
+    io.out(`${topic !== undefined && USAGE[topic] ? USAGE[topic] : USAGE['main']}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${version}\n`);
+    return 0;
+  }
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`;
+    io.err(`webhook-studio: ${what}\n\n${USAGE['main']}\n`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`webhook-studio: ${error.message}\n`);
+    if (error.showUsage) io.err(`\n${USAGE[name]}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,21 @@
+/** The request as HTTP/1.1 text, as `render --format http` and `demo` print it. */
+import type { PlainRequest } from '../core/types';
+
+/** The request target (path and query) of an absolute URL, or the URL itself when it does not parse. */
+export function requestTarget(url: string): { target: string; host?: string } {
+  try {
+    const parsed = new URL(url);
+    return { target: `${parsed.pathname}${parsed.search}`, host: parsed.host };
+  } catch {
+    return { target: url === '' ? '/' : url };
+  }
+}
+
+/** Request line with path and query, Host, the headers in wire order, a blank line, the body. Lines end with LF. */
+export function toHttpText(request: PlainRequest): string {
+  const { target, host } = requestTarget(request.url);
+  const lines = [`${request.method} ${target} HTTP/1.1`];
+  if (host !== undefined && !request.headers.some(([name]) => name.toLowerCase() === 'host')) lines.push(`Host: ${host}`);
+  for (const [name, value] of request.headers) lines.push(`${name}: ${value}`);
+  return `${lines.join('\n')}\n\n${request.body ?? ''}`;
+}

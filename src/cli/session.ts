@@ -1,0 +1,210 @@
+/**
+ * What validate, render and send share: the options they have in common, the samples, the secret
+ * and token sources, reading the action file, and turning diagnostics into terminal lines.
+ */
+import { relative, resolve } from 'node:path';
+import { parseActionDocument, type ActionDocument } from '../core/document';
+import { lint } from '../core/lint';
+import { OAuthTokens, type OAuthConnection } from '../core/oauth';
+import { secretValuesOf } from '../core/redact';
+import { findSample, parseSample } from '../core/sample';
+import { cliSecretSource } from '../core/secretSources';
+import { LineIndex } from '../core/text';
+import type { Diagnostic, EscapingMode, RenderOptions, RenderResult, Sample, SecretSource, TokenSource } from '../core/types';
+import { loadSamples, readTextFile, type SampleFileProblems } from '../core/workspace';
+import type { CliIo, Colors } from './io';
+
+/** A usage error (exit 2): bad options, missing or unreadable input. */
+export class UsageError extends Error {
+  /** Print the command's usage after the message. */
+  constructor(
+    message: string,
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The options validate, render and send have in common, as parsed. */
+export interface CommonValues {
+  readonly sample?: string;
+  readonly secret?: string[];
+  readonly 'env-file'?: string;
+  readonly escaping?: string;
+  readonly 'array-separator'?: string;
+}
+
+/** The parseArgs configuration of the common options. */
+export const COMMON_OPTIONS = {
+  sample: { type: 'string' },
+  secret: { type: 'string', multiple: true },
+  'env-file': { type: 'string' },
+  escaping: { type: 'string' },
+  'array-separator': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Everything needed to render and lint one action. */
+export interface Session {
+  readonly samples: readonly Sample[];
+  readonly sampleProblems: readonly SampleFileProblems[];
+  readonly selected: Sample;
+  readonly secrets: SecretSource;
+  readonly escaping: EscapingMode;
+  readonly arraySeparator: string;
+  /** Secret and credential values met so far: output never shows them. */
+  readonly seen: Set<string>;
+}
+
+/** Reads the common options: secrets, escaping, samples and the selected sample. */
+export async function openSession(values: CommonValues, io: CliIo): Promise<Session> {
+  const escaping = values.escaping ?? 'json';
+  if (escaping !== 'json' && escaping !== 'text') throw new UsageError(`--escaping must be json or text, not "${escaping}"`, true);
+  let envFileText: string | undefined;
+  if (values['env-file'] !== undefined) {
+    const read = await readTextFile(resolve(io.cwd, values['env-file']));
+    if (!read.ok) throw new UsageError(`--env-file ${values['env-file']}: ${read.error}`);
+    envFileText = read.text;
+  }
+  const built = cliSecretSource({ secrets: values.secret ?? [], env: io.env, envFileText });
+  if (!built.ok) throw new UsageError(built.error);
+  const secrets = recording(built.source, io.seen);
+
+  const loaded = await loadSamples(io.cwd);
+  let selected = loaded.samples[0]!;
+  const samples = [...loaded.samples];
+  if (values.sample !== undefined) {
+    const chosen = await chooseSample(values.sample, samples, io);
+    selected = chosen;
+    if (!samples.includes(chosen)) samples.push(chosen);
+  }
+  return { samples, sampleProblems: loaded.diagnostics, selected, secrets, escaping, arraySeparator: values['array-separator'] ?? ', ', seen: io.seen };
+}
+
+async function chooseSample(wanted: string, samples: Sample[], io: CliIo): Promise<Sample> {
+  const byPathOrName = findSample(samples, wanted, (p) => resolve(io.cwd, p));
+  if (byPathOrName) return byPathOrName;
+  if (/\.json$/i.test(wanted) || wanted.includes('/')) {
+    const path = resolve(io.cwd, wanted);
+    const read = await readTextFile(path);
+    if (!read.ok) throw new UsageError(`--sample ${wanted}: ${read.error}`);
+    const parsed = parseSample(read.text, path);
+    if (!parsed.sample) throw new UsageError(`--sample ${wanted}: not a usable sample (${parsed.diagnostics[0]?.message ?? 'invalid'})`);
+    return parsed.sample;
+  }
+  const names = samples.map((s) => `"${s.name}"`).join(', ');
+  throw new UsageError(`--sample ${wanted}: no sample with that name or path (samples: ${names})`);
+}
+
+/** A secret source that remembers every value it hands out, so output can never show one. */
+function recording(source: SecretSource, seen: Set<string>): SecretSource {
+  return {
+    get(name) {
+      const value = source.get(name);
+      if (value) seen.add(value);
+      return value;
+    },
+  };
+}
+
+/** The environment-variable form of an OAuth connection name: upper case, anything else `_`. */
+export function connectionKey(connection: string): string {
+  return connection.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/**
+ * The OAuth connections an action uses, configured from the CLI's inputs: a token URL in the
+ * environment makes it a client-credentials connection, otherwise it takes a stored token.
+ */
+export function cliTokens(doc: ActionDocument, secrets: SecretSource, env: NodeJS.ProcessEnv, seen: Set<string>): { tokens: OAuthTokens; source: TokenSource; connections: string[] } {
+  const names = doc.model.auth.type === 'oauth2' ? [doc.model.auth.connection?.value ?? ''] : [];
+  const connections: OAuthConnection[] = names.map((name) => {
+    const key = connectionKey(name);
+    const tokenUrl = env[`WEBHOOK_STUDIO_OAUTH_${key}_TOKEN_URL`];
+    if (tokenUrl) {
+      const scopes = (env[`WEBHOOK_STUDIO_OAUTH_${key}_SCOPES`] ?? '').split(/[\s,]+/).filter((s) => s !== '');
+      return { name, tokenUrl, clientId: env[`WEBHOOK_STUDIO_OAUTH_${key}_CLIENT_ID`] ?? '', scopes, clientSecretKey: `OAUTH_${key}_CLIENT_SECRET` };
+    }
+    return { name, accessToken: secrets.get(`OAUTH_${key}_TOKEN`) ?? env[`WEBHOOK_STUDIO_OAUTH_${key}_TOKEN`] };
+  });
+  const tokens = new OAuthTokens({ connections, secrets });
+  const source: TokenSource = {
+    token(connection) {
+      const value = tokens.token(connection);
+      if (value) seen.add(value);
+      return value;
+    },
+  };
+  return { tokens, source, connections: names };
+}
+
+/** The render options of a session with a token source. */
+export function renderOptions(session: Session, tokens: TokenSource): RenderOptions {
+  return { escaping: session.escaping, arraySeparator: session.arraySeparator, secrets: session.secrets, tokens };
+}
+
+/** Reads the action file named on the command line; a missing or unreadable file is a usage error. */
+export async function readAction(file: string | undefined, io: CliIo): Promise<{ path: string; shown: string; doc: ActionDocument }> {
+  if (file === undefined) throw new UsageError('a webhook file is required', true);
+  const path = resolve(io.cwd, file);
+  const read = await readTextFile(path);
+  if (!read.ok) throw new UsageError(`${shownPath(path, io.cwd)}: ${read.error}`);
+  return { path, shown: shownPath(path, io.cwd), doc: parseActionDocument(read.text) };
+}
+
+/** A path as printed: relative to the working directory, with forward slashes. */
+export function shownPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return (rel === '' ? path : rel).split('\\').join('/');
+}
+
+/** Lints an action against the session's samples; schema diagnostics are merged in when given. */
+export function analyse(doc: ActionDocument, session: Session, options: RenderOptions, schema: readonly Diagnostic[] = []): { diagnostics: Diagnostic[]; render: RenderResult } {
+  const result = lint(doc, { samples: session.samples, selected: session.selected, options });
+  // Credentials derived from secrets (Basic's base64 of user:password) are not secrets themselves: remember them too.
+  for (const value of secretValuesOf(result.render.request)) session.seen.add(value);
+  return { diagnostics: mergeDiagnostics(result.diagnostics, schema), render: result.render };
+}
+
+/**
+ * Lint and schema diagnostics in file order; a shape problem both report at the same place
+ * (a wrong method, an unknown auth type) is shown once, in the schema's words.
+ */
+export function mergeDiagnostics(lintDiagnostics: readonly Diagnostic[], schema: readonly Diagnostic[]): Diagnostic[] {
+  const schemaAt = new Set(schema.map((d) => `${d.range.start}:${d.range.end}`));
+  const kept = lintDiagnostics.filter((d) => !(d.code === 'schema' && schemaAt.has(`${d.range.start}:${d.range.end}`)));
+  const all = [...kept, ...schema];
+  const seen = new Set<string>();
+  return all
+    .filter((d) => {
+      const key = `${d.code}|${d.range.start}|${d.range.end}|${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+/** A diagnostic as JSON output shows it: 1-based line and column. */
+export interface DiagnosticJson {
+  readonly code: string;
+  readonly severity: string;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Converts diagnostics to their JSON form against the file's text. */
+export function diagnosticsJson(text: string, diagnostics: readonly Diagnostic[]): DiagnosticJson[] {
+  const lines = new LineIndex(text);
+  return diagnostics.map((d) => {
+    const p = lines.positionAt(d.range.start);
+    return { code: d.code, severity: d.severity, message: d.message, line: p.line + 1, column: p.character + 1 };
+  });
+}
+
+/** `file:line:col severity code message`, severity coloured on a terminal. */
+export function diagnosticLine(file: string, d: DiagnosticJson, c: Colors): string {
+  const severity = d.severity === 'error' ? c.red(d.severity) : d.severity === 'warning' ? c.yellow(d.severity) : c.blue(d.severity);
+  return `${c.bold(`${file}:${d.line}:${d.column}`)} ${severity} ${c.dim(d.code)} ${d.message}`;
+}
