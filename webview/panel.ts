@@ -89,7 +89,8 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
   const sendButton = button('send', 'Send test request', 'send', false);
   const inboxButton = button('send-inbox', 'Send to local inbox', 'inbox', true);
   const curlButton = button('copy-curl', 'Copy as cURL', 'copy', true);
-  const reveal = h('vscode-checkbox', { id: 'reveal', toggle: true, label: 'Reveal secrets', disabled: true });
+  // A toggle button rather than a switch: the switch component loses its tab stop after being disabled once.
+  const reveal = h('vscode-button', { id: 'reveal', icon: 'eye', secondary: true, disabled: true, 'aria-pressed': 'false' }, 'Reveal secrets');
   const toolbar = h(
     'div',
     { class: 'toolbar', role: 'toolbar', 'aria-label': 'Request actions' },
@@ -124,9 +125,9 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
   const tabs = h(
     'vscode-tabs',
     { id: 'tabs', 'selected-index': 0 },
-    h('vscode-tab-header', { slot: 'header', id: 'tab-request' }, 'Request'),
-    h('vscode-tab-header', { slot: 'header', id: 'tab-response' }, 'Response'),
-    h('vscode-tab-header', { slot: 'header', id: 'tab-samples' }, 'Samples'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'request' }, 'Request'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'response' }, 'Response'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'samples' }, 'Samples'),
     h('vscode-tab-panel', null, requestRegion),
     h('vscode-tab-panel', null, responseRegion),
     h('vscode-tab-panel', null, h('div', 'samples-toolbar', sendAllButton), samplesRegion),
@@ -160,7 +161,10 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
     setDisabled(curlButton, !s || s.url === '');
     setDisabled(reveal, !s || !s.trusted);
     setDisabled(sendAllButton, !s || !s.trusted || busy);
-    (reveal as HTMLElement & { checked: boolean }).checked = s?.revealed ?? false;
+    const revealed = s?.revealed ?? false;
+    reveal.setAttribute('aria-pressed', String(revealed));
+    reveal.setAttribute('icon', revealed ? 'eye-closed' : 'eye');
+    reveal.toggleAttribute('secondary', !revealed);
     progress.hidden = !busy;
     if (model.sending) {
       const seconds = Math.max(0, (Date.now() - model.sending.startedAt) / 1000);
@@ -290,9 +294,8 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
     model.error = undefined;
     renderControls();
   });
-  reveal.addEventListener('change', () => {
-    const revealed = (reveal as HTMLElement & { checked: boolean }).checked;
-    if (model.state && revealed !== model.state.revealed) host.post(createMessage(SetRevealMessage, { revealed }));
+  onActivate(reveal, () => {
+    if (model.state) host.post(createMessage(SetRevealMessage, { revealed: !model.state.revealed }));
   });
   sampleSelect.addEventListener('change', () => {
     const id = (sampleSelect as HTMLElement & { value: string }).value;
