@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Diagnostic, QuickFix } from '../core/types';
 import { editorDiagnostics, type Analyzer } from './analysis';
-import { DIAGNOSTIC_SOURCE, toVsRange, type PositionAt } from './convert';
+import { DIAGNOSTIC_SOURCE, toVsDiagnostic, toVsRange, type PositionAt } from './convert';
 
 /** The command a secret-moving quick fix runs: stores the secret, then applies the edits. */
 export const APPLY_SECRET_FIX_COMMAND = 'webhookStudio.applySecretFix';
@@ -33,7 +33,8 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
     for (const d of editorDiagnostics(analysis.lint.diagnostics)) {
       const vsRange = toVsRange(d.range, at);
       if (!vsRange.intersection(range) && !ours.some((o) => o.range.isEqual(vsRange))) continue;
-      const matching = ours.filter((o) => o.code === d.code && o.range.isEqual(vsRange));
+      const published = ours.filter((o) => o.code === d.code && o.range.isEqual(vsRange));
+      const matching = published.length > 0 ? published : [toVsDiagnostic(d, at)];
       actions.push(...this.actionsFor(document, d, matching, at));
     }
     return actions;

@@ -80,6 +80,8 @@ export class SendService implements vscode.Disposable {
     const settings = readSettings(uri);
     await this.analyzer.prepareSecrets();
     const analysis = await this.analyzer.analyzeUri(uri);
+    // Refuse what cannot be sent whatever the secrets are before asking for any of them.
+    if (!analysis.lint.render.sendable) return this.unsendable(uri, analysis.lint.render);
     const asked = await this.askMissingSecrets(analysis.lint.render.secretsUsed);
     if (isRefusal(asked)) return asked;
 
@@ -90,10 +92,7 @@ export class SendService implements vscode.Disposable {
     }
 
     let rendered = this.analyzer.render(uri, analysis.doc, analysis.selected, this.secrets.source());
-    if (!rendered.sendable) {
-      const problems = rendered.problems.map((p) => p.message).join(' ');
-      return this.refuse(`"${vscode.workspace.asRelativePath(uri)}" cannot be sent: ${problems}`, 'error');
-    }
+    if (!rendered.sendable) return this.unsendable(uri, rendered);
     const box = toInbox ? await this.inbox.start() : undefined;
     const lastCapture = box ? Math.max(0, ...box.captures().map((c) => c.id)) : 0;
     const target = (r: RenderResult): { plain: PlainRequest; masked: PlainRequest } => {
@@ -119,6 +118,11 @@ export class SendService implements vscode.Disposable {
     if (!box) return outcome;
     const capture = await box.waitForCapture(2000, (c) => c.id > lastCapture);
     return { record: outcome.record, capture: capture && redactCapture(capture, secretValues) };
+  }
+
+  private unsendable(uri: vscode.Uri, rendered: RenderResult): Refusal {
+    const problems = rendered.problems.map((p) => p.message).join(' ');
+    return this.refuse(`"${vscode.workspace.asRelativePath(uri)}" cannot be sent: ${problems}`, 'error');
   }
 
   private sendOptions(rendered: RenderResult, settings: StudioSettings, signal: AbortSignal) {

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RenderedView } from '../../../src/extension/analysis';
+import type { Refusal } from '../../../src/extension/send';
+import { activeExtension, closeAllEditors, fixtureUri, openFixture } from '../suite/helpers';
+import { codesOf, hoverText, positionOf, waitForDiagnostics } from '../suite/studio';
+
+describe('Webhook Studio in Restricted Mode', () => {
+  before(async () => {
+    await activeExtension();
+  });
+  afterEach(closeAllEditors);
+
+  const refusedCommands: Array<[string, unknown[]]> = [
+    ['webhookStudio.sendTestRequest', [fixtureUri('clean.webhook.json')]],
+    ['webhookStudio.sendToInbox', [fixtureUri('clean.webhook.json')]],
+    ['webhookStudio.copyAsCurl', [fixtureUri('lead.webhook.json'), { withSecrets: true }]],
+  ];
+  for (const [command, args] of refusedCommands) {
+    it(`${command} is refused with a reason, not thrown`, async () => {
+      const result = (await vscode.commands.executeCommand(command, ...args)) as Refusal;
+      assert.equal(result.refused, true);
+      assert.match(result.reason, /trusted workspace/);
+    });
+  }
+
+  it('still completes templates', async () => {
+    const editor = await openFixture('lead.webhook.json');
+    const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', editor.document.uri, positionOf(editor.document, '{{contact.'), '.')) as vscode.CompletionList;
+    assert.ok(list.items.some((i) => i.label === 'first_name' && i.detail === 'Jane'));
+  });
+
+  it('still hovers, with secrets shown only as set or not set', async () => {
+    const editor = await openFixture('lead.webhook.json');
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{contact.first_', { delta: -2 }))) as vscode.Hover[];
+    assert.match(hoverText(hovers), /Jane/);
+    const secret = (await vscode.commands.executeCommand('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{secrets.CRM', { delta: -2 }))) as vscode.Hover[];
+    assert.match(hoverText(secret), /not set/);
+  });
+
+  it('still lints', async () => {
+    const editor = await openFixture('problems/local-url.webhook.json');
+    const diagnostics = await waitForDiagnostics(editor.document.uri, (d) => d.length >= 2, 'diagnostics');
+    assert.deepEqual(codesOf(diagnostics), ['plain-http', 'private-address']);
+  });
+
+  it('still renders the masked request and copies masked cURL', async () => {
+    const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+    assert.equal(view.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
+    const curl = (await vscode.commands.executeCommand('webhookStudio.copyAsCurl', fixtureUri('lead.webhook.json'))) as string;
+    assert.match(curl, /^curl /);
+  });
+
+  it('still runs the local inbox', async () => {
+    const started = (await vscode.commands.executeCommand('webhookStudio.startInbox')) as { url: string };
+    assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${started.url}/probe`, { method: 'POST', body: 'x' });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.stopInbox'), { url: started.url });
+  });
+});

@@ -1,0 +1,263 @@
+import * as assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import type { RenderedView } from '../../../src/extension/analysis';
+import type { Refusal, SendOutcome } from '../../../src/extension/send';
+import type { Capture, ExecutionRecord } from '../../../src/core/types';
+import { closeAllEditors, fixtureUri } from './helpers';
+import { JANE, open, removeGenerated, selectSample, studioApi, writeGenerated, ZOE } from './studio';
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A loopback receiver that records requests and answers 201 with the X-Token header echoed back. */
+async function startReceiver(status = 201): Promise<{ server: Server; port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(status, { 'content-type': 'application/json', 'x-echo': String(req.headers['x-token'] ?? '') });
+      res.end(JSON.stringify({ received: true, echo: req.headers['x-token'] ?? null }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, received };
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+const SEND_SECRET = 'send-secret-7c1e0b9a';
+
+describe('commands', () => {
+  before(async () => {
+    await studioApi();
+    await selectSample(JANE);
+    await vscode.commands.executeCommand('webhookStudio.setSecret', 'SEND_TOKEN', SEND_SECRET);
+  });
+  afterEach(closeAllEditors);
+  after(async () => {
+    await vscode.commands.executeCommand('webhookStudio.stopInbox');
+    await removeGenerated();
+  });
+
+  describe('sendTestRequest', () => {
+    let receiver: Awaited<ReturnType<typeof startReceiver>>;
+    before(async () => {
+      receiver = await startReceiver();
+    });
+    after(async () => closeServer(receiver.server));
+
+    it('sends the rendered request to a loopback server and returns the redacted execution record', async () => {
+      const uri = await writeGenerated(
+        'send.webhook.json',
+        JSON.stringify({
+          name: 'Send to the test receiver',
+          method: 'POST',
+          url: `http://127.0.0.1:${receiver.port}/hook/{{contact.id}}`,
+          headers: { 'X-Token': '{{secrets.SEND_TOKEN}}' },
+          body: { first_name: '{{contact.first_name}}', score: '{{contact.lead_score}}' },
+        }),
+      );
+      const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+      assert.equal(receiver.received.length, 1);
+      const got = receiver.received[0]!;
+      assert.equal(got.method, 'POST');
+      assert.equal(got.url, '/hook/c_81f2');
+      assert.equal(got.headers['x-token'], SEND_SECRET, 'the real secret goes on the wire');
+      assert.deepEqual(JSON.parse(got.body), { first_name: 'Jane', score: '87' });
+      assert.equal(record.response?.status, 201);
+      assert.equal(record.outcome, 'accepted');
+      assert.equal(record.sample, JANE);
+      assert.match(record.file, /send\.webhook\.json$/);
+      assert.ok(!JSON.stringify(record).includes(SEND_SECRET), 'the record holds no secret, not even the echoed one');
+      assert.deepEqual(record.request.headers.find(([n]) => n === 'X-Token'), ['X-Token', '••••••']);
+      assert.match(record.response!.bodyPreview, /"received":true/);
+    });
+
+    it('sends a stored OAuth access token for an oauth2 connection', async () => {
+      await vscode.commands.executeCommand('webhookStudio.setOAuthToken', 'crm', 'oauth-access-5d4c');
+      const uri = await writeGenerated(
+        'send-oauth.webhook.json',
+        JSON.stringify({ name: 'OAuth', method: 'GET', url: `http://127.0.0.1:${receiver.port}/oauth`, auth: { type: 'oauth2', connection: 'crm' } }),
+      );
+      const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+      const got = receiver.received.at(-1)!;
+      assert.equal(got.url, '/oauth');
+      assert.equal(got.headers['authorization'], 'Bearer oauth-access-5d4c');
+      assert.deepEqual(record.request.headers.find(([n]) => n === 'Authorization'), ['Authorization', 'Bearer ••••••']);
+    });
+
+    it('returns a classified network error, not an exception, when nothing listens', async () => {
+      const closed = await startReceiver();
+      const port = closed.port;
+      await closeServer(closed.server);
+      const uri = await writeGenerated('send-refused.webhook.json', JSON.stringify({ name: 'Refused', method: 'GET', url: `http://127.0.0.1:${port}/` }));
+      const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+      assert.equal(record.outcome, 'network-error');
+      assert.equal(record.error?.code, 'refused');
+      assert.ok(record.error?.hint);
+    });
+
+    it('reads webhookStudio.network.privateAddresses from the workspace: block refuses loopback', async () => {
+      const settingsUri = fixtureUri('.vscode/settings.json');
+      const original = await vscode.workspace.fs.readFile(settingsUri);
+      const uri = await writeGenerated('send-blocked.webhook.json', JSON.stringify({ name: 'Blocked', method: 'GET', url: `http://127.0.0.1:${receiver.port}/blocked` }));
+      const before = receiver.received.length;
+      try {
+        await vscode.workspace.getConfiguration('webhookStudio').update('network.privateAddresses', 'block', vscode.ConfigurationTarget.Workspace);
+        const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+        assert.equal(record.error?.code, 'blocked-address');
+        assert.equal(receiver.received.length, before, 'nothing reached the server');
+      } finally {
+        await vscode.workspace.getConfiguration('webhookStudio').update('network.privateAddresses', 'allow', vscode.ConfigurationTarget.Workspace);
+        await vscode.workspace.fs.writeFile(settingsUri, original);
+      }
+      assert.equal(vscode.workspace.getConfiguration('webhookStudio').get('network.privateAddresses'), 'allow');
+    });
+
+    it('refuses an unsendable request with a reason', async () => {
+      const result = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', fixtureUri('problems/every-code.webhook.json'))) as Refusal;
+      assert.equal(result.refused, true);
+      assert.match(result.reason, /cannot be sent/);
+    });
+  });
+
+  describe('local inbox', () => {
+    it('starts and stops on 127.0.0.1', async () => {
+      const started = (await vscode.commands.executeCommand('webhookStudio.startInbox')) as { url: string };
+      assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const again = (await vscode.commands.executeCommand('webhookStudio.startInbox')) as { url: string };
+      assert.equal(again.url, started.url, 'starting twice keeps one inbox');
+      const stopped = (await vscode.commands.executeCommand('webhookStudio.stopInbox')) as { url: string };
+      assert.equal(stopped.url, started.url);
+    });
+
+    it('sendToInbox captures exactly the rendered request, with only the origin replaced', async () => {
+      const uri = fixtureUri('clean.webhook.json');
+      const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', uri)) as RenderedView;
+      const outcome = (await vscode.commands.executeCommand('webhookStudio.sendToInbox', uri)) as SendOutcome;
+      const capture = outcome.capture as Capture;
+      assert.ok(capture, 'a capture came back');
+      const url = new URL(view.url);
+      assert.equal(capture.method, view.method);
+      assert.equal(capture.target, url.pathname + url.search);
+      assert.equal(new TextDecoder().decode(capture.body), view.body);
+      for (const [name, value] of view.headers) {
+        assert.ok(capture.rawHeaders.some(([n, v]) => n === name && v === value), `header ${name}: ${value} not captured as is`);
+      }
+      assert.equal(outcome.record.inbox, true);
+      assert.equal(outcome.record.response?.status, 200);
+      assert.equal(outcome.record.outcome, 'accepted');
+    });
+  });
+
+  describe('renderRequest and samples', () => {
+    it('renders the masked request, unresolved variables and diagnostics', async () => {
+      const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+      assert.equal(view.method, 'POST');
+      assert.equal(view.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
+      assert.deepEqual(view.headers.find(([n]) => n === 'Authorization'), ['Authorization', 'Bearer ••••••']);
+      assert.deepEqual(JSON.parse(view.body!), { first_name: 'Jane', email: 'jane@example.com', deal: { stage: 'Proposal', value: '4200' } });
+      assert.ok(view.diagnostics.some((d) => d.code === 'string-coercion' && d.line > 1));
+    });
+
+    it('switches sample by name and changes the render; remembers the choice', async () => {
+      try {
+        const selected = (await vscode.commands.executeCommand('webhookStudio.selectSample', ZOE)) as { name: string; file: string };
+        assert.match(selected.file, /zoe\.sample\.json$/);
+        const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+        assert.equal(view.sample, ZOE);
+        assert.equal(JSON.parse(view.body!).first_name, 'Zoë');
+        const builtin = (await vscode.commands.executeCommand('webhookStudio.selectSample', 'builtin')) as { name: string };
+        assert.equal(builtin.name, 'Built-in sample contact');
+        const viewBuiltin = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+        assert.equal(JSON.parse(viewBuiltin.body!).first_name, 'Maria');
+      } finally {
+        await selectSample(JANE);
+      }
+      const refused = (await vscode.commands.executeCommand('webhookStudio.selectSample', 'no such sample')) as Refusal;
+      assert.equal(refused.refused, true);
+    });
+
+    it('createSample writes the built-in sample and never overwrites', async () => {
+      const first = (await vscode.commands.executeCommand('webhookStudio.createSample')) as vscode.Uri;
+      const second = (await vscode.commands.executeCommand('webhookStudio.createSample')) as vscode.Uri;
+      try {
+        assert.match(first.path, /\/samples\/contact\.sample\.json$/);
+        assert.match(second.path, /\/samples\/contact-2\.sample\.json$/);
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(first));
+        assert.equal(JSON.parse(text).contact.first_name, 'Maria');
+      } finally {
+        await closeAllEditors();
+        for (const uri of [first, second]) await vscode.workspace.fs.delete(uri);
+      }
+    });
+  });
+
+  describe('cURL', () => {
+    it('copyAsCurl returns the masked command and puts it on the clipboard; withSecrets reveals', async () => {
+      await vscode.commands.executeCommand('webhookStudio.setSecret', 'CRM_TOKEN', 'crm-curl-secret-42');
+      const uri = fixtureUri('lead.webhook.json');
+      const masked = (await vscode.commands.executeCommand('webhookStudio.copyAsCurl', uri)) as string;
+      assert.match(masked, /^curl 'https:\/\/api\.example\.com\/v1\/leads\/c_81f2\?source=hoop&tag=vip&tag=new'/);
+      assert.match(masked, /-H 'Authorization: Bearer ••••••'/);
+      assert.ok(!masked.includes('crm-curl-secret-42'));
+      assert.equal(await vscode.env.clipboard.readText(), masked);
+      const revealed = (await vscode.commands.executeCommand('webhookStudio.copyAsCurl', uri, { withSecrets: true })) as string;
+      assert.match(revealed, /Bearer crm-curl-secret-42/);
+    });
+
+    it('newFromCurl writes a new webhook file at the workspace root, never overwriting, and opens it', async () => {
+      const command = `curl -X POST https://api.example.com/v1/leads -H 'Content-Type: application/json' -d '{"email":"a@b.c"}'`;
+      const first = (await vscode.commands.executeCommand('webhookStudio.newFromCurl', command)) as vscode.Uri;
+      const second = (await vscode.commands.executeCommand('webhookStudio.newFromCurl', command)) as vscode.Uri;
+      try {
+        assert.ok(first instanceof vscode.Uri);
+        assert.notEqual(first.toString(), second.toString());
+        assert.match(first.path, /\/test\/fixtures\/workspace\/[^/]+\.webhook\.json$/);
+        assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), second.toString());
+        const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', first)) as RenderedView;
+        assert.equal(view.method, 'POST');
+        assert.equal(view.url, 'https://api.example.com/v1/leads');
+        assert.deepEqual(JSON.parse(view.body!), { email: 'a@b.c' });
+      } finally {
+        await closeAllEditors();
+        for (const uri of [first, second]) await vscode.workspace.fs.delete(uri);
+      }
+    });
+  });
+
+  describe('secrets and preview', () => {
+    it('sets, lists and deletes a secret by argument', async () => {
+      assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.setSecret', 'TEMP_SECRET', 'temp'), { name: 'TEMP_SECRET', set: true });
+      assert.ok(((await vscode.commands.executeCommand('webhookStudio.listSecrets')) as { names: string[] }).names.includes('TEMP_SECRET'));
+      assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.deleteSecret', 'TEMP_SECRET'), { name: 'TEMP_SECRET', deleted: true });
+      assert.ok(!((await vscode.commands.executeCommand('webhookStudio.listSecrets')) as { names: string[] }).names.includes('TEMP_SECRET'));
+      const bad = (await vscode.commands.executeCommand('webhookStudio.setSecret', 'not valid', 'x')) as Refusal;
+      assert.equal(bad.refused, true);
+    });
+
+    it('openPreview shows the rendered request with secrets masked', async () => {
+      const uri = fixtureUri('lead.webhook.json');
+      await open(uri);
+      const opened = (await vscode.commands.executeCommand('webhookStudio.openPreview', uri)) as { source: string; view: string };
+      assert.equal(opened.source, uri.toString());
+      const preview = vscode.workspace.textDocuments.find((d) => d.uri.toString() === opened.view);
+      assert.ok(preview, 'the preview document is open');
+      const text = preview.getText();
+      assert.match(text, /^POST \/v1\/leads\/c_81f2\?source=hoop&tag=vip&tag=new HTTP\/1\.1$/m);
+      assert.match(text, /^Authorization: Bearer ••••••$/m);
+      assert.ok(!text.includes('crm-curl-secret-42'));
+    });
+  });
+});
