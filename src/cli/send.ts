@@ -89,13 +89,13 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
 /** Why a rendered request must not be sent, or undefined. */
 function refuse(render: RenderResult): string | undefined {
   if (!render.sendable) return 'the request has errors (see above)';
-  const missing = render.unresolved.filter((u) => u.path.startsWith('secrets.') || u.path.startsWith('oauth2:'));
-  if (missing.length === 0) return undefined;
-  return missing
-    .map((u) =>
-      u.path.startsWith('oauth2:')
-        ? `no access token for OAuth connection "${u.path.slice(7)}" (see send --help)`
-        : `secret ${u.path.slice(8)} is not set: pass --secret ${u.path.slice(8)}=… or set WEBHOOK_STUDIO_SECRET_${u.path.slice(8)}`,
+  const missing = new Set(render.unresolved.map((u) => u.path).filter((p) => p.startsWith('secrets.') || p.startsWith('oauth2:')));
+  if (missing.size === 0) return undefined;
+  return [...missing]
+    .map((path) =>
+      path.startsWith('oauth2:')
+        ? `no access token for OAuth connection "${path.slice(7)}" (see send --help)`
+        : `secret ${path.slice(8)} is not set: pass --secret ${path.slice(8)}=… or set WEBHOOK_STUDIO_SECRET_${path.slice(8)}`,
     )
     .join('; ');
 }

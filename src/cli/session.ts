@@ -168,11 +168,11 @@ export function analyse(doc: ActionDocument, session: Session, options: RenderOp
 
 /**
  * Lint and schema diagnostics in file order; a shape problem both report at the same place
- * (a wrong method, an unknown auth type) is shown once, in the schema's words.
+ * (a wrong method, an unknown auth type) is shown once, in the schema's more precise words.
  */
 export function mergeDiagnostics(lintDiagnostics: readonly Diagnostic[], schema: readonly Diagnostic[]): Diagnostic[] {
-  const schemaAt = new Set(schema.map((d) => `${d.range.start}:${d.range.end}`));
-  const kept = lintDiagnostics.filter((d) => !(d.code === 'schema' && schemaAt.has(`${d.range.start}:${d.range.end}`)));
+  const within = (inner: Diagnostic, outer: Diagnostic) => inner.range.start >= outer.range.start && inner.range.end <= outer.range.end;
+  const kept = lintDiagnostics.filter((d) => !(d.code === 'schema' && schema.some((s) => within(s, d))));
   const all = [...kept, ...schema];
   const seen = new Set<string>();
   return all

@@ -1,0 +1,412 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
+const SECRET = 'sk_live_9f8e7d6c5b4a';
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI without blocking the event loop (the tests' own servers must keep answering). */
+function cli(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<Run> {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env };
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: options.cwd, env, timeout: options.timeoutMs ?? 20_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+function newestSource(): number {
+  const sources = [...files(join(ROOT, 'src', 'cli')), ...files(join(ROOT, 'src', 'core')), join(ROOT, 'package.json')];
+  return Math.max(...sources.map((f) => statSync(f).mtimeMs));
+}
+
+const DIAGNOSTIC_LINE = /^[^\s:]+:\d+:\d+ (error|warning|info) [a-z-]+ \S.*$/;
+
+let snapshot: Map<string, { mtimeMs: number; text: string }>;
+
+before(() => {
+  let stale = true;
+  try {
+    stale = statSync(CLI).mtimeMs < newestSource();
+  } catch {
+    stale = true;
+  }
+  if (stale) {
+    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(built.status, 0, built.stderr);
+  }
+  snapshot = new Map(files(FIXTURES).map((f) => [f, { mtimeMs: statSync(f).mtimeMs, text: readFileSync(f, 'utf8') }]));
+});
+
+after(() => {
+  // No command may modify the files it reads.
+  for (const [file, before] of snapshot) {
+    assert.equal(statSync(file).mtimeMs, before.mtimeMs, `${file} was touched`);
+    assert.equal(readFileSync(file, 'utf8'), before.text, `${file} was changed`);
+  }
+  assert.deepEqual(files(FIXTURES).sort(), [...snapshot.keys()].sort(), 'no file was added to the fixtures');
+});
+
+describe('webhook-studio (global)', () => {
+  test('--version prints the package version', async () => {
+    const r = await cli(['--version'], { cwd: ROOT });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  test('--help lists every command and exits 0', async () => {
+    const r = await cli(['--help'], { cwd: ROOT });
+    assert.equal(r.code, 0);
+    for (const command of ['validate', 'render', 'send', 'inbox', 'demo']) assert.match(r.stdout, new RegExp(`webhook-studio ${command}`));
+  });
+
+  const usage: Array<{ name: string; args: string[]; message: RegExp }> = [
+    { name: 'no command', args: [], message: /Usage:/ },
+    { name: 'an unknown command', args: ['frobnicate'], message: /unknown command "frobnicate"/ },
+    { name: 'an unknown option', args: ['validate', '--bogus'], message: /^webhook-studio: unknown option --bogus\n[\s\S]*Usage: webhook-studio validate/ },
+    { name: 'an option without its value', args: ['render', 'x.webhook.json', '--sample'], message: /option --sample needs a value/ },
+    { name: 'a bad --format', args: ['render', 'render/action.webhook.json', '--format', 'xml'], message: /--format must be http, json or curl/ },
+    { name: 'a bad --escaping', args: ['render', 'render/action.webhook.json', '--escaping', 'raw'], message: /--escaping must be json or text/ },
+    { name: 'a bad --timeout', args: ['send', 'send/hook.webhook.json', '--timeout', 'soon'], message: /--timeout must be a whole number/ },
+    { name: 'a missing file', args: ['render', 'nope.webhook.json'], message: /^webhook-studio: nope\.webhook\.json: file not found\n$/ },
+    { name: 'a directory given as a file', args: ['render', 'render'], message: /^webhook-studio: render: is a directory, not a file\n$/ },
+    // Node 20 itself rejects a missing --env-file path anywhere on the command line, before the CLI runs.
+    { name: 'an --env-file that is not UTF-8', args: ['render', 'render/action.webhook.json', '--env-file', 'render/latin1.env'], message: /--env-file render\/latin1\.env: is not valid UTF-8 text/ },
+    { name: 'an action file that is not UTF-8', args: ['render', 'render/latin1.env'], message: /^webhook-studio: render\/latin1\.env: is not valid UTF-8 text\n$/ },
+    { name: 'an unknown sample', args: ['render', 'render/action.webhook.json', '--sample', 'Nobody'], message: /--sample Nobody: no sample with that name or path/ },
+  ];
+  for (const c of usage) {
+    test(`exits 2 with a clear message on ${c.name}`, async () => {
+      const r = await cli(c.args, { cwd: FIXTURES });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, c.message);
+      assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+    });
+  }
+});
+
+describe('webhook-studio validate', () => {
+  test('a clean directory: summary only, exit 0, no colour when not on a terminal', async () => {
+    const r = await cli(['validate'], { cwd: join(FIXTURES, 'clean') });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, '2 files, 0 errors, 0 warnings\n');
+    assert.ok(!r.stdout.includes('\x1b['));
+  });
+
+  test('a dirty directory: one line per problem, file:line:col severity code message, exit 1', async () => {
+    const r = await cli(['validate'], { cwd: join(FIXTURES, 'dirty') });
+    assert.equal(r.code, 1);
+    const lines = r.stdout.trimEnd().split('\n');
+    const summary = lines.pop();
+    for (const line of lines) assert.match(line, DIAGNOSTIC_LINE);
+    const starts = lines.map((l) => l.split(' ').slice(0, 3).join(' '));
+    assert.deepEqual(starts, [
+      'filter.webhook.json:5:22 error unsupported-expression',
+      'malformed.webhook.json:4:3 error invalid-json',
+      'unknown-auth.webhook.json:5:21 error schema',
+      'wrong-type.webhook.json:5:14 error schema',
+      'not-an-object.sample.json:1:1 error schema',
+    ]);
+    assert.match(lines[2]!, /"digest"/);
+    assert.match(lines[4]!, /must be an object/);
+    assert.equal(summary, '6 files, 5 errors, 0 warnings');
+  });
+
+  test('globs and plain paths select the files; a missing plain path exits 2', async () => {
+    const one = await cli(['validate', '*/filter.webhook.json'], { cwd: FIXTURES });
+    assert.equal(one.code, 1);
+    assert.match(one.stdout, /^dirty\/filter\.webhook\.json:5:22 error unsupported-expression/);
+    assert.ok(!one.stdout.includes('malformed'));
+    const missing = await cli(['validate', 'clean/lead.webhook.json', 'clean/missing.webhook.json'], { cwd: FIXTURES });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stdout, /clean\/missing\.webhook\.json: error file not found/);
+  });
+
+  test('--json prints one object with positions and counts', async () => {
+    const r = await cli(['validate', '--json', 'malformed.webhook.json'], { cwd: join(FIXTURES, 'dirty') });
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    const malformed = out.files.find((f: { file: string }) => f.file === 'malformed.webhook.json');
+    assert.deepEqual(malformed.diagnostics[0], { code: 'invalid-json', severity: 'error', message: 'A comma "," is expected between entries.', line: 4, column: 3 });
+    assert.equal(out.errors, 2);
+  });
+});
+
+describe('webhook-studio render', () => {
+  const renderDir = join(FIXTURES, 'render');
+
+  test('--format json prints exactly the documented object, secrets masked', async () => {
+    const r = await cli(['render', 'action.webhook.json', '--format', 'json', '--sample', 'Bob', '--secret', `CRM_TOKEN=${SECRET}`], { cwd: renderDir });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(out), ['method', 'url', 'headers', 'body', 'unresolved', 'diagnostics']);
+    assert.deepEqual(out, {
+      method: 'POST',
+      url: 'https://api.example.com/v1/people/b2?source=cli',
+      headers: [['X-Source', 'workflow'], ['Authorization', 'Bearer ••••••'], ['Content-Type', 'application/json']],
+      body: '{"name":"Bob","missing":""}',
+      unresolved: ['contact.nickname'],
+      diagnostics: [
+        {
+          code: 'unknown-variable',
+          severity: 'warning',
+          message: '"contact.nickname" is not in sample "Bob"; it renders empty.',
+          line: 7,
+          column: 59,
+        },
+      ],
+    });
+    assert.ok(!r.stdout.includes(SECRET));
+  });
+
+  test('--reveal-secrets prints the secret value', async () => {
+    const r = await cli(['render', 'action.webhook.json', '--format', 'json', '--reveal-secrets', '--secret', `CRM_TOKEN=${SECRET}`], { cwd: renderDir });
+    assert.deepEqual(JSON.parse(r.stdout).headers[1], ['Authorization', `Bearer ${SECRET}`]);
+  });
+
+  const precedence: Array<{ name: string; args: string[]; env: Record<string, string>; token: string }> = [
+    { name: '--secret wins over the environment and the env file', args: ['--secret', 'CRM_TOKEN=from-arg', '--env-file', 'secrets.env'], env: { WEBHOOK_STUDIO_SECRET_CRM_TOKEN: 'from-env' }, token: 'from-arg' },
+    { name: 'the environment wins over the env file', args: ['--env-file', 'secrets.env'], env: { WEBHOOK_STUDIO_SECRET_CRM_TOKEN: 'from-env' }, token: 'from-env' },
+    { name: 'the env file supplies what nothing else does', args: ['--env-file', 'secrets.env'], env: {}, token: 'from-env-file' },
+    { name: 'nothing set leaves the token empty and unresolved', args: [], env: {}, token: '' },
+  ];
+  for (const c of precedence) {
+    test(`secret sources: ${c.name}`, async () => {
+      const r = await cli(['render', 'action.webhook.json', '--format', 'json', '--reveal-secrets', ...c.args], { cwd: renderDir, env: c.env });
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.headers[1], ['Authorization', `Bearer ${c.token}`]);
+      assert.equal(out.unresolved.includes('secrets.CRM_TOKEN'), c.token === '');
+    });
+  }
+
+  const samples: Array<{ name: string; sample: string[]; id: string }> = [
+    { name: 'the first sample by path when none is given', sample: [], id: 'a1' },
+    { name: 'a sample by name', sample: ['--sample', 'Bob'], id: 'b2' },
+    { name: 'a sample by path', sample: ['--sample', './bob.sample.json'], id: 'b2' },
+    { name: 'a sample file outside the directory by path', sample: ['--sample', '../clean/jane.sample.json'], id: 'c_1' },
+  ];
+  for (const c of samples) {
+    test(`--sample picks ${c.name}`, async () => {
+      const r = await cli(['render', 'action.webhook.json', '--format', 'json', ...c.sample], { cwd: renderDir });
+      assert.equal(JSON.parse(r.stdout).url, `https://api.example.com/v1/people/${c.id}?source=cli`);
+    });
+  }
+
+  test('--format http prints request line, Host, headers, blank line, body; warnings go to stderr', async () => {
+    const r = await cli(['render', 'action.webhook.json', '--sample', 'Alice', '--secret', `CRM_TOKEN=${SECRET}`], { cwd: renderDir });
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      [
+        'POST /v1/people/a1?source=cli HTTP/1.1',
+        'Host: api.example.com',
+        'X-Source: workflow',
+        'Authorization: Bearer ••••••',
+        'Content-Type: application/json',
+        '',
+        '{"name":"Alice","missing":""}',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(r.stderr, 'action.webhook.json:7:59 warning unknown-variable "contact.nickname" is not in sample "Alice"; it renders empty.\n');
+  });
+
+  test('--format curl prints a cURL command with the secret masked', async () => {
+    const r = await cli(['render', 'action.webhook.json', '--format', 'curl', '--sample', 'Alice', '--secret', `CRM_TOKEN=${SECRET}`], { cwd: renderDir });
+    assert.equal(
+      r.stdout,
+      [
+        "curl 'https://api.example.com/v1/people/a1?source=cli' \\",
+        "  -H 'X-Source: workflow' \\",
+        "  -H 'Authorization: Bearer ••••••' \\",
+        "  -H 'Content-Type: application/json' \\",
+        `  --data-raw '{"name":"Alice","missing":""}'`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('--escaping text pastes values unescaped', async () => {
+    const r = await cli(['render', 'action.webhook.json', '--format', 'json', '--escaping', 'text', '--sample', '../clean/jane.sample.json'], { cwd: renderDir });
+    assert.equal(JSON.parse(r.stdout).body, '{"name":"Jane","missing":""}');
+  });
+
+  test('an action with errors is still printed, and exits 1', async () => {
+    const r = await cli(['render', 'filter.webhook.json', '--format', 'json'], { cwd: join(FIXTURES, 'dirty') });
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.body, '{"name":"{{contact.first_name | upcase}}"}');
+    assert.equal(out.diagnostics[0].code, 'unsupported-expression');
+  });
+});
+
+describe('webhook-studio send', () => {
+  let server: Server;
+  let port = 0;
+  let work: string;
+  const received: Array<{ url: string; authorization?: string; body: string }> = [];
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-'));
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ url: req.url ?? '', authorization: req.headers.authorization, body });
+        // Echo the request back, secret and all: the CLI must still never print or log it.
+        res.writeHead(req.url?.startsWith('/fail') ? 500 : 201, { 'content-type': 'application/json', 'x-echo-auth': req.headers.authorization ?? '' });
+        res.end(JSON.stringify({ echo: body }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  function sampleFile(outcome: string, samplePort = port): string {
+    const file = join(work, `${outcome}-${samplePort}.sample.json`);
+    writeFileSync(file, JSON.stringify({ name: `run ${outcome}`, contact: { email: 'jane@example.com' }, workflow: { port: samplePort, outcome, pad: 'x'.repeat(1000) } }));
+    return file;
+  }
+
+  const sendDir = join(FIXTURES, 'send');
+
+  test('a 2xx exits 0 and prints status, outcome, timings, headers and body without the secret', { timeout: 30_000 }, async () => {
+    const r = await cli(['send', 'hook.webhook.json', '--sample', sampleFile('ok'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^POST http://127\\.0\\.0\\.1:${port}/ok\\?run=1\\n→ 201 Created · accepted\\n  \\d+ ms total, \\d+ ms to first byte`));
+    assert.match(r.stdout, /Response headers:\n {2}content-type: application\/json/);
+    assert.match(r.stdout, /x-echo-auth: Bearer ••••••/);
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
+    assert.equal(received.at(-1)!.authorization, `Bearer ${SECRET}`, 'the real secret went on the wire');
+  });
+
+  test('a 500 exits 1 and says receiver error', { timeout: 30_000 }, async () => {
+    const r = await cli(['send', 'hook.webhook.json', '--sample', sampleFile('fail'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /→ 500 Internal Server Error · receiver error/);
+  });
+
+  test('a refused connection exits 1 with a clear message', { timeout: 30_000 }, async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const freePort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const r = await cli(['send', 'hook.webhook.json', '--sample', sampleFile('ok', freePort), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /network error \(refused\)/);
+    assert.ok(!/\n\s+at /.test(r.stdout + r.stderr));
+  });
+
+  test('a missing secret refuses to send, exit 1', { timeout: 30_000 }, async () => {
+    const before = received.length;
+    const r = await cli(['send', 'hook.webhook.json', '--sample', sampleFile('ok')], { cwd: sendDir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /not sent: secret API_TOKEN is not set: pass --secret API_TOKEN=… or set WEBHOOK_STUDIO_SECRET_API_TOKEN\n/);
+    assert.equal(received.length, before);
+  });
+
+  test('an unsendable request is refused with its diagnostics, exit 1', { timeout: 30_000 }, async () => {
+    const r = await cli(['send', 'unknown-auth.webhook.json'], { cwd: join(FIXTURES, 'dirty') });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown-auth\.webhook\.json:5:11 error schema Unknown auth type "digest"/);
+    assert.match(r.stderr, /not sent: the request has errors/);
+  });
+
+  test('--json prints the execution record; --log appends it with secrets masked', { timeout: 30_000 }, async () => {
+    const log = join(work, 'logs', 'sends.jsonl');
+    const r = await cli(['send', 'hook.webhook.json', '--json', '--log', log, '--sample', sampleFile('ok'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
+    assert.equal(r.code, 0, r.stderr);
+    const record = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(record).sort(), ['file', 'id', 'outcome', 'request', 'response', 'sample', 'time', 'timings']);
+    assert.equal(record.file, 'hook.webhook.json');
+    assert.equal(record.sample, 'run ok');
+    assert.equal(record.outcome, 'accepted');
+    assert.equal(record.response.status, 201);
+    assert.deepEqual(record.request.headers[0], ['Authorization', 'Bearer ••••••']);
+    assert.equal(typeof record.timings.totalMs, 'number');
+    const again = await cli(['send', 'hook.webhook.json', '--log', log, '--sample', sampleFile('fail'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
+    assert.equal(again.code, 1);
+    const text = readFileSync(log, 'utf8');
+    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.response.status), [201, 500]);
+    assert.ok(!text.includes(SECRET), 'the log holds no secret');
+    assert.ok(!text.includes(Buffer.from(SECRET).toString('base64')), 'nor its base64');
+    assert.match(text, /••••••/);
+  });
+
+  test('--inbox sends to a local inbox, only the origin replaced, and prints the capture', { timeout: 30_000 }, async () => {
+    const r = await cli(['send', 'remote.webhook.json', '--inbox', '--sample', '../render/alice.sample.json'], { cwd: sendDir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^PUT http:\/\/127\.0\.0\.1:\d+\/v1\/deals\/a1\?notify=false \(local inbox\)\n→ 200 OK · accepted/);
+    assert.match(r.stdout, /Received by the local inbox:\nPUT \/v1\/deals\/a1\?notify=false HTTP\/1\.1\n[\s\S]*X-Trace: t-1\nContent-Type: application\/json\n[\s\S]*\n\n\{"stage":"won"\}\n$/);
+  });
+
+  test('--inbox --json adds the capture to the record', { timeout: 30_000 }, async () => {
+    const r = await cli(['send', 'remote.webhook.json', '--inbox', '--json', '--sample', '../render/alice.sample.json'], { cwd: sendDir });
+    const record = JSON.parse(r.stdout);
+    assert.equal(record.inbox, true);
+    assert.equal(record.capture.target, '/v1/deals/a1?notify=false');
+    assert.equal(record.capture.body, '{"stage":"won"}');
+  });
+});
+
+describe('webhook-studio inbox and demo', () => {
+  test('inbox prints its URL, then each capture; SIGINT closes it with exit 0', { timeout: 30_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'inbox', '--status', '202', '--body', 'thanks'], { cwd: FIXTURES, env: { PATH: process.env['PATH'] ?? '' } });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error('no URL printed')), 10_000);
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        const m = /http:\/\/127\.0\.0\.1:\d+/.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolveUrl(m[0]);
+        }
+      });
+    });
+    const response = await fetch(`${url}/hook?a=1`, { method: 'POST', body: 'hello', headers: { 'X-Test': 'yes' } });
+    assert.equal(response.status, 202);
+    assert.equal(await response.text(), 'thanks');
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(stdout, /POST \/hook\?a=1 HTTP\/1\.1\r?\n[\s\S]*X-Test: yes[\s\S]*\r?\n\r?\nhello/i);
+  });
+
+  test('demo sends every example to the inbox, prints each, and exits 0', { timeout: 60_000 }, async () => {
+    const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.webhook.json'));
+    const r = await cli(['demo'], { cwd: ROOT, timeoutMs: 50_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const file of examples) assert.ok(r.stdout.includes(`(examples/${file})`), `${file} printed`);
+    assert.equal((r.stdout.match(/✓ received byte for byte as rendered/g) ?? []).length, examples.length);
+    assert.match(r.stdout, new RegExp(`${examples.length} of ${examples.length} examples received byte for byte as rendered\\.\\n$`));
+    assert.ok(!/demo-[a-z_]+-7f3a9c/.test(r.stdout), 'demo secrets are shown masked');
+  });
+});
