@@ -251,8 +251,11 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
         break;
       case 'result':
       case 'logRecord':
+      {
         if (!looksLikeResult(message.params)) return;
-        if (model.sending?.kind !== 'all') {
+        // During a send to all, single results may arrive; the progress and the tab stay with the samples.
+        const duringAll = model.sending?.kind === 'all' && message.method === 'result';
+        if (!duringAll) {
           model.sending = undefined;
           stopTimer();
         }
@@ -260,8 +263,9 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
         model.past = message.method === 'logRecord';
         model.error = undefined;
         guarded(responseRegion, () => renderResponse(model.result, model.past));
-        if (model.tab !== 'samples' || model.past) setTab('response');
+        if (!duringAll) setTab('response');
         break;
+      }
       case 'samplesReport':
         model.report = message.params;
         if (!message.params.inProgress && model.sending?.kind === 'all') {

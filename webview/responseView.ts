@@ -52,7 +52,7 @@ function bodyView(record: RecordView): HTMLElement {
 function inboxView(result: ResultParams): HTMLElement | null {
   if (!result.capture && !result.intended) return null;
   return section(
-    'Intended request vs captured on the wire',
+    'Local inbox: intended vs captured',
     'sec-inbox',
     h(
       'div',

@@ -15,6 +15,16 @@ function resultCell(row: SamplesReportRow): HTMLElement {
   );
 }
 
+function diffView(lines: readonly string[]): HTMLElement {
+  const children: Array<HTMLElement | string> = [];
+  lines.forEach((line, i) => {
+    if (i > 0) children.push('\n');
+    const kind = line.startsWith('+') ? 'diff-add' : line.startsWith('-') ? 'diff-del' : 'diff-same';
+    children.push(h('span', kind, line));
+  });
+  return h('pre', { class: 'diff mono', tabindex: 0 }, ...children);
+}
+
 /** Renders the Samples tab's table. */
 export function renderSamples(report: SamplesReportParams | undefined): Node[] {
   if (!report) return [note('Rendering the action against every sample…', 'empty')];
@@ -45,7 +55,7 @@ export function renderSamples(report: SamplesReportParams | undefined): Node[] {
               null,
               row.unresolved.length === 0
                 ? h('span', 'muted', 'none')
-                : h('span', 'mono warning-text', row.unresolved.map((p) => `{{${p}}}`).join(', ')),
+                : h('div', 'chips', ...row.unresolved.map((p) => h('code', 'chip mono warning-text', `{{${p}}}`))),
             ),
             h('td', row.problems > 0 ? 'warning-text' : 'muted', row.problems),
             h(
@@ -55,7 +65,7 @@ export function renderSamples(report: SamplesReportParams | undefined): Node[] {
                 ? h('span', 'muted', 'reference')
                 : row.bodyDiff.length === 0
                   ? h('span', 'muted', 'same')
-                  : h('pre', 'diff mono', row.bodyDiff.join('\n')),
+                  : diffView(row.bodyDiff),
             ),
             resultCell(row),
           ),

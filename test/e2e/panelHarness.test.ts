@@ -279,7 +279,7 @@ describe('preview panel in a browser', () => {
     assert.equal(await rows.count(), 3);
     assert.deepEqual(await rows.nth(1).locator('th, td').allTextContents(), [
       'Bob (no email)',
-      '{{contact.middle_name}}, {{contact.email}}',
+      '{{contact.middle_name}}{{contact.email}}',
       '2',
       samplesReport.rows[1]!.bodyDiff.join('\n'),
       '401 Rejected',
@@ -287,6 +287,10 @@ describe('preview panel in a browser', () => {
     await clearPosted(page);
     await page.locator('#send-all').click();
     assert.deepEqual(await posted(page), [{ method: 'sendToAll' }]);
+    await send(page, { method: 'sending', params: sending('all') }, { method: 'samplesReport', params: { ...samplesReport, inProgress: true } });
+    assert.ok(await page.locator('#progress').isVisible(), 'progress stays while sending to all');
+    await send(page, { method: 'samplesReport', params: samplesReport });
+    assert.ok(!(await page.locator('#progress').isVisible()), 'a final report ends the progress');
     await page.close();
   });
 
@@ -460,25 +464,26 @@ for (const csp of [true, false]) {
 }
 
 describe('screenshots of every state in every theme', () => {
-  const states: Array<[string, HostToWebview[], string?]> = [
-    ['request', [stateMessage(requestState)]],
-    ['untrusted', [stateMessage({ ...requestState, trusted: false, sendable: false })]],
-    ['sending', [stateMessage(requestState), { method: 'sending', params: sending('send') }]],
-    ['response-200', [stateMessage(requestState), resultMessage(ok200)]],
-    ['response-500', [stateMessage(requestState), resultMessage(error500)]],
-    ['network-error', [stateMessage(requestState), resultMessage(networkError)]],
-    ['inbox', [stateMessage(requestState), resultMessage(inboxResult)]],
-    ['past-record', [stateMessage(requestState), { method: 'logRecord', params: ok200 }]],
-    ['samples', [stateMessage(requestState), { method: 'samplesReport', params: samplesReport }], 'vscode-tab-header[data-tab="samples"]'],
-    ['error', [stateMessage(requestState), { method: 'error', params: { message: 'Copy as cURL failed: the clipboard is not available.' } }]],
+  const states: Array<[string, () => HostToWebview[], string?]> = [
+    ['request', () => [stateMessage(requestState)]],
+    ['untrusted', () => [stateMessage({ ...requestState, trusted: false, sendable: false })]],
+    ['sending', () => [stateMessage(requestState), { method: 'sending', params: sending('send') }]],
+    ['response-200', () => [stateMessage(requestState), resultMessage(ok200)]],
+    ['response-500', () => [stateMessage(requestState), resultMessage(error500)]],
+    ['network-error', () => [stateMessage(requestState), resultMessage(networkError)]],
+    ['inbox', () => [stateMessage(requestState), resultMessage(inboxResult)]],
+    ['past-record', () => [stateMessage(requestState), { method: 'logRecord', params: ok200 }]],
+    ['samples', () => [stateMessage(requestState), { method: 'samplesReport', params: samplesReport }], 'vscode-tab-header[data-tab="samples"]'],
+    ['error', () => [stateMessage(requestState), { method: 'error', params: { message: 'Copy as cURL failed: the clipboard is not available.' } }]],
   ];
   for (const theme of THEMES) {
     test(`${theme}: no CSP violation, no page error`, async () => {
       const { page, errors } = await openPanel(theme);
       for (const [name, messages, click] of states) {
+        await page.evaluate(() => (globalThis as unknown as { sessionStorage: { clear(): void } }).sessionStorage.clear());
         await page.reload();
         await waitForPosted(page, 'ready');
-        await send(page, ...messages);
+        await send(page, ...messages());
         if (click) await page.locator(click).click();
         await page.waitForTimeout(150);
         await page.screenshot({ path: `${SCREENSHOTS}/${name}-${theme}.png`, fullPage: true });
