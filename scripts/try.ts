@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureServer, repoRoot, startServer } from './vscodeServer';
+import { ensureServer, exitOnSignals, registerCleanup, repoRoot, startServer, stopAll, wasInterrupted } from './vscodeServer';
 import type { Result } from './vscodeServer';
 
 /** Files of the repository an installed extension consists of (what a VSIX would carry). */
@@ -35,48 +35,37 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const folder = resolve(option(args, '--folder') ?? join(repoRoot, 'examples'));
   const port = option(args, '--port');
+  // Ctrl+C is how `try` is meant to end: stop everything, then exit 0.
+  exitOnSignals(() => 0);
   const server = ensureServer();
   if (!server.ok) {
     console.error(server.error);
     return 1;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-try-'));
+  registerCleanup(async () => rmSync(scratch, { recursive: true, force: true }));
   const extensionsDir = join(scratch, 'extensions');
   const linked = linkExtension(extensionsDir);
   if (!linked.ok) {
-    rmSync(scratch, { recursive: true, force: true });
     console.error(linked.error);
+    await stopAll();
     return 1;
   }
   const logFile = join(repoRoot, 'test-results', 'try-server.log');
   const started = await startServer({ trusted: true, logFile, extensionsDir, ...(port ? { port: Number(port) } : {}) });
   if (!started.ok) {
-    rmSync(scratch, { recursive: true, force: true });
     console.error(started.error);
+    await stopAll();
     return 1;
   }
   const running = started.value;
   const url = `${running.origin}/?${new URLSearchParams({ folder }).toString()}`;
   console.log(`Webhook Action Studio is running in VS Code at:\n\n  ${url}\n\nOpen it in a browser. Server log: ${logFile}\nPress Ctrl+C to stop.`);
   return new Promise<number>((resolveExit) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      console.log('\nstopping…');
-      void running.stop().then(() => {
-        rmSync(scratch, { recursive: true, force: true });
-        resolveExit(0);
-      });
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    process.on('SIGHUP', stop);
     running.child.once('exit', (code, signal) => {
-      if (stopping) return;
+      if (wasInterrupted()) return;
       console.error(`the server exited (${code ?? signal}); see ${logFile}`);
-      rmSync(scratch, { recursive: true, force: true });
-      resolveExit(1);
+      void stopAll().then(() => resolveExit(1));
     });
   });
 }

@@ -186,9 +186,17 @@ export async function startServer(options: ServerOptions): Promise<Result<Runnin
   });
   closeSync(logFd);
   const origin = `http://127.0.0.1:${port}`;
+  // Last resort when the process exits without awaiting stop(): nothing of the server may outlive it.
+  const onExit = (): void => {
+    killGroup(child, 'SIGKILL');
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
+      unregister();
+      process.off('exit', onExit);
       const pid = child.pid;
       killGroup(child, 'SIGTERM');
       const deadline = Date.now() + (options.stopGraceMs ?? 3000);
@@ -200,6 +208,7 @@ export async function startServer(options: ServerOptions): Promise<Result<Runnin
     })();
     return stopped;
   };
+  const unregister = registerCleanup(stop);
   const ready = await waitForHttp(`${origin}/healthz`, child, options.startTimeoutMs ?? 30_000);
   if (!ready.ok) {
     await stop();
@@ -239,6 +248,10 @@ export async function launchBrowser(): Promise<Result<Browser>> {
     const browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
+      // The launchers end the browser themselves, after the server, on these signals.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -249,6 +262,8 @@ export async function launchBrowser(): Promise<Result<Browser>> {
         '--disable-sync',
       ],
     });
+    const unregister = registerCleanup(() => browser.close().catch(() => undefined));
+    browser.once('disconnected', unregister);
     return { ok: true, value: browser };
   } catch (error) {
     return { ok: false, error: `Chromium did not start: ${(error as Error).message}` };
@@ -262,16 +277,43 @@ export function logTail(file: string, lines = 40): string {
   return `--- last ${lines} lines of ${file} ---\n${text}\n--- end of log ---`;
 }
 
-/** Runs `cleanup` once on SIGINT/SIGTERM/SIGHUP before exiting, so no server or browser outlives the launcher. */
-export function cleanupOnSignal(cleanup: () => Promise<void>): () => void {
-  const handler = (signal: NodeJS.Signals): void => {
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.once(s, handler);
+const cleanups = new Set<() => Promise<void>>();
+let interrupted = false;
+let signalsInstalled = false;
+
+/** Registers a cleanup that `stopAll()` runs; returns a function that unregisters it. */
+export function registerCleanup(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
   return () => {
-    for (const s of signals) process.off(s, handler);
+    cleanups.delete(cleanup);
   };
+}
+
+/** Runs every registered cleanup (servers, browsers) and waits for all of them. */
+export async function stopAll(): Promise<void> {
+  const pending = [...cleanups];
+  cleanups.clear();
+  await Promise.allSettled(pending.map((cleanup) => cleanup()));
+}
+
+/** Whether a SIGINT/SIGTERM/SIGHUP arrived since `exitOnSignals()`. */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
+
+/**
+ * On SIGINT/SIGTERM/SIGHUP: runs `stopAll()`, so no server or browser outlives the process, then exits
+ * with `exitCode(signal)` (130 for SIGINT, 143 otherwise, by default). Installed once per process.
+ */
+export function exitOnSignals(exitCode: (signal: NodeJS.Signals) => number = (signal) => (signal === 'SIGINT' ? 130 : 143)): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    void stopAll().finally(() => process.exit(exitCode(signal)));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handler);
 }
 
 if (require.main === module && process.argv[2] === 'install') {

@@ -23,7 +23,7 @@ describe('a webhook file opened in the workbench', { timeout: 180_000 }, () => {
     assert.equal((await mode.innerText()).trim(), 'JSON with Comments');
   });
 
-  const shots: ThemeName[] = ['light', 'dark'];
+  const shots: ThemeName[] = ['dark', 'light'];
   for (const theme of shots) {
     test(`is shown in the ${theme} theme and saved as a screenshot`, async () => {
       await workbench.setTheme(theme);

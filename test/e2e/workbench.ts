@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { cleanupOnSignal, launchBrowser, logTail, repoRoot, startServer, workbenchUrl } from '../../scripts/vscodeServer';
+import { exitOnSignals, launchBrowser, logTail, registerCleanup, repoRoot, startServer, workbenchUrl } from '../../scripts/vscodeServer';
 import type { RunningServer } from '../../scripts/vscodeServer';
 
 /** Fixture workspace each workbench gets a fresh copy of. */
@@ -14,8 +14,8 @@ export const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 /** Where screenshots go. */
 export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
 
-/** The two built-in themes screenshots are taken in. */
-export const themes = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
+/** The two built-in themes screenshots are taken in, by their label in the theme picker (settings call them "Default Light Modern" and "Default Dark Modern"). */
+export const themes = { light: 'Light Modern', dark: 'Dark Modern' } as const;
 
 /** A theme key of `themes`. */
 export type ThemeName = keyof typeof themes;
@@ -42,7 +42,7 @@ export interface Workbench {
   runCommand(title: string): Promise<void>;
   /** The content frame of the most recent webview panel. */
   webviewFrame(): FrameLocator;
-  /** Switches the colour theme through the workspace settings and waits until the workbench shows it. */
+  /** Switches the colour theme through the command palette and waits until the workbench shows it. */
   setTheme(theme: ThemeName): Promise<void>;
   /** Saves a screenshot of the whole workbench as `test-results/e2e/<name>.png`; returns its path. */
   screenshot(name: string): Promise<string>;
@@ -59,6 +59,7 @@ function writeSettings(folder: string, overrides: Record<string, unknown>): void
 
 /** Starts a server and Chromium, and opens the workbench on a fresh copy of the fixture workspace. */
 export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  exitOnSignals();
   const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-e2e-'));
   const folder = join(scratch, 'workspace');
   cpSync(fixtureWorkspace, folder, { recursive: true });
@@ -80,7 +81,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     })();
     return closed;
   };
-  const release = cleanupOnSignal(close);
+  registerCleanup(close);
   try {
     const launched = await launchBrowser();
     if (!launched.ok) throw new Error(launched.error);
@@ -97,15 +98,11 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       openFile: (relPath) => openFile(page, relPath),
       runCommand: (title) => runCommand(page, title),
       webviewFrame: () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame'),
-      setTheme: (theme) => setTheme(page, folder, theme),
+      setTheme: (theme) => setTheme(page, theme),
       screenshot: (name) => screenshot(page, name),
-      close: async () => {
-        release();
-        await close();
-      },
+      close,
     };
   } catch (error) {
-    release();
     await close();
     throw new Error(`${(error as Error).message}\n${logTail(logFile)}`);
   }
@@ -125,31 +122,49 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
-  await input.fill(relPath);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first().waitFor();
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first();
+  // A search typed before the workspace's file search is ready finds nothing and is not repeated: retype.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await input.fill(relPath);
+    try {
+      await row.waitFor({ timeout: 5000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await input.fill('');
+    }
+  }
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[data-resource-name="${base}"]`).waitFor();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
-/** Runs a command by its title through the command palette (F1). */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
+/** Types `text` into the open quick input and picks the entry whose label is exactly `text`. */
+export async function pickQuickInput(page: Page, text: string, prefix = ''): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
-  await input.fill(`>${title}`);
-  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  await input.fill(`${prefix}${text}`);
+  const exact = new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
   await row.waitFor();
   await row.click();
+}
+
+/** Runs a command by its title through the command palette (F1). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await pickQuickInput(page, title, '>');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-async function setTheme(page: Page, folder: string, theme: ThemeName): Promise<void> {
-  writeSettings(folder, { 'workbench.colorTheme': themes[theme] });
+async function setTheme(page: Page, theme: ThemeName): Promise<void> {
+  await page.keyboard.press('F1');
+  await pickQuickInput(page, 'Preferences: Color Theme', '>');
+  await pickQuickInput(page, themes[theme]);
   // Light themes put `vs` on the workbench element, dark ones `vs-dark`.
-  const themeClass = theme === 'light' ? 'vs' : 'vs-dark';
-  await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: 15_000 });
+  await page.locator(`.monaco-workbench.${theme === 'light' ? 'vs' : 'vs-dark'}`).waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** Fails with the text of the active editor when it does not contain `expected`. */

@@ -3,7 +3,7 @@
 // Usage: node --import tsx test/integration/runServer.ts [trusted|restricted]...   (default: both)
 import { writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { cleanupOnSignal, launchBrowser, repoRoot, startServer, workbenchUrl } from '../../scripts/vscodeServer';
+import { exitOnSignals, launchBrowser, repoRoot, startServer, wasInterrupted, workbenchUrl } from '../../scripts/vscodeServer';
 import type { Result, RunningServer } from '../../scripts/vscodeServer';
 import type { TestResults } from './index';
 import { closeTally, fixtureWorkspace, parseModes, prepareRun, readResults, reportMode, runFiles, testIndex } from './launch';
@@ -53,7 +53,6 @@ export async function runMode(mode: TrustMode): Promise<Result<ModeRun>> {
     await server.stop();
     writeFileSync(files.browserLog, browserLines.join('\n') + '\n');
   };
-  const release = cleanupOnSignal(cleanup);
   try {
     const launched = await launchBrowser();
     if (!launched.ok) return launched;
@@ -68,7 +67,6 @@ export async function runMode(mode: TrustMode): Promise<Result<ModeRun>> {
     return { ok: true, value: { results: results.value, timings: { serverStart: t1 - t0, tests: Date.now() - t1 } } };
   } finally {
     await cleanup();
-    release();
   }
 }
 
@@ -78,12 +76,14 @@ async function main(): Promise<number> {
     console.error(modes.error);
     return 2;
   }
+  exitOnSignals();
   const tally: Tally = { passed: 0, failed: 0 };
   const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   for (const mode of modes.value) {
     const started = Date.now();
     const outcome = await runMode(mode);
     const total = Date.now() - started;
+    if (wasInterrupted()) return 130;
     const detail = outcome.ok
       ? ` in ${s(total)} (server ${s(outcome.value.timings.serverStart)}, workbench + tests ${s(outcome.value.timings.tests)}, teardown ${s(total - outcome.value.timings.serverStart - outcome.value.timings.tests)})`
       : '';
