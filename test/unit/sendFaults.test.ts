@@ -215,26 +215,34 @@ describe('network faults become classified errors', () => {
     }
   });
 
-  test('a user cancel mid-body is cancelled, not timeout', BOUND, async () => {
-    const server = await startRawServer(
-      rawAnswer((s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n' + 'a'.repeat(1000))),
-    );
-    const sender = new HttpSender();
-    const controller = new AbortController();
-    try {
-      const result = await sender.send(request(server.origin), {
-        signal: controller.signal,
-        onProgress: () => controller.abort(),
-      });
-      const error = failure(result);
-      assert.equal(error.code, 'cancelled');
-      assert.ok(result.timings.firstByteMs !== undefined, 'headers had arrived');
-      assertNoSecret(error);
-    } finally {
-      await sender.close();
-      await server.close();
-    }
-  });
+  const cancelCases: Array<[string, number]> = [
+    ['a large body (streamed with progress)', 10 * 1024 * 1024],
+    ['a small body (read whole)', 2_000],
+  ];
+  for (const [name, declared] of cancelCases) {
+    test(`a user cancel in the middle of ${name} is cancelled, not timeout`, BOUND, async () => {
+      const server = await startRawServer(
+        rawAnswer((s) => s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${declared}\r\n\r\n` + 'a'.repeat(1000))),
+      );
+      const sender = new HttpSender();
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 300);
+      try {
+        const result = await sender.send(request(server.origin), {
+          signal: controller.signal,
+          onProgress: () => controller.abort(),
+        });
+        const error = failure(result);
+        assert.equal(error.code, 'cancelled');
+        assert.ok(result.timings.firstByteMs !== undefined, 'headers had arrived');
+        assertNoSecret(error);
+      } finally {
+        clearTimeout(timer);
+        await sender.close();
+        await server.close();
+      }
+    });
+  }
 
   test('a user cancel while waiting for headers is cancelled', BOUND, async () => {
     const server = await startRawServer(rawAnswer(() => undefined));

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, ProxyAgent, Pool, buildConnector, request as undiciRequest } from 'undici';
@@ -85,9 +86,25 @@ function hostPortOf(url: string): string {
   }
 }
 
-function headerValue(flat: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < flat.length; i += 2) if (flat[i]!.toLowerCase() === name) return flat[i + 1];
-  return undefined;
+interface Framing {
+  location?: string;
+  contentEncoding?: string;
+  contentLength?: string;
+}
+
+/** The response headers the sender acts on, found in one pass over the raw [name, value, …] list. */
+function scanHeaders(flat: readonly string[]): Framing {
+  const found: Framing = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!;
+    // Only names of these lengths can match; skips lower-casing every other header.
+    if (name.length !== 8 && name.length !== 14 && name.length !== 16) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'location') found.location ??= flat[i + 1];
+    else if (lower === 'content-length') found.contentLength ??= flat[i + 1];
+    else if (lower === 'content-encoding') found.contentEncoding ??= flat[i + 1];
+  }
+  return found;
 }
 
 function pairs(flat: readonly string[]): Array<readonly [string, string]> {
@@ -115,6 +132,78 @@ export function redirectedRequest(
   return { method, url: target.href, headers, body: toGet ? null : previous.body };
 }
 
+/** Where a request goes: the direct agent, or the proxy agent and the proxy's host:port. */
+interface Route {
+  readonly dispatcher: Dispatcher;
+  readonly proxy: string | undefined;
+}
+
+/** The timeouts a failure message quotes. */
+interface Limits {
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+}
+
+/**
+ * The state of one send, and its abort signal: undici accepts an emitter with `aborted` and an 'abort' event
+ * as a request signal, which costs far less per request than an AbortController. It is also the listener of
+ * the user's signal (`handleEvent`), so a send allocates no closures for its bookkeeping.
+ */
+class Exchange extends EventEmitter {
+  aborted = false;
+  /** Why the send was stopped; undici reads `reason` as the error to abort with. */
+  why: 'timeout' | 'cancelled' | undefined;
+  reason: Error | undefined;
+  firstByteMs: number | undefined;
+  url: URL | undefined;
+  proxy: string | undefined;
+  headersReceived = false;
+
+  constructor(
+    readonly started: number,
+    readonly timeoutMs: number,
+  ) {
+    super();
+  }
+
+  stop(why: 'timeout' | 'cancelled'): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.why = why;
+    this.reason = Object.assign(new Error(`request ${why}`), { code: why === 'timeout' ? 'ERR_DEADLINE' : 'ERR_CANCELLED' });
+    this.emit('abort');
+  }
+
+  /** The user's signal fired. */
+  handleEvent(): void {
+    this.stop('cancelled');
+  }
+
+  context(url: string, limits: Limits): FailureContext {
+    return {
+      host: this.url ? hostPort(this.url) : hostPortOf(url),
+      ...(this.proxy !== undefined ? { proxy: this.proxy } : {}),
+      headersReceived: this.headersReceived,
+      ...(this.why !== undefined ? { stopped: this.why } : {}),
+      timeoutMs: this.timeoutMs,
+      connectTimeoutMs: limits.connectTimeoutMs,
+      headersTimeoutMs: limits.headersTimeoutMs,
+      bodyTimeoutMs: limits.bodyTimeoutMs,
+    };
+  }
+
+  fail(error: SendError): SendResult {
+    const totalMs = performance.now() - this.started;
+    const timings = this.firstByteMs === undefined ? { totalMs } : { firstByteMs: this.firstByteMs, totalMs };
+    return { ok: false, error, timings, outcome: 'network-error' };
+  }
+}
+
+function deadlinePassed(exchange: Exchange): void {
+  exchange.stop('timeout');
+}
+
 function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
@@ -133,16 +222,24 @@ export class HttpSender {
   readonly #connectTimeoutMs: number;
   readonly #headersTimeoutMs: number;
   readonly #bodyTimeoutMs: number;
+  readonly #limits: Limits;
+  readonly #direct: Route;
 
   constructor(config: SenderConfig = {}) {
     this.#connectTimeoutMs = config.connectTimeoutMs ?? 10_000;
     this.#headersTimeoutMs = config.headersTimeoutMs ?? 30_000;
     this.#bodyTimeoutMs = config.bodyTimeoutMs ?? 30_000;
+    this.#limits = {
+      connectTimeoutMs: this.#connectTimeoutMs,
+      headersTimeoutMs: this.#headersTimeoutMs,
+      bodyTimeoutMs: this.#bodyTimeoutMs,
+    };
     this.#policy = config.privateAddresses ?? 'warn';
     this.#allowed = new Set((config.alwaysAllowedOrigins ?? []).flatMap((o) => normalOrigin(o) ?? []));
     const rejectUnauthorized = config.rejectUnauthorized ?? true;
     const timeouts = { headersTimeout: this.#headersTimeoutMs, bodyTimeout: this.#bodyTimeoutMs };
     this.#agent = new Agent({ ...timeouts, connect: this.#connector(rejectUnauthorized) });
+    this.#direct = { dispatcher: this.#agent, proxy: undefined };
     this.#proxy = config.proxy;
     this.#proxyAgent = config.proxy
       ? new ProxyAgent({
@@ -177,89 +274,71 @@ export class HttpSender {
     };
   }
 
-  #dispatcherFor(url: URL): { dispatcher: Dispatcher; proxy?: string } {
+  #dispatcherFor(url: URL): Route {
     if (!this.#proxyAgent || !this.#proxy || this.#allowed.has(url.origin) || bypassesProxy(url, this.#proxy.noProxy)) {
-      return { dispatcher: this.#agent };
+      return this.#direct;
     }
-    const proxyUrl = new URL(this.#proxy.url);
-    return { dispatcher: this.#proxyAgent, proxy: hostPort(proxyUrl) };
+    return { dispatcher: this.#proxyAgent, proxy: hostPort(new URL(this.#proxy.url)) };
   }
 
   /** Sends `request` and reads its response; resolves with a response or a classified error, never rejects. */
   async send(request: PlainRequest, options: SendOptions = {}): Promise<SendResult> {
-    const started = performance.now();
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const controller = new AbortController();
-    let stopped: 'timeout' | 'cancelled' | undefined;
-    const stop = (why: 'timeout' | 'cancelled'): void => {
-      stopped ??= why;
-      controller.abort(Object.assign(new Error(`request ${why}`), { code: why === 'timeout' ? 'ETIMEDOUT_DEADLINE' : 'ECANCELLED' }));
-    };
-    const timer = setTimeout(() => stop('timeout'), timeoutMs);
-    const onCancel = (): void => stop('cancelled');
-    if (options.signal?.aborted) onCancel();
-    else options.signal?.addEventListener('abort', onCancel, { once: true });
-
+    const exchange = new Exchange(performance.now(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timer = setTimeout(deadlinePassed, exchange.timeoutMs, exchange);
+    const userSignal = options.signal;
+    if (userSignal?.aborted) exchange.stop('cancelled');
+    else userSignal?.addEventListener('abort', exchange, { once: true });
     const redirects: Array<{ status: number; location: string }> = [];
-    let firstByteMs: number | undefined;
     let current = request;
-    const base: FailureContext = {
-      host: hostPortOf(request.url),
-      headersReceived: false,
-      timeoutMs,
-      connectTimeoutMs: this.#connectTimeoutMs,
-      headersTimeoutMs: this.#headersTimeoutMs,
-      bodyTimeoutMs: this.#bodyTimeoutMs,
-    };
-    let ctx = base;
-    const fail = (error: SendError): SendResult => ({
-      ok: false,
-      error,
-      timings: firstByteMs === undefined ? { totalMs: performance.now() - started } : { firstByteMs, totalMs: performance.now() - started },
-      outcome: 'network-error',
-    });
-
     try {
       for (;;) {
         const checkedUrl = checkUrl(current.url);
-        if (!checkedUrl.ok) return fail(checkedUrl.error);
+        if (!checkedUrl.ok) return exchange.fail(checkedUrl.error);
         const url = checkedUrl.url;
         const invalid = checkRequest(current);
-        if (invalid) return fail(invalid);
-        if (stopped) return fail(describeFailure(undefined, { ...ctx, host: hostPort(url), stopped }));
-        const { dispatcher, proxy } = this.#dispatcherFor(url);
-        ctx = { ...base, host: hostPort(url), ...(proxy !== undefined ? { proxy } : {}) };
+        if (invalid) return exchange.fail(invalid);
+        const route = this.#dispatcherFor(url);
+        exchange.url = url;
+        exchange.proxy = route.proxy;
+        exchange.headersReceived = false;
+        if (exchange.aborted) return exchange.fail(describeFailure(undefined, exchange.context(current.url, this.#limits)));
 
-        if (this.#policy === 'block' && proxy !== undefined && !this.#allowed.has(url.origin)) {
+        if (this.#policy === 'block' && route.proxy !== undefined && !this.#allowed.has(url.origin)) {
           // The proxy resolves the name, so checking it here is the best possible; direct connections are
           // checked by the connector on the very address the socket uses.
           const bare = url.hostname.replace(/^\[|\]$/g, '');
           const refused = await findPrivateAddress(bare);
-          if (refused !== undefined) return fail(describeFailure(blockedAddressError(bare, refused), ctx));
+          if (refused !== undefined) {
+            return exchange.fail(describeFailure(blockedAddressError(bare, refused), exchange.context(current.url, this.#limits)));
+          }
         }
 
-        const flat = current.headers.flatMap(([name, value]) => [name, value]);
+        const flat: string[] = [];
+        for (const [name, value] of current.headers) flat.push(name, value);
         const response = await undiciRequest(url, {
-          dispatcher,
+          dispatcher: route.dispatcher,
           method: current.method,
           headers: flat,
           body: current.body === null ? null : Buffer.from(current.body, 'utf8'),
-          signal: controller.signal,
+          signal: exchange,
           headersTimeout: this.#headersTimeoutMs,
           bodyTimeout: this.#bodyTimeoutMs,
           responseHeaders: 'raw',
         });
-        firstByteMs = performance.now() - started;
-        ctx = { ...ctx, headersReceived: true };
+        exchange.firstByteMs = performance.now() - exchange.started;
+        exchange.headersReceived = true;
         const rawHeaders = response.headers as unknown as string[];
-        const location = headerValue(rawHeaders, 'location');
+        const framing = scanHeaders(rawHeaders);
+        const location = options.followRedirects ? framing.location : undefined;
 
-        if (options.followRedirects && isRedirect(response.statusCode) && location !== undefined) {
-          await response.body.dump({ limit: REDIRECT_BODY_DRAIN_BYTES, signal: controller.signal }).catch(() => undefined);
-          if (redirects.length >= (options.maxRedirects ?? DEFAULT_MAX_REDIRECTS)) {
-            return fail({
+        if (location !== undefined && isRedirect(response.statusCode)) {
+          // The stopper still aborts this body: it belongs to the request that carries the stopper.
+          await response.body.dump({ limit: REDIRECT_BODY_DRAIN_BYTES }).catch(() => undefined);
+          const max = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+          if (redirects.length >= max) {
+            return exchange.fail({
               code: 'too-many-redirects',
-              message: `More than ${options.maxRedirects ?? DEFAULT_MAX_REDIRECTS} redirects; the last one pointed to ${ctx.host}`,
+              message: `More than ${max} redirects; the last one pointed to ${hostPort(url)}`,
               hint: 'The receiver redirects in a loop or too often; send to the final URL directly.',
             });
           }
@@ -267,23 +346,19 @@ export class HttpSender {
           try {
             target = new URL(location, url);
           } catch {
-            return fail({ code: 'invalid-request', message: `${ctx.host} redirected to an invalid URL`, hint: 'Send to the final URL directly.' });
+            return exchange.fail({ code: 'invalid-request', message: `${hostPort(url)} redirected to an invalid URL`, hint: 'Send to the final URL directly.' });
           }
           redirects.push({ status: response.statusCode, location: target.href });
           current = redirectedRequest(current, response.statusCode, target, options.sensitiveHeaders ?? []);
           continue;
         }
 
-        const contentEncoding = headerValue(rawHeaders, 'content-encoding');
-        const decodings = decodingsFor(contentEncoding);
+        const decodings = decodingsFor(framing.contentEncoding);
         const cap = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-        const read = await readCappedBody(response.body, decodings, cap, options.onProgress);
-        const contentLength = Number(headerValue(rawHeaders, 'content-length'));
-        const fullSize = !read.truncated
-          ? read.size
-          : decodings === undefined && Number.isSafeInteger(contentLength) && contentLength >= 0
-            ? contentLength
-            : undefined;
+        const lengthHeader = Number(framing.contentLength ?? Number.NaN);
+        const contentLength = Number.isSafeInteger(lengthHeader) && lengthHeader >= 0 ? lengthHeader : undefined;
+        const read = await readCappedBody(response.body, decodings, cap, options.onProgress, contentLength);
+        const fullSize = !read.truncated ? read.size : decodings === undefined ? contentLength : undefined;
         const data: ResponseData = {
           status: response.statusCode,
           statusText: response.statusText ?? '',
@@ -297,15 +372,15 @@ export class HttpSender {
         return {
           ok: true,
           response: data,
-          timings: { firstByteMs, totalMs: performance.now() - started },
+          timings: { firstByteMs: exchange.firstByteMs, totalMs: performance.now() - exchange.started },
           outcome: classifyStatus(response.statusCode),
         };
       }
     } catch (err) {
-      return fail(describeFailure(err, { ...ctx, ...(stopped ? { stopped } : {}) }));
+      return exchange.fail(describeFailure(err, exchange.context(current.url, this.#limits)));
     } finally {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onCancel);
+      userSignal?.removeEventListener('abort', exchange);
     }
   }
 

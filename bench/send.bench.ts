@@ -1,0 +1,132 @@
+/**
+ * Latency of HttpSender.send against a bare `undici.request` with the same Agent settings, for a 1 KiB POST
+ * to a loopback server (DESIGN §15: ≤ 1.15× the bare request). The server runs in a child process; the two
+ * clients alternate request by request so drift in machine load favours neither.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { HttpSender } from '../src/core/http/index';
+import type { PlainRequest } from '../src/core/types';
+import type { BenchRow } from './benchRow';
+
+const WARMUP = 500;
+const ROUNDS = 2_000;
+const ANSWER = '{"ok":true}';
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function startServer(): Promise<{ child: ChildProcess; origin: string }> {
+  const child = fork(__filename, ['--role=server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('benchmark server did not start')), 30_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve({ child, origin: (message as { origin: string }).origin });
+    });
+  });
+}
+
+/** Runs the interleaved requests and returns the median latencies and their ratio. */
+export async function run(): Promise<BenchRow[]> {
+  const { child, origin } = await startServer();
+  // The sender's defaults, given to the bare agent too.
+  const agent = new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
+  const sender = new HttpSender();
+  const body = JSON.stringify({ data: 'x'.repeat(1024 - 11) });
+  const req: PlainRequest = {
+    method: 'POST',
+    url: `${origin}/hooks/bench?source=bench`,
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Authorization', 'Bearer bench-token'],
+      ['X-Request-Id', 'bench-1'],
+    ],
+    body,
+  };
+  const flat = req.headers.flatMap(([name, value]) => [name, value]);
+  const viaSender = async (): Promise<number> => {
+    const started = performance.now();
+    const result = await sender.send(req);
+    if (!result.ok || result.response.status !== 200) throw new Error('sender request failed during the benchmark');
+    return performance.now() - started;
+  };
+  const bare = async (): Promise<number> => {
+    const started = performance.now();
+    const response = await request(req.url, { dispatcher: agent, method: req.method, headers: flat, body: Buffer.from(body, 'utf8') });
+    await response.body.arrayBuffer();
+    if (response.statusCode !== 200) throw new Error('bare request failed during the benchmark');
+    return performance.now() - started;
+  };
+  try {
+    for (let i = 0; i < WARMUP; i++) {
+      await viaSender();
+      await bare();
+    }
+    const senderTimes: number[] = [];
+    const bareTimes: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      if (i % 2 === 0) {
+        senderTimes.push(await viaSender());
+        bareTimes.push(await bare());
+      } else {
+        bareTimes.push(await bare());
+        senderTimes.push(await viaSender());
+      }
+    }
+    const senderMedian = median(senderTimes);
+    const bareMedian = median(bareTimes);
+    const ratio = senderMedian / bareMedian;
+    return [
+      {
+        measure: `HttpSender.send, 1 KiB POST to loopback, median of ${ROUNDS}`,
+        figure: Math.round(senderMedian * 1000) / 1000,
+        unit: 'ms',
+        baseline: Math.round(bareMedian * 1000) / 1000,
+        ratio: Math.round(ratio * 1000) / 1000,
+        budget: '≤ 1.15× bare undici.request',
+        ok: ratio <= 1.15,
+      },
+    ];
+  } finally {
+    await sender.close();
+    await agent.close();
+    child.kill();
+  }
+}
+
+async function serve(): Promise<void> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': ANSWER.length });
+      res.end(ANSWER);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.send?.({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  process.on('disconnect', () => process.exit(0));
+}
+
+function printRows(rows: readonly BenchRow[]): void {
+  for (const row of rows) {
+    console.log(
+      `${row.ok ? 'ok  ' : 'FAIL'} ${row.measure}: ${row.figure} ${row.unit} vs ${row.baseline} ${row.unit} bare → ${row.ratio}× (budget ${row.budget})`,
+    );
+  }
+}
+
+if (require.main === module) {
+  const main = process.argv.includes('--role=server') ? serve : async () => printRows(await run());
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
