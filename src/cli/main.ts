@@ -26,9 +26,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   fail(error);
 });
 
+/** Resolves once everything written so far has been handed to the operating system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+// Exit as soon as the output is out: a connection or timer some library keeps open must not hold the
+// process (the CLI's own resources are closed by the commands before they return).
 main(process.argv.slice(2), io).then(
-  (code) => {
-    process.exitCode = code;
+  async (code) => {
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
   },
   (error: unknown) => fail(error),
 );

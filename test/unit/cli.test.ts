@@ -244,6 +244,32 @@ describe('webhook-studio render', () => {
     );
   });
 
+  const oauth: Array<{ name: string; args: string[]; env: Record<string, string>; header: string }> = [
+    { name: 'a stored token from --secret OAUTH_<NAME>_TOKEN', args: ['--secret', 'OAUTH_CRM_MAIN_TOKEN=tok-arg'], env: {}, header: 'Bearer tok-arg' },
+    { name: 'a stored token from WEBHOOK_STUDIO_OAUTH_<NAME>_TOKEN', args: [], env: { WEBHOOK_STUDIO_OAUTH_CRM_MAIN_TOKEN: 'tok-env' }, header: 'Bearer tok-env' },
+  ];
+  for (const c of oauth) {
+    test(`oauth2 takes ${c.name}`, async () => {
+      const r = await cli(['render', 'oauth.webhook.json', '--format', 'json', '--reveal-secrets', ...c.args], { cwd: renderDir, env: c.env });
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.headers, [['Authorization', c.header]]);
+      assert.deepEqual(out.unresolved, []);
+    });
+  }
+
+  test('send refuses an oauth2 action without a token, saying how to give one', async () => {
+    const r = await cli(['send', 'oauth.webhook.json'], { cwd: renderDir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no access token is stored for OAuth connection "crm-main"/);
+  });
+
+  test('render --help prints the command usage and exits 0', async () => {
+    const r = await cli(['render', '--help'], { cwd: renderDir });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Usage: webhook-studio render <file>/);
+    assert.match(r.stdout, /WEBHOOK_STUDIO_OAUTH_NAME_TOKEN/);
+  });
+
   test('--escaping text pastes values unescaped', async () => {
     const r = await cli(['render', 'action.webhook.json', '--format', 'json', '--escaping', 'text', '--sample', '../clean/jane.sample.json'], { cwd: renderDir });
     assert.equal(JSON.parse(r.stdout).body, '{"name":"Jane","missing":""}');
