@@ -41,7 +41,8 @@ export async function run(): Promise<void> {
     const folder = join(__dirname, folderName);
     const files = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.test.js')).sort() : [];
     if (files.length === 0) throw new Error(`no *.test.js files in ${folder}`);
-    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: 'spec' });
+    const grep = process.env['WEBHOOK_STUDIO_TEST_GREP'];
+    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: 'spec', ...(grep ? { grep } : {}) });
     for (const name of files) mocha.addFile(join(folder, name));
     await new Promise<void>((resolve, reject) => {
       try {
