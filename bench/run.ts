@@ -9,6 +9,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './benchRow';
+import { run as runBigResponse } from './bigResponse.bench';
+import { run as runCliSend } from './cliSend.bench';
+import { run as runInbox } from './inbox.bench';
+import { run as runRender } from './render.bench';
+import { run as runSend } from './send.bench';
 
 const root = join(__dirname, '..');
 const KiB = 1024;
@@ -16,11 +21,11 @@ const KiB = 1024;
 type Bench = { name: string; run: () => Promise<BenchRow[]> };
 
 const benches: Bench[] = [
-  { name: 'render', run: async () => (await import('./render.bench')).run() },
-  { name: 'send', run: async () => (await import('./send.bench')).run() },
-  { name: 'big response', run: async () => (await import('./bigResponse.bench')).run() },
-  { name: 'inbox', run: async () => (await import('./inbox.bench')).run() },
-  { name: 'cli send', run: async () => (await import('./cliSend.bench')).run() },
+  { name: 'render', run: runRender },
+  { name: 'send', run: runSend },
+  { name: 'big response', run: runBigResponse },
+  { name: 'inbox', run: runInbox },
+  { name: 'cli send', run: runCliSend },
 ];
 
 function size(file: string): number {
