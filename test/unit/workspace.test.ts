@@ -1,0 +1,98 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILTIN_SAMPLE } from '../../src/core/builtinSample';
+import { findFiles, globToRegExp, loadSamples, readTextFile } from '../../src/core/workspace';
+
+describe('globToRegExp', () => {
+  const cases: Array<{ glob: string; matches: string[]; rejects: string[] }> = [
+    { glob: '**/*.webhook.json', matches: ['a.webhook.json', 'x/a.webhook.json', 'x/y/z.webhook.json'], rejects: ['a.webhook.jsonc', 'a.sample.json', 'x/awebhook.json'] },
+    { glob: '*.json', matches: ['a.json', '.json'], rejects: ['x/a.json'] },
+    { glob: 'x/**', matches: ['x/a', 'x/y/b'], rejects: ['y/a'] },
+    { glob: 'a?.json', matches: ['ab.json'], rejects: ['a.json', 'abc.json', 'a/.json'] },
+    { glob: 'x/**/b.json', matches: ['x/b.json', 'x/y/b.json', 'x/y/z/b.json'], rejects: ['b.json', 'xb.json'] },
+    { glob: '[ab]*.json', matches: ['a1.json', 'b.json'], rejects: ['c.json'] },
+    { glob: '*.{webhook,sample}.json', matches: ['a.webhook.json', 'a.sample.json'], rejects: ['a.other.json'] },
+    { glob: 'a+b(1).json', matches: ['a+b(1).json'], rejects: ['aab1.json'] },
+  ];
+  for (const c of cases) {
+    test(`"${c.glob}" matches whole relative paths`, () => {
+      const re = globToRegExp(c.glob);
+      for (const path of c.matches) assert.ok(re.test(path), `${path} should match`);
+      for (const path of c.rejects) assert.ok(!re.test(path), `${path} should not match`);
+    });
+  }
+});
+
+describe('findFiles and loadSamples', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'webhook-studio-workspace-'));
+    const write = (path: string, text: string) => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    write('b.webhook.json', '{}');
+    write('sub/a.webhook.json', '{}');
+    write('sub/deep/c.webhook.json', '{}');
+    write('node_modules/pkg/x.webhook.json', '{}');
+    write('dist/y.webhook.json', '{}');
+    write('.hidden/z.webhook.json', '{}');
+    write('samples/2-second.sample.json', '{"name":"Second","contact":{"id":"2"}}');
+    write('samples/1-first.sample.json', '{"name":"First","contact":{"id":"1"}}');
+    write('samples/3-broken.sample.json', '{"contact": ');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the default glob finds action files at any depth, skipping node_modules, dist and hidden directories', async () => {
+    const found = await findFiles([], dir);
+    assert.deepEqual(found, [join(dir, 'b.webhook.json'), join(dir, 'sub/a.webhook.json'), join(dir, 'sub/deep/c.webhook.json')]);
+  });
+
+  test('a glob with a directory prefix only searches below it', async () => {
+    assert.deepEqual(await findFiles(['sub/*.webhook.json'], dir), [join(dir, 'sub/a.webhook.json')]);
+  });
+
+  test('a plain path is returned as is, even when missing, and results have no duplicates', async () => {
+    const found = await findFiles(['b.webhook.json', 'missing.webhook.json', '*.webhook.json'], dir);
+    assert.deepEqual(found, [join(dir, 'b.webhook.json'), join(dir, 'missing.webhook.json')]);
+  });
+
+  test('samples are sorted by path; a broken one is reported and kept as far as it parses', async () => {
+    const loaded = await loadSamples(dir);
+    assert.deepEqual(loaded.samples.map((s) => s.name), ['First', 'Second', '3-broken']);
+    assert.equal(loaded.diagnostics.length, 1);
+    assert.equal(loaded.diagnostics[0]!.file, join(dir, 'samples/3-broken.sample.json'));
+    assert.equal(loaded.diagnostics[0]!.diagnostics[0]!.code, 'invalid-json');
+  });
+
+  test('without samples the built-in sample is used', async () => {
+    const loaded = await loadSamples(join(dir, 'sub'));
+    assert.deepEqual(loaded.samples, [BUILTIN_SAMPLE]);
+  });
+});
+
+describe('readTextFile', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'webhook-studio-read-'));
+    writeFileSync(join(dir, 'bom.json'), '\ufeff{"a":1}');
+    writeFileSync(join(dir, 'latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
+    writeFileSync(join(dir, 'binary.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: Array<{ name: string; file: string; expected: Awaited<ReturnType<typeof readTextFile>> }> = [
+    { name: 'drops a UTF-8 BOM', file: 'bom.json', expected: { ok: true, text: '{"a":1}' } },
+    { name: 'says a missing file is not found', file: 'nope.json', expected: { ok: false, error: 'file not found' } },
+    { name: 'says a directory is not a file', file: '.', expected: { ok: false, error: 'is a directory, not a file' } },
+    { name: 'refuses text that is not UTF-8', file: 'latin1.json', expected: { ok: false, error: 'is not valid UTF-8 text' } },
+    { name: 'refuses a binary file', file: 'binary.bin', expected: { ok: false, error: 'is a binary file, not text' } },
+    { name: 'says a path through a file is not found', file: 'bom.json/x', expected: { ok: false, error: 'file not found (a part of the path is not a directory)' } },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => assert.deepEqual(await readTextFile(join(dir, c.file)), c.expected));
+  }
+});
