@@ -1,0 +1,94 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { openWorkbench, runCommand } from './workbench';
+import type { Workbench } from './workbench';
+
+/** Moves the cursor with Go to Line/Column (`line:column`, one-based). */
+async function goTo(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+async function focusEditor(page: Page): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+}
+
+describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () => {
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await openWorkbench({ name: 'authoring' });
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  test('completion after {{contact. lists the sample fields with their values', async () => {
+    const { page } = workbench;
+    await workbench.openFile('lead.webhook.json');
+    await focusEditor(page);
+    // Line 12: `    "email": "{{contact.email}}",` — put the cursor right after `{{contact.`.
+    await goTo(page, 12, 25);
+    await page.keyboard.press('Control+Space');
+    const widget = page.locator('.suggest-widget.visible');
+    await widget.waitFor({ timeout: 15_000 });
+    await widget.locator('.monaco-list-row', { hasText: 'first_name' }).first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(300);
+    const text = await widget.innerText();
+    assert.match(text, /first_name/);
+    assert.match(text, /Jane/, 'the focused field shows the selected sample value');
+    await workbench.screenshot('authoring-completion');
+    await page.keyboard.press('Escape');
+  });
+
+  test('hover on a template shows its value for every sample', async () => {
+    const { page } = workbench;
+    await goTo(page, 12, 25);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover:not(.hidden)').first();
+    await hover.waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(300);
+    const text = await hover.innerText();
+    assert.match(text, /Jane/);
+    assert.match(text, /Zoë/);
+    await workbench.screenshot('authoring-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  test('a diagnostic with its quick fixes open', async () => {
+    const { page } = workbench;
+    await workbench.openFile('problems/every-code.webhook.json');
+    await focusEditor(page);
+    // Line 14: `    "first": "{{contact.frist_name}}",`
+    await goTo(page, 14, 20);
+    await page.locator('.squiggly-warning').first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    await menu.waitFor({ timeout: 15_000 });
+    await menu.locator('text=Change to {{contact.first_name}}').first().waitFor();
+    await workbench.screenshot('authoring-quick-fix');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+  });
+
+  test('the sample is shown in the status bar and the CodeLens above the file', async () => {
+    const { page } = workbench;
+    // lead.webhook.json is already open in a tab: switch to it there.
+    await page.locator('.tab', { hasText: 'lead.webhook.json' }).first().click();
+    await page.locator('.tab.active[data-resource-name="lead.webhook.json"]').waitFor();
+    await page.locator('.statusbar-item', { hasText: 'Jane Doe' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.codelens-decoration', { hasText: 'Send test request' }).first().waitFor({ timeout: 15_000 });
+    await runCommand(page, 'Webhook Studio: Open Preview');
+    await page.locator('.tab', { hasText: 'lead.http' }).first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await workbench.screenshot('authoring-codelens-preview');
+  });
+});
