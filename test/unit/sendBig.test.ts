@@ -119,7 +119,7 @@ describe('large and hostile response bodies', () => {
     assert.equal(body.size, DEFAULT_MAX_BODY_BYTES);
     assert.ok(body.body.every((byte) => byte === 0));
     assert.equal(body.fullSize, undefined);
-    assert.ok(elapsed < 5_000, `took ${elapsed.toFixed(0)} ms`);
+    assert.ok(elapsed < 10_000, `took ${elapsed.toFixed(0)} ms`);
     assert.ok(rss < BUDGET, `RSS grew ${(rss / MiB).toFixed(1)} MiB`);
     assert.ok(arrayBuffers < BUDGET, `array buffers grew ${(arrayBuffers / MiB).toFixed(1)} MiB`);
   });

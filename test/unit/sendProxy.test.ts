@@ -58,7 +58,7 @@ describe('bypassesProxy', () => {
 describe('sending through a proxy', () => {
   let proxy: TestServer;
   let target: TestServer;
-  const seen: Array<{ url: string; host?: string; auth?: string; trace?: string }> = [];
+  const seen: Array<{ url: string; host?: string; auth?: string; trace?: string; dup?: string[] }> = [];
   before(async () => {
     // A forward proxy that answers for its targets itself: enough to see what a client sends it.
     proxy = await startHttpServer((req, res) => {
@@ -67,6 +67,7 @@ describe('sending through a proxy', () => {
         host: req.headers.host,
         auth: req.headers['proxy-authorization'],
         trace: req.headers['x-trace'] as string | undefined,
+        dup: req.rawHeaders.filter((_, i, all) => i % 2 === 1 && all[i - 1] === 'X-Dup'),
       });
       res.end(`via proxy ${req.method} ${req.url}`);
     });
@@ -85,9 +86,20 @@ describe('sending through a proxy', () => {
   test('an http:// request goes to the proxy in absolute form, headers intact', BOUND, async () => {
     const sender = new HttpSender({ proxy: { url: proxy.origin } });
     try {
-      const result = await sender.send({ method: 'POST', url: 'http://receiver.invalid/hook?x=1', headers: [['X-Trace', 't-1']], body: '{}' });
+      const result = await sender.send({
+        method: 'POST',
+        url: 'http://receiver.invalid/hook?x=1',
+        headers: [['X-Dup', 'a'], ['X-Trace', 't-1'], ['X-Dup', 'b']],
+        body: '{}',
+      });
       assert.equal(bodyOf(result), 'via proxy POST http://receiver.invalid/hook?x=1');
-      assert.deepEqual(seen.at(-1), { url: 'http://receiver.invalid/hook?x=1', host: 'receiver.invalid', auth: undefined, trace: 't-1' });
+      assert.deepEqual(seen.at(-1), {
+        url: 'http://receiver.invalid/hook?x=1',
+        host: 'receiver.invalid',
+        auth: undefined,
+        trace: 't-1',
+        dup: ['a', 'b'],
+      });
     } finally {
       await sender.close();
     }

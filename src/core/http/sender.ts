@@ -107,6 +107,22 @@ function scanHeaders(flat: readonly string[]): Framing {
   return found;
 }
 
+function flatHeaders(headers: PlainRequest['headers']): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of headers) flat.push(name, value);
+  return flat;
+}
+
+/**
+ * Headers as an object of value lists, for the proxy agent, which turns a flat list into an object and would
+ * keep only the last of repeated names. Repeated names stay on separate lines, grouped at the first one.
+ */
+function groupedHeaders(headers: PlainRequest['headers']): Record<string, string[]> {
+  const grouped: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [name, value] of headers) (grouped[name] ??= []).push(value);
+  return grouped;
+}
+
 function pairs(flat: readonly string[]): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
   for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
@@ -313,12 +329,11 @@ export class HttpSender {
           }
         }
 
-        const flat: string[] = [];
-        for (const [name, value] of current.headers) flat.push(name, value);
+        const headers = route.proxy === undefined ? flatHeaders(current.headers) : groupedHeaders(current.headers);
         const response = await undiciRequest(url, {
           dispatcher: route.dispatcher,
           method: current.method,
-          headers: flat,
+          headers,
           body: current.body === null ? null : Buffer.from(current.body, 'utf8'),
           signal: exchange,
           headersTimeout: this.#headersTimeoutMs,

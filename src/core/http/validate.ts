@@ -4,6 +4,25 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Set by the connection itself; a request that sets them would not go on the wire as written.
 const CONNECTION_HEADERS = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'te', 'proxy-connection']);
 
+// Anything but HTAB, visible ASCII, space and obs-text (0x80–0xFF); one test for the common, valid case.
+const NOT_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+function badValue(name: string, value: string): SendError {
+  if (/[\r\n\0]/.test(value)) {
+    return invalid(
+      `The value of header ${name} contains a line break or NUL character`,
+      'Remove CR/LF from the value (often a template that resolved to multi-line text); they would inject headers.',
+    );
+  }
+  if (/[^\x00-\xff]/.test(value)) {
+    return invalid(
+      `The value of header ${name} contains characters outside Latin-1`,
+      'Header values are bytes: percent-encode or base64-encode text in other scripts.',
+    );
+  }
+  return invalid(`The value of header ${name} contains a control character`, 'Remove control characters from the value.');
+}
+
 function invalid(message: string, hint: string): SendError {
   return { code: 'invalid-request', message, hint };
 }
@@ -42,21 +61,7 @@ export function checkRequest(request: PlainRequest): SendError | undefined {
     if (!TOKEN.test(name)) {
       return invalid(`The header name ${shown(name)} is not a valid HTTP token`, 'Header names may hold letters, digits and !#$%&\'*+-.^_`|~ only.');
     }
-    if (/[\r\n\0]/.test(value)) {
-      return invalid(
-        `The value of header ${name} contains a line break or NUL character`,
-        'Remove CR/LF from the value (often a template that resolved to multi-line text); they would inject headers.',
-      );
-    }
-    if (/[\x01-\x08\x0a-\x1f\x7f]/.test(value)) {
-      return invalid(`The value of header ${name} contains a control character`, 'Remove control characters from the value.');
-    }
-    if (/[^\x00-\xff]/.test(value)) {
-      return invalid(
-        `The value of header ${name} contains characters outside Latin-1`,
-        'Header values are bytes: percent-encode or base64-encode text in other scripts.',
-      );
-    }
+    if (NOT_FIELD_VALUE.test(value)) return badValue(name, value);
     const lower = name.toLowerCase();
     if (CONNECTION_HEADERS.has(lower)) {
       return invalid(`The header ${name} is managed by the connection and cannot be set`, `Remove the ${name} header.`);
