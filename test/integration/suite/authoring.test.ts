@@ -185,6 +185,15 @@ describe('authoring a webhook file', () => {
       await vscode.commands.executeCommand('workbench.action.files.revert');
     });
 
+    it('reports a sample file that is not an object on the sample file itself', async () => {
+      const uri = await writeGenerated('broken.sample.json', '["not", "an", "object"]\n');
+      const diagnostics = await waitForDiagnostics(uri, (d) => d.length > 0, 'a diagnostic on the broken sample', 10_000);
+      assert.deepEqual(codesOf(diagnostics), ['schema']);
+      assert.match(diagnostics[0]!.message, /JSON object/);
+      await vscode.workspace.fs.delete(uri);
+      await waitForDiagnostics(uri, (d) => d.length === 0, 'the diagnostic to go with the file');
+    });
+
     it('reports problems of files that are not open after a workspace scan', async () => {
       const uri = fixtureUri('problems/local-url.webhook.json');
       const result = (await vscode.commands.executeCommand('webhookStudio.validateWorkspace')) as { files: number; errors: number };
