@@ -40,7 +40,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
   let analysed = analyse(action.doc, session, options);
   const problems = diagnosticsJson(action.doc.text, analysed.diagnostics).filter((d) => d.severity !== 'info');
   for (const d of problems) io.err(`${diagnosticLine(action.shown, d, c)}\n`);
-  const refusal = refuse(analysed.render);
+  const refusal = action.doc.syntax.some((d) => d.severity === 'error') ? 'the file is not valid JSON (see above)' : refuse(analysed.render);
   if (refusal) {
     io.err(`webhook-studio: not sent: ${refusal}\n`);
     return 1;

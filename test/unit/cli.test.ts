@@ -361,6 +361,13 @@ describe('webhook-studio send', () => {
     assert.match(r.stderr, /not sent: the request has errors/);
   });
 
+  test('a file that is not valid JSON is never sent, exit 1', { timeout: 30_000 }, async () => {
+    const r = await cli(['send', 'malformed.webhook.json'], { cwd: join(FIXTURES, 'dirty') });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /malformed\.webhook\.json:4:3 error invalid-json/);
+    assert.match(r.stderr, /not sent: the file is not valid JSON/);
+  });
+
   test('--json prints the execution record; --log appends it with secrets masked', { timeout: 30_000 }, async () => {
     const log = join(work, 'logs', 'sends.jsonl');
     const r = await cli(['send', 'hook.webhook.json', '--json', '--log', log, '--sample', sampleFile('ok'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
