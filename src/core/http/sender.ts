@@ -46,7 +46,7 @@ export interface SendOptions {
   readonly maxRedirects?: number;
   /** Header names dropped when a redirect crosses origins (Authorization, Cookie, Proxy-Authorization always). */
   readonly sensitiveHeaders?: readonly string[];
-  /** Called as decoded body bytes arrive, with the count so far. */
+  /** Called as decoded body bytes arrive, with the count so far (small bodies of known length: once, at the end). */
   readonly onProgress?: (receivedBytes: number) => void;
 }
 
@@ -347,7 +347,7 @@ export class HttpSender {
         const location = options.followRedirects ? framing.location : undefined;
 
         if (location !== undefined && isRedirect(response.statusCode)) {
-          // The stopper still aborts this body: it belongs to the request that carries the stopper.
+          // The exchange still aborts this body on deadline or cancel: it belongs to the request that carries it.
           await response.body.dump({ limit: REDIRECT_BODY_DRAIN_BYTES }).catch(() => undefined);
           const max = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
           if (redirects.length >= max) {
