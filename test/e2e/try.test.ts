@@ -46,7 +46,14 @@ describe('npm run try', { timeout: 180_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    // Interrupt as a user would, so `try` stops the server it started; force only if it does not exit.
+    const running = child;
+    if (running?.pid === undefined || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    process.kill(running.pid, 'SIGINT');
+    const timer = setTimeout(() => process.kill(-(running.pid ?? 0), 'SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   });
 
   test('serves examples/ on 127.0.0.1 with the extension installed, and Ctrl+C stops the server', async () => {
