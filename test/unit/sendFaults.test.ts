@@ -8,7 +8,7 @@ import type { SenderConfig, SendOptions } from '../../src/core/http/index';
 import { describeFailure } from '../../src/core/http/errors';
 import type { FailureContext } from '../../src/core/http/errors';
 import type { PlainRequest, SendError, SendErrorCode, SendResult } from '../../src/core/types';
-import { readRawRequest, startHttpsServer, startRawServer, startStuckListener } from './helpers/servers';
+import { hostsLookup, readRawRequest, startHttpsServer, startRawServer, startStuckListener } from './helpers/servers';
 
 const BOUND = { timeout: 15_000 };
 const SECRET = 'SECRET123';
@@ -146,6 +146,7 @@ const faults: FaultCase[] = [
     code: 'dns',
     message: /no-such-receiver\.invalid/,
     url: () => `https://no-such-receiver.invalid/hook?token=${SECRET}`,
+    config: { lookup: hostsLookup() },
   },
   {
     name: 'a self-signed certificate is tls-self-signed',

@@ -54,45 +54,63 @@ export function isPrivateHost(hostname: string): boolean {
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** A `dns.lookup`-compatible function: how names are resolved (the system resolver unless a test gives one). */
+export type LookupFunction = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
 /**
  * A `lookup` for sockets that resolves every address of a name and refuses the name when any of them is
  * private. The socket then connects to an address that was checked, so a second resolution cannot swap it.
  */
-export function checkedLookup(
-  hostname: string,
-  options: LookupOneOptions | LookupAllOptions,
-  callback: LookupCallback,
-): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) {
-      callback(err, []);
-      return;
-    }
-    const refused = addresses.find((a) => isPrivateAddress(a.address));
-    if (refused) {
-      callback(blockedAddressError(hostname, refused.address), []);
-      return;
-    }
-    if (options.all === true) {
-      callback(null, addresses);
-      return;
-    }
-    const first = addresses[0];
-    if (!first) {
-      callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
-      return;
-    }
-    callback(null, first.address, first.family);
-  });
+export function checkedLookup(lookup: LookupFunction = dnsLookup) {
+  return (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
+    lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) {
+        callback(err, []);
+        return;
+      }
+      const refused = addresses.find((a) => isPrivateAddress(a.address));
+      if (refused) {
+        callback(blockedAddressError(hostname, refused.address), []);
+        return;
+      }
+      if (options.all === true) {
+        callback(null, addresses);
+        return;
+      }
+      const first = addresses[0];
+      if (!first) {
+        callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+        return;
+      }
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/** A plain socket `lookup` over a LookupFunction (first address), for the non-blocking connectors. */
+export function plainLookup(lookup: LookupFunction) {
+  return (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
+    lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      if (options.all === true) return callback(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+      callback(null, first.address, first.family);
+    });
+  };
 }
 
 /** Resolves `hostname` (unless it is an IP literal) and returns the first private address it has, if any. */
-export async function findPrivateAddress(hostname: string): Promise<string | undefined> {
+export async function findPrivateAddress(hostname: string, lookup: LookupFunction = dnsLookup): Promise<string | undefined> {
   const name = stripBrackets(hostname);
   if (isPrivateHost(name)) return name;
   if (ipaddr.isValid(name)) return undefined;
   const addresses = await new Promise<LookupAddress[]>((resolve, reject) => {
-    dnsLookup(name, { all: true }, (err, found) => (err ? reject(err) : resolve(found)));
+    lookup(name, { all: true }, (err, found) => (err ? reject(err) : resolve(found)));
   });
   return addresses.find((a) => isPrivateAddress(a.address))?.address;
 }

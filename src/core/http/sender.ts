@@ -7,7 +7,7 @@ import type { Method, OutcomeClass, PlainRequest, ResponseData, SendError, SendR
 import { decodingsFor, readCappedBody } from './body';
 import { describeFailure } from './errors';
 import type { FailureContext } from './errors';
-import { blockedAddressError, checkedLookup, findPrivateAddress, isPrivateAddress } from './privateNetwork';
+import { blockedAddressError, checkedLookup, findPrivateAddress, isPrivateAddress, plainLookup, type LookupFunction } from './privateNetwork';
 import { bypassesProxy } from './proxy';
 import type { ProxyConfig } from './proxy';
 import { checkRequest, checkUrl } from './validate';
@@ -30,6 +30,8 @@ export interface SenderConfig {
   readonly privateAddresses?: PrivateAddressPolicy;
   /** Origins never blocked and never proxied, e.g. the local inbox (`http://127.0.0.1:4567`). */
   readonly alwaysAllowedOrigins?: readonly string[];
+  /** How names are resolved; the system resolver by default. */
+  readonly lookup?: LookupFunction;
 }
 
 /** Options of one send. */
@@ -240,8 +242,10 @@ export class HttpSender {
   readonly #bodyTimeoutMs: number;
   readonly #limits: Limits;
   readonly #direct: Route;
+  readonly #lookup: LookupFunction | undefined;
 
   constructor(config: SenderConfig = {}) {
+    this.#lookup = config.lookup;
     this.#connectTimeoutMs = config.connectTimeoutMs ?? 10_000;
     this.#headersTimeoutMs = config.headersTimeoutMs ?? 30_000;
     this.#bodyTimeoutMs = config.bodyTimeoutMs ?? 30_000;
@@ -272,9 +276,10 @@ export class HttpSender {
 
   /** The connector of the direct agent: under the block policy, every address is checked before connecting. */
   #connector(rejectUnauthorized: boolean): buildConnector.connector {
-    const base = buildConnector({ timeout: this.#connectTimeoutMs, rejectUnauthorized });
+    const custom = this.#lookup ? { lookup: plainLookup(this.#lookup) } : {};
+    const base = buildConnector({ timeout: this.#connectTimeoutMs, rejectUnauthorized, ...custom });
     if (this.#policy !== 'block') return base;
-    const checked = buildConnector({ timeout: this.#connectTimeoutMs, rejectUnauthorized, lookup: checkedLookup });
+    const checked = buildConnector({ timeout: this.#connectTimeoutMs, rejectUnauthorized, lookup: checkedLookup(this.#lookup) });
     return (options, callback) => {
       const literal = isIP(options.hostname) !== 0;
       const host = literal && options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
@@ -323,7 +328,7 @@ export class HttpSender {
           // The proxy resolves the name, so checking it here is the best possible; direct connections are
           // checked by the connector on the very address the socket uses.
           const bare = url.hostname.replace(/^\[|\]$/g, '');
-          const refused = await findPrivateAddress(bare);
+          const refused = await findPrivateAddress(bare, this.#lookup);
           if (refused !== undefined) {
             return exchange.fail(describeFailure(blockedAddressError(bare, refused), exchange.context(current.url, this.#limits)));
           }

@@ -1,3 +1,4 @@
+import type { LookupFunction } from '../../../src/core/http/privateNetwork';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -127,5 +128,22 @@ export async function startStuckListener(fill = 4): Promise<{ readonly port: num
         await exited;
       }
     },
+  };
+}
+
+/**
+ * A resolver over a fixed table, like a hosts file: names not in it fail with ENOTFOUND. Tests use it so
+ * that no query ever leaves the machine for the system's DNS server.
+ */
+export function hostsLookup(table: Record<string, string[]> = {}): LookupFunction {
+  return (hostname, _options, callback) => {
+    const addresses = table[hostname.toLowerCase()];
+    queueMicrotask(() => {
+      if (!addresses) {
+        callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), []);
+      } else {
+        callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+      }
+    });
   };
 }
