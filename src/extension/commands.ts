@@ -142,6 +142,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const uri = await freeUri(folder, slug(typeof name === 'string' ? name : 'from-curl'), '.webhook.json');
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(imported.text));
       await vscode.window.showTextDocument(uri, { preview: false });
+      await s.preview.open(uri);
       for (const w of imported.warnings) s.log.warn(`newFromCurl: ${w}`);
       if (imported.warnings.length > 0) void vscode.window.showWarningMessage(`Webhook Studio: imported with ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}`);
       return uri;

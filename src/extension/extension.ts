@@ -13,11 +13,12 @@ import { TemplateHoverProvider } from './hover';
 import { InboxService } from './inbox';
 import { StudioLog } from './log';
 import { OAuthService } from './oauth';
-import { createPreviewController } from './preview';
+import { WebviewPreviewController } from './panel/previewPanel';
 import { SampleStore } from './samples';
 import { SecretStore } from './secrets';
 import { SendService } from './send';
 import { SampleStatusBar } from './statusBar';
+import { registerViews, type StudioViews } from './views/registerViews';
 
 /** What `activate()` returns: the extension's API, read by the integration tests. */
 export interface StudioApi {
@@ -30,6 +31,10 @@ export interface StudioApi {
   };
   /** The sample status bar item's text. */
   statusText(): string;
+  /** The preview panel: what it last showed, and its message handler (malformed messages are ignored). */
+  readonly preview: Pick<WebviewPreviewController, 'state' | 'receive'>;
+  /** The Execution Logs and Local Inbox views. */
+  readonly views: StudioViews;
 }
 
 /** Composition root: wires services and providers; does no work up front (samples load on first need). */
@@ -47,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const inbox = new InboxService(log);
   const storageDir = context.storageUri ?? context.globalStorageUri;
   const sends = new SendService(analyzer, secrets, oauth, inbox, log, storageDir);
-  const preview = createPreviewController({ analyzer, samples, secrets });
+  const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
+  const preview = new WebviewPreviewController({ analyzer, samples, secrets, log, extensionUri: context.extensionUri, send: (uri, toInbox, cancel) => sends.send(uri, toInbox, cancel) });
+  const views = registerViews({ sends, inbox, log, storageDir, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
   const completion = new TemplateCompletionProvider(samples, secrets);
   const hover = new TemplateHoverProvider(samples, secrets);
   const statusBar = new SampleStatusBar(samples);
@@ -60,7 +67,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), { providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds }),
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
     ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets }),
+    ...views.disposables,
   );
+  void vscode.commands.executeCommand('setContext', 'webhookStudio.active', true);
 
   const relint = (): void => {
     analyzer.invalidate();
@@ -87,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
 
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(2)} ms`);
-  return { activationMs, providers: { completion, hover }, statusText: () => statusBar.text };
+  return { activationMs, providers: { completion, hover }, statusText: () => statusBar.text, preview, views: views.views };
 }
 
 /** Nothing to release beyond `context.subscriptions`. */

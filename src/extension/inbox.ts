@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { startInbox, type Inbox } from '../core/inbox';
 import { readSettings } from './config';
 import type { StudioLog } from './log';
@@ -11,6 +11,10 @@ export interface InboxState {
 /** The local inbox of the window: started on demand, on 127.0.0.1 only, stopped with the extension. */
 export class InboxService implements vscode.Disposable {
   private running: Promise<Inbox> | undefined;
+  private readonly changed = new vscode.EventEmitter<Inbox | undefined>();
+
+  /** Fires with the inbox once it listens, and with undefined once it stopped. */
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: StudioLog) {}
 
@@ -20,6 +24,7 @@ export class InboxService implements vscode.Disposable {
       const settings = readSettings();
       const inbox = await startInbox({ port: settings.inboxPort, status: settings.inboxStatus, body: settings.inboxBody });
       this.log.info(`local inbox listening on ${inbox.url}`);
+      this.changed.fire(inbox);
       return inbox;
     })();
     this.running.catch(() => (this.running = undefined));
@@ -47,10 +52,11 @@ export class InboxService implements vscode.Disposable {
     if (!inbox) return { url: undefined };
     await inbox.close();
     this.log.info(`local inbox on ${inbox.url} stopped`);
+    this.changed.fire(undefined);
     return { url: inbox.url };
   }
 
   dispose(): void {
-    void this.stop();
+    void this.stop().finally(() => this.changed.dispose());
   }
 }

@@ -1,0 +1,178 @@
+/**
+ * Builds the preview panel's payloads from an analysis: the Request tab's state and the Samples tab's
+ * report. Secret material is replaced by `REDACTED` here, before anything is posted, unless revealed.
+ */
+import type { ActionDocument } from '../../core/document';
+import { lint } from '../../core/lint';
+import { isSecretSpan, toPlainRequest } from '../../core/redact';
+import type { RenderedRequest, RenderOptions, Sample } from '../../core/types';
+import { REDACTED } from '../../protocol/messages';
+import type { HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
+import { prettyJson } from '../../protocol/prettyJson';
+import { urlSegments } from '../../protocol/views';
+import { editorDiagnostics, type Analysis } from '../analysis';
+
+/** What a state needs besides the analysis. */
+export interface StateInputs {
+  readonly fileUri: string;
+  /** Workspace-relative path, for display. */
+  readonly file: string;
+  /** The request to show: the analysis's own render, or one with real secret values when revealed. */
+  readonly request: RenderedRequest;
+  readonly revealed: boolean;
+  readonly trusted: boolean;
+  readonly samples: readonly SampleOption[];
+  readonly selectedSample: string;
+  readonly escaping: StateParams['escaping'];
+}
+
+/** The URL cut into pieces by provenance, secret pieces masked unless revealed (runs of them become one mask). */
+export function maskedSegments(request: RenderedRequest, revealed: boolean): UrlSegment[] {
+  const segments = urlSegments(request.url, request.urlSpans);
+  if (revealed) return segments;
+  const out: UrlSegment[] = [];
+  for (const segment of segments) {
+    const secret = segment.source === 'secret' || segment.source === 'credential';
+    const previous = out[out.length - 1];
+    if (secret && previous && (previous.source === 'secret' || previous.source === 'credential') && previous.text === REDACTED) continue;
+    out.push(secret ? { ...segment, text: REDACTED } : segment);
+  }
+  return out;
+}
+
+/** Decoded query pairs of a URL, for display; none when it does not parse. */
+export function queryPairs(url: string): Array<readonly [string, string]> {
+  try {
+    return [...new URL(url).searchParams.entries()].map(([k, v]) => [k, v] as const);
+  } catch {
+    return [];
+  }
+}
+
+/** The file's problems with 1-based positions, as the panel lists them. */
+export function problemViews(analysis: Analysis): ProblemView[] {
+  return editorDiagnostics(analysis.lint.diagnostics).map((d) => {
+    const start = analysis.doc.lines.positionAt(d.range.start);
+    const end = analysis.doc.lines.positionAt(d.range.end);
+    return {
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      line: start.line + 1,
+      column: start.character + 1,
+      endLine: end.line + 1,
+      endColumn: end.character + 1,
+    };
+  });
+}
+
+/** True when the definition has a body the method does not send. */
+export function bodyDropped(doc: ActionDocument): boolean {
+  return doc.model.body !== undefined && (doc.model.method === 'GET' || doc.model.method === 'DELETE');
+}
+
+/** The Request tab's state of an analysis. */
+export function buildState(analysis: Analysis, inputs: StateInputs): StateParams {
+  const { request, revealed } = inputs;
+  const plain = toPlainRequest(request, revealed);
+  const segments = maskedSegments(request, revealed);
+  const url = segments.map((s) => s.text).join('');
+  const headers: HeaderView[] = request.headers.map((h, i) => ({
+    name: h.name,
+    value: plain.headers[i]![1],
+    origin: h.origin,
+    secret: h.spans.some(isSecretSpan),
+  }));
+  const pretty = plain.body === null ? undefined : prettyJson(plain.body);
+  return {
+    fileUri: inputs.fileUri,
+    file: inputs.file,
+    name: analysis.doc.model.name ?? '',
+    method: request.method,
+    url,
+    urlSegments: segments,
+    headers,
+    query: queryPairs(url),
+    body: plain.body,
+    ...(pretty !== undefined ? { bodyPretty: pretty } : {}),
+    ...(bodyDropped(analysis.doc) ? { bodyDropped: true } : {}),
+    escaping: inputs.escaping,
+    sendable: analysis.lint.render.sendable,
+    problems: problemViews(analysis),
+    unresolved: [...new Set(analysis.lint.render.unresolved.map((u) => u.path))],
+    samples: inputs.samples,
+    selectedSample: inputs.selectedSample,
+    revealed,
+    trusted: inputs.trusted,
+  };
+}
+
+/** Lines of `next` that differ from `base`: `- old` and `+ new`, from a longest-common-subsequence diff. */
+export function lineDiff(base: string, next: string): string[] {
+  if (base === next) return [];
+  const a = base.split('\n');
+  const b = next.split('\n');
+  // Past this many cells the table would cost too much: compare line by line instead.
+  if (a.length * b.length > 4_000_000) {
+    const out: string[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (a[i] === b[i]) continue;
+      if (a[i] !== undefined) out.push(`- ${a[i]}`);
+      if (b[i] !== undefined) out.push(`+ ${b[i]}`);
+    }
+    return out;
+  }
+  const width = b.length + 1;
+  const lcs = new Uint32Array((a.length + 1) * width);
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i * width + j] = a[i] === b[j] ? lcs[(i + 1) * width + j + 1]! + 1 : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (j < b.length && (i === a.length || lcs[i * width + j + 1]! >= lcs[(i + 1) * width + j]!)) {
+      out.push(`+ ${b[j++]}`);
+    } else {
+      out.push(`- ${a[i++]}`);
+    }
+  }
+  return out;
+}
+
+/** What the samples report is computed from. */
+export interface ReportInputs {
+  readonly doc: ActionDocument;
+  readonly samples: readonly { readonly option: SampleOption; readonly sample: Sample }[];
+  /** Every sample in play, for namespace checks. */
+  readonly inPlay: readonly Sample[];
+  readonly options: RenderOptions;
+  readonly secretExists: (name: string) => boolean;
+  /** Results of a send to all so far, by sample id. */
+  readonly results?: ReadonlyMap<string, NonNullable<SamplesReportRow['result']>>;
+}
+
+/** The action rendered against every sample: unresolved variables, problem counts and body differences. */
+export function buildSamplesReport(inputs: ReportInputs): SamplesReportRow[] {
+  let reference: string | undefined;
+  return inputs.samples.map(({ option, sample }) => {
+    const samples = inputs.inPlay.includes(sample) ? inputs.inPlay : [...inputs.inPlay, sample];
+    const result = lint(inputs.doc, { samples, selected: sample, options: inputs.options, secretExists: inputs.secretExists });
+    const body = toPlainRequest(result.render.request, false).body ?? '';
+    const shown = prettyJson(body) ?? body;
+    reference ??= shown;
+    const sent = inputs.results?.get(option.id);
+    return {
+      sample: option,
+      unresolved: [...new Set(result.render.unresolved.map((u) => u.path))],
+      problems: editorDiagnostics(result.diagnostics).length,
+      bodyDiff: lineDiff(reference, shown),
+      ...(sent ? { result: sent } : {}),
+    };
+  });
+}

@@ -1,0 +1,429 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ExecutionRecord, OutcomeClass } from '../../core/types';
+import {
+  createMessage,
+  ErrorMessage,
+  LogRecordMessage,
+  parsePanelState,
+  parseWebviewMessage,
+  ResultMessage,
+  SamplesReportMessage,
+  SendingMessage,
+  StateMessage,
+} from '../../protocol/messages';
+import type { HostToWebview, SampleOption, SendKind, StateParams, Tab, WebviewToHost } from '../../protocol/messages';
+import { panelHtml } from '../../protocol/panelHtml';
+import { readDocumentText } from '../analysis';
+import { affectsStudio, readSettings } from '../config';
+import { isWebhookUri } from '../convert';
+import type { StudioLog } from '../log';
+import type { PreviewController, PreviewOpened, PreviewServices } from '../preview';
+import { sampleId } from '../samples';
+import { isRefusal, type Refusal, type SendOutcome } from '../send';
+import { buildSamplesReport, buildState } from './panelState';
+import { pastResultOf, resultOf } from './results';
+
+/** The view type of the preview panel (and of its serializer). */
+export const PREVIEW_VIEW_TYPE = 'webhookStudio.preview';
+
+/** How long typing must pause before the preview renders again. */
+export const RENDER_DEBOUNCE_MS = 150;
+
+/** What the panel needs besides the preview services. */
+export interface PanelServices extends PreviewServices {
+  /** The send flow: sends the file (to the inbox when asked) with its selected sample. */
+  readonly send: (uri: vscode.Uri, toInbox: boolean, cancel: vscode.CancellationToken) => Promise<SendOutcome | Refusal>;
+  readonly log: StudioLog;
+  /** The extension's folder: the page may load only from its `dist/`. */
+  readonly extensionUri: vscode.Uri;
+}
+
+/** What `webhookStudio.openPreview` returns with the panel. */
+export interface PanelOpened extends PreviewOpened {
+  readonly view: 'webview';
+  readonly visible: boolean;
+}
+
+/** How a message from the webview was taken: handled, or ignored as malformed. */
+export type Received = 'handled' | 'ignored';
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.path;
+}
+
+/**
+ * The preview panel: one webview beside the editor that follows the active `*.webhook.json`, renders it
+ * as you type and when samples, secrets or settings change, and sends from its buttons. Every message
+ * from the page is validated by the protocol before use; secret values leave the host only when revealed.
+ */
+export class WebviewPreviewController implements PreviewController, vscode.WebviewPanelSerializer {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelSubscriptions: vscode.Disposable[] = [];
+  private source: vscode.Uri | undefined;
+  private revealed = false;
+  private tab: Tab = 'request';
+  /** The page posted `ready` since its HTML was last set: messages can be delivered. */
+  private ready = false;
+  private pending: HostToWebview[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private renders = 0;
+  private inFlight: { readonly kind: SendKind; readonly cancel: vscode.CancellationTokenSource } | undefined;
+  private lastState: StateParams | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly services: PanelServices) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, this),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        const uri = editor?.document.uri;
+        if (!this.panel || !uri || !isWebhookUri(uri) || uri.toString() === this.source?.toString()) return;
+        this.setSource(uri);
+        this.schedule(0);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && e.document.uri.toString() === this.source?.toString()) this.schedule(RENDER_DEBOUNCE_MS);
+      }),
+      // A short delay lets the composition root drop its cached lints first.
+      services.samples.onDidChange(() => this.schedule(20)),
+      services.secrets.onDidChange(() => this.schedule(20)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsStudio(e)) this.schedule(20);
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule(20)),
+    );
+  }
+
+  /** Shows the preview of `source` beside its editor (reusing the panel), and keeps it current. */
+  async open(source: vscode.Uri): Promise<PanelOpened> {
+    if (this.panel) this.panel.reveal(undefined, true);
+    else this.adopt(this.createPanel());
+    this.setSource(source);
+    await this.refresh();
+    return { source: source.toString(), view: 'webview', visible: this.panel?.visible ?? false };
+  }
+
+  /** A send of `source` finished (from a command or from the panel): the panel shows it when it shows that file. */
+  showResult(source: vscode.Uri, outcome: SendOutcome): void {
+    if (!this.panel || source.toString() !== this.source?.toString()) return;
+    this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
+  }
+
+  /** Shows a past execution record, opening the panel on its file when that file still exists. */
+  async showRecord(record: ExecutionRecord, file: vscode.Uri | undefined): Promise<void> {
+    if (file) await this.open(file);
+    else if (!this.panel) this.adopt(this.createPanel());
+    else this.panel.reveal(undefined, true);
+    this.post(createMessage(LogRecordMessage, pastResultOf(record, readSettings(file).maxResponseBytes)));
+  }
+
+  /** Restores the panel after a reload from the state the page persisted. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (this.panel) {
+      // Only one preview panel exists; a second restored one would show the same thing.
+      panel.dispose();
+      return;
+    }
+    const restored = parsePanelState(state);
+    this.adopt(panel);
+    if (restored) {
+      this.tab = restored.tab;
+      try {
+        this.setSource(vscode.Uri.parse(restored.fileUri, true));
+      } catch {
+        this.services.log.debug('preview: the restored panel state named no valid file');
+      }
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (!this.source && active && isWebhookUri(active)) this.setSource(active);
+    await this.refresh();
+  }
+
+  /** The state last posted to the page (for tests). */
+  state(): StateParams | undefined {
+    return this.lastState;
+  }
+
+  /** Takes a raw message as if the page had posted it; malformed ones are ignored. */
+  async receive(raw: unknown): Promise<Received> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.services.log.debug(`preview: ignored a malformed message from the webview (${typeof raw})`);
+      return 'ignored';
+    }
+    await this.handle(message);
+    return 'handled';
+  }
+
+  private createPanel(): vscode.WebviewPanel {
+    return vscode.window.createWebviewPanel(
+      PREVIEW_VIEW_TYPE,
+      'Webhook Preview',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: [this.dist()], retainContextWhenHidden: false, enableFindWidget: true },
+    );
+  }
+
+  private dist(): vscode.Uri {
+    return vscode.Uri.joinPath(this.services.extensionUri, 'dist');
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = { enableScripts: true, localResourceRoots: [this.dist()] };
+    this.ready = false;
+    this.panelSubscriptions.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidChangeViewState((e) => {
+        // A hidden page is discarded (its context is not retained); it posts `ready` again when shown.
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.forgetPanel()),
+    );
+    panel.webview.html = this.html(panel.webview);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const at = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(this.dist(), name)).toString();
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: at('webview.js'),
+      styleUris: [at('webview.css')],
+      codiconUri: at('codicon.css'),
+    });
+  }
+
+  private forgetPanel(): void {
+    for (const d of this.panelSubscriptions) d.dispose();
+    this.panelSubscriptions = [];
+    this.panel = undefined;
+    this.ready = false;
+    this.pending = [];
+    this.lastState = undefined;
+    this.inFlight?.cancel.cancel();
+    clearTimeout(this.timer);
+  }
+
+  private setSource(source: vscode.Uri): void {
+    if (source.toString() !== this.source?.toString()) this.revealed = false;
+    this.source = source;
+    if (this.panel) this.panel.title = `Preview ${fileName(source)}`;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.panel || !this.source) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, delayMs);
+  }
+
+  private post(message: HostToWebview): void {
+    if (!this.panel) return;
+    if (!this.ready) {
+      // Only the newest state matters; everything else is delivered in order once the page listens.
+      if (message.method === 'state') this.pending = this.pending.filter((m) => m.method !== 'state');
+      this.pending.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private fail(message: string): void {
+    this.post(createMessage(ErrorMessage, { message }));
+  }
+
+  /** Renders the current file and posts its state; a newer render started meanwhile wins. */
+  private async refresh(): Promise<void> {
+    const source = this.source;
+    if (!this.panel || !source) return;
+    const run = ++this.renders;
+    try {
+      const state = await this.stateOf(source);
+      if (run !== this.renders || source !== this.source) return;
+      this.lastState = state;
+      this.post(createMessage(StateMessage, state));
+      if (this.tab === 'samples' && this.inFlight?.kind !== 'all') await this.postReport();
+    } catch (error) {
+      if (run === this.renders) this.fail(`${vscode.workspace.asRelativePath(source)} could not be rendered: ${(error as Error).message}`);
+    }
+  }
+
+  private async sampleOptions(): Promise<{ options: SampleOption[]; selected: string }> {
+    const { samples } = this.services;
+    const all = await samples.selectable();
+    const selected = sampleId(await samples.selected());
+    return { options: all.map((s) => ({ id: sampleId(s), name: s.name, builtin: s.builtin })), selected };
+  }
+
+  private async stateOf(source: vscode.Uri): Promise<StateParams> {
+    const { analyzer, secrets } = this.services;
+    const analysis = await analyzer.analyzeUri(source);
+    const trusted = vscode.workspace.isTrusted;
+    const revealed = this.revealed && trusted;
+    let request = analysis.lint.render.request;
+    if (revealed) {
+      await analyzer.prepareSecrets();
+      request = analyzer.render(source, analysis.doc, analysis.selected, secrets.source()).request;
+    }
+    const { options, selected } = await this.sampleOptions();
+    return buildState(analysis, {
+      fileUri: source.toString(),
+      file: vscode.workspace.asRelativePath(source),
+      request,
+      revealed,
+      trusted,
+      samples: options,
+      selectedSample: selected,
+      escaping: readSettings(source).escaping,
+    });
+  }
+
+  private async postReport(results?: ReadonlyMap<string, { status?: number; outcome: OutcomeClass }>, inProgress = false): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    const { analyzer, samples, secrets } = this.services;
+    const analysis = await analyzer.analyzeUri(source);
+    const { samples: inPlay } = await samples.inPlay();
+    const rows = buildSamplesReport({
+      doc: analysis.doc,
+      samples: (await this.reportSamples()).map((sample) => ({ option: { id: sampleId(sample), name: sample.name, builtin: sample.builtin }, sample })),
+      inPlay,
+      options: analyzer.options(source, analyzer.secretSource()),
+      secretExists: (name) => secrets.has(name),
+      ...(results ? { results } : {}),
+    });
+    this.post(createMessage(SamplesReportMessage, inProgress ? { rows, inProgress: true } : { rows }));
+  }
+
+  /** The samples the Samples tab compares: the workspace's, or the built-in one when there are none. */
+  private async reportSamples() {
+    const workspace = await this.services.samples.workspaceSamples();
+    return workspace.length > 0 ? workspace : (await this.services.samples.selectable()).filter((s) => s.builtin);
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.method) {
+      case 'ready':
+        this.ready = true;
+        await this.refresh();
+        this.flush();
+        return;
+      case 'send':
+        return this.send(false);
+      case 'sendToInbox':
+        return this.send(true);
+      case 'sendToAll':
+        return this.sendToAll();
+      case 'cancel':
+        this.inFlight?.cancel.cancel();
+        return;
+      case 'copyCurl':
+        if (this.source) await vscode.commands.executeCommand('webhookStudio.copyAsCurl', this.source, { withSecrets: this.revealed && vscode.workspace.isTrusted });
+        return;
+      case 'selectSample': {
+        const sample = await this.services.samples.select(message.params.id);
+        if (!sample) this.fail('That sample no longer exists.');
+        return;
+      }
+      case 'setReveal':
+        this.revealed = message.params.revealed && vscode.workspace.isTrusted;
+        return this.refresh();
+      case 'openProblem':
+        return this.openProblem(message.params.line, message.params.column);
+      case 'showTab':
+        this.tab = message.params.tab;
+        if (this.tab === 'samples' && this.inFlight?.kind !== 'all') await this.postReport();
+        return;
+    }
+  }
+
+  private flush(): void {
+    const queued = this.pending.filter((m) => m.method !== 'state');
+    this.pending = [];
+    for (const m of queued) this.post(m);
+  }
+
+  private async openProblem(line: number, column: number): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    const { text } = await readDocumentText(source);
+    const lines = text.split(/\r\n|\r|\n/);
+    const row = Math.min(line - 1, Math.max(0, lines.length - 1));
+    const position = new vscode.Position(row, Math.min(column - 1, lines[row]?.length ?? 0));
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === source.toString());
+    const editor = await vscode.window.showTextDocument(source, {
+      viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One,
+      selection: new vscode.Range(position, position),
+      preserveFocus: false,
+    });
+    editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async send(toInbox: boolean): Promise<void> {
+    const source = this.source;
+    if (!source || this.inFlight) return;
+    const cancel = new vscode.CancellationTokenSource();
+    const kind: SendKind = toInbox ? 'inbox' : 'send';
+    this.inFlight = { kind, cancel };
+    this.post(createMessage(SendingMessage, { kind, startedAt: Date.now() }));
+    try {
+      const outcome = await this.services.send(source, toInbox, cancel.token);
+      if (isRefusal(outcome)) this.fail(outcome.reason);
+      else this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
+    } catch (error) {
+      this.fail(`Not sent: ${(error as Error).message}`);
+    } finally {
+      cancel.dispose();
+      this.inFlight = undefined;
+    }
+  }
+
+  /**
+   * Sends the request once per sample. The send flow always uses the selected sample, so each sample is
+   * selected in turn and the user's selection is put back afterwards.
+   */
+  private async sendToAll(): Promise<void> {
+    const source = this.source;
+    if (!source || this.inFlight) return;
+    const { samples } = this.services;
+    const cancel = new vscode.CancellationTokenSource();
+    this.inFlight = { kind: 'all', cancel };
+    const original = sampleId(await samples.selected());
+    const results = new Map<string, { status?: number; outcome: OutcomeClass }>();
+    this.post(createMessage(SendingMessage, { kind: 'all' as SendKind, startedAt: Date.now() }));
+    try {
+      await this.postReport(results, true);
+      for (const sample of await this.reportSamples()) {
+        if (cancel.token.isCancellationRequested) break;
+        const id = sampleId(sample);
+        await samples.select(id);
+        const outcome = await this.services.send(source, false, cancel.token);
+        if (isRefusal(outcome)) {
+          this.fail(outcome.reason);
+          break;
+        }
+        const response = outcome.record.response;
+        results.set(id, { ...(response ? { status: response.status } : {}), outcome: outcome.record.outcome });
+        this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
+        await this.postReport(results, true);
+      }
+    } catch (error) {
+      this.fail(`Send to all stopped: ${(error as Error).message}`);
+    } finally {
+      await samples.select(original);
+      cancel.dispose();
+      this.inFlight = undefined;
+      await this.postReport(results).catch((error: unknown) => this.fail(String(error)));
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.panel?.dispose();
+    this.forgetPanel();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,121 @@
+import * as vscode from 'vscode';
+import { formatBytes, JsonLinesLog } from '../../core/executionLog';
+import { redactText } from '../../core/secretSources';
+import type { ExecutionRecord, OutcomeClass } from '../../core/types';
+import { LOG_KEEP } from '../send';
+
+/** The id of the Execution Logs view. */
+export const LOGS_VIEW_ID = 'webhookStudio.executionLogs';
+
+/** The file the send flow appends execution records to, in the workspace's storage folder. */
+export function executionLogUri(storageDir: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(storageDir, 'executions.jsonl');
+}
+
+const OUTCOME_ICONS: Record<OutcomeClass, vscode.ThemeIcon> = {
+  accepted: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  redirect: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  rejected: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  'receiver-error': new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+  'network-error': new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+};
+
+/** The action's name as a record knows it: its file name without `.webhook.json`. */
+function actionName(record: ExecutionRecord): string {
+  const base = record.file.split(/[\\/]/).pop() ?? record.file;
+  return base.replace(/\.webhook\.json$/i, '');
+}
+
+/** The label of a record in the view: `status · METHOD name`. */
+export function recordLabel(record: ExecutionRecord): string {
+  const status = record.response ? String(record.response.status) : 'ERR';
+  return `${status} · ${record.request.method} ${actionName(record)}`;
+}
+
+/** A record as a tree item: outcome icon, label, local time; selecting it shows it in the preview panel. */
+export function recordItem(record: ExecutionRecord): vscode.TreeItem {
+  const item = new vscode.TreeItem(recordLabel(record), vscode.TreeItemCollapsibleState.None);
+  item.id = record.id;
+  item.iconPath = OUTCOME_ICONS[record.outcome] ?? OUTCOME_ICONS['network-error'];
+  item.description = new Date(record.time).toLocaleString();
+  item.contextValue = 'executionRecord';
+  const tooltip = new vscode.MarkdownString(undefined, false);
+  tooltip.appendText(`${record.request.method} ${record.request.url}\n\n`);
+  tooltip.appendText(`${record.outcome}${record.response ? ` · ${record.response.status} ${record.response.statusText} · ${formatBytes(record.response.size)}` : ''} · ${Math.round(record.timings.totalMs)} ms\n\n`);
+  if (record.error) tooltip.appendText(`${record.error.message}\n\n`);
+  tooltip.appendText(`${record.file} · sample ${record.sample}${record.inbox ? ' · local inbox' : ''}`);
+  item.tooltip = tooltip;
+  item.command = { command: 'webhookStudio.showLogRecord', title: 'Show in Preview', arguments: [record.id] };
+  return item;
+}
+
+/**
+ * The Execution Logs view: the records of the workspace's JSON-lines log, newest first, refreshed after
+ * every send. Records hold only redacted data.
+ */
+export class ExecutionLogsProvider implements vscode.TreeDataProvider<ExecutionRecord>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly log: JsonLinesLog;
+  private records: ExecutionRecord[] = [];
+
+  /** Fires when the records must be read again. */
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly file: vscode.Uri,
+    private readonly knownSecrets: () => Iterable<string>,
+  ) {
+    this.log = new JsonLinesLog(file.fsPath, LOG_KEEP);
+  }
+
+  /** Reads the log again and redraws the view. */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getTreeItem(record: ExecutionRecord): vscode.TreeItem {
+    return recordItem(record);
+  }
+
+  async getChildren(parent?: ExecutionRecord): Promise<ExecutionRecord[]> {
+    if (parent) return [];
+    this.records = await this.log.list();
+    return this.records;
+  }
+
+  /** A record shown in the view, by id (read again when not among them). */
+  async find(id: string): Promise<ExecutionRecord | undefined> {
+    return this.records.find((r) => r.id === id) ?? (await this.log.list()).find((r) => r.id === id);
+  }
+
+  /** Every record, newest first. */
+  list(): Promise<ExecutionRecord[]> {
+    return this.log.list();
+  }
+
+  /** Removes every record. */
+  async clear(): Promise<number> {
+    const count = (await this.log.list()).length;
+    await this.log.clear();
+    this.refresh();
+    return count;
+  }
+
+  /** Writes every record as JSON lines (oldest first, like the log) to `target`, masked once more; returns the count. */
+  async export(target: vscode.Uri): Promise<number> {
+    const records = (await this.log.list()).reverse();
+    const secrets = [...this.knownSecrets()];
+    const text = records.map((r) => redactText(JSON.stringify(r), secrets) + '\n').join('');
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    return records.length;
+  }
+
+  /** The file the records live in. */
+  get location(): vscode.Uri {
+    return this.file;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

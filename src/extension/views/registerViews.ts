@@ -1,0 +1,145 @@
+import * as vscode from 'vscode';
+import { validateInboxStatus } from '../../core/inbox';
+import type { ExecutionRecord } from '../../core/types';
+import type { InboxService } from '../inbox';
+import type { StudioLog } from '../log';
+import type { Refusal, SendService } from '../send';
+import { INBOX_VIEW_ID, InboxViewProvider, RESPONSE_STATUSES } from './inboxView';
+import { ExecutionLogsProvider, LOGS_VIEW_ID, executionLogUri } from './logsView';
+
+/** What the views are built from. */
+export interface ViewServices {
+  readonly sends: SendService;
+  readonly inbox: InboxService;
+  readonly log: StudioLog;
+  /** The workspace's storage folder, where the execution log lives. */
+  readonly storageDir: vscode.Uri;
+  readonly knownSecrets: () => Iterable<string>;
+  /** Shows a past record in the preview panel. */
+  readonly showRecord: (record: ExecutionRecord, file: vscode.Uri | undefined) => Promise<void>;
+}
+
+/** The views and their providers, for the composition root and tests. */
+export interface StudioViews {
+  readonly logs: ExecutionLogsProvider;
+  readonly inbox: InboxViewProvider;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The workspace file a record names (a workspace-relative path), when it still exists. */
+export async function recordFile(record: ExecutionRecord): Promise<vscode.Uri | undefined> {
+  const parts = record.file.split(/[\\/]/).filter((p) => p !== '');
+  if (parts.length === 0) return undefined;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    // In a multi-root workspace the relative path starts with the folder's name.
+    const candidates = [parts, ...(parts[0] === folder.name ? [parts.slice(1)] : [])];
+    for (const candidate of candidates) {
+      if (candidate.length === 0) continue;
+      const uri = vscode.Uri.joinPath(folder.uri, ...candidate);
+      if (await exists(uri)) return uri;
+    }
+  }
+  return undefined;
+}
+
+function refused(reason: string): Refusal {
+  return { refused: true, reason };
+}
+
+/** Registers the Execution Logs and Local Inbox views and their commands. */
+export function registerViews(s: ViewServices): { views: StudioViews; disposables: vscode.Disposable[] } {
+  const logs = new ExecutionLogsProvider(executionLogUri(s.storageDir), s.knownSecrets);
+  const inbox = new InboxViewProvider(s.inbox, s.knownSecrets);
+  const logsView = vscode.window.createTreeView(LOGS_VIEW_ID, { treeDataProvider: logs, showCollapseAll: false });
+  const inboxView = vscode.window.createTreeView(INBOX_VIEW_ID, { treeDataProvider: inbox, showCollapseAll: false });
+  inbox.bind(inboxView);
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'webhookStudio.showLogRecord': async (arg?: unknown): Promise<{ id: string; file?: string } | Refusal> => {
+      // The item's own command passes the id; its inline action passes the record itself.
+      const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null ? (arg as { id?: unknown }).id : undefined;
+      if (typeof id !== 'string') return refused('Pick a record in the Execution Logs view.');
+      const record = await logs.find(id);
+      if (!record) return refused(`No execution record ${id}.`);
+      const file = await recordFile(record);
+      await s.showRecord(record, file);
+      return { id, ...(file ? { file: file.toString() } : {}) };
+    },
+    'webhookStudio.refreshLogs': (): void => logs.refresh(),
+    'webhookStudio.clearLogs': async (options?: { confirm?: boolean }): Promise<{ cleared: number } | Refusal> => {
+      if (options?.confirm !== false) {
+        const answer = await vscode.window.showWarningMessage('Clear every execution record of this workspace?', { modal: true }, 'Clear');
+        if (answer !== 'Clear') return refused('cancelled');
+      }
+      const cleared = await logs.clear();
+      s.log.info(`execution log cleared (${cleared} record(s))`);
+      return { cleared };
+    },
+    'webhookStudio.exportLogs': async (target?: unknown): Promise<{ uri: string; count: number } | Refusal> => {
+      const uri =
+        target instanceof vscode.Uri
+          ? target
+          : await vscode.window.showSaveDialog({
+              title: 'Export execution records',
+              saveLabel: 'Export',
+              filters: { 'JSON lines': ['jsonl'] },
+              ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'webhook-executions.jsonl') } : {}),
+            });
+      if (!uri) return refused('cancelled');
+      const count = await logs.export(uri);
+      s.log.info(`${count} execution record(s) exported to ${uri.fsPath}`);
+      void vscode.window.showInformationMessage(`Webhook Studio: ${count} execution record(s) exported (secrets masked).`);
+      return { uri: uri.toString(), count };
+    },
+    'webhookStudio.setInboxResponse': async (statusArg?: unknown): Promise<{ status: number; url: string } | Refusal> => {
+      let status: number | undefined = typeof statusArg === 'number' ? statusArg : undefined;
+      if (status === undefined) {
+        const custom = { label: 'Custom…', description: 'any status from 200 to 599', status: -1 };
+        const pick = await vscode.window.showQuickPick(
+          [...RESPONSE_STATUSES.map((r) => ({ label: String(r.status), description: r.label, status: r.status })), custom],
+          { title: 'Webhook Studio: status the local inbox answers with', placeHolder: 'Pick a status' },
+        );
+        if (!pick) return refused('cancelled');
+        if (pick.status === custom.status) {
+          const typed = await vscode.window.showInputBox({
+            title: 'Status the local inbox answers with',
+            prompt: 'A status from 200 to 599',
+            validateInput: (v) => validateInboxStatus(Number(v)),
+          });
+          if (typed === undefined) return refused('cancelled');
+          status = Number(typed);
+        } else status = pick.status;
+      }
+      const error = validateInboxStatus(status);
+      if (error) return refused(error);
+      const box = await s.inbox.start();
+      const set = box.setResponse({ status });
+      if (!set.ok) return refused(set.error);
+      s.log.info(`local inbox answers ${status} until it stops`);
+      void vscode.window.showInformationMessage(`Webhook Studio: the local inbox now answers ${status}.`);
+      return { status, url: box.url };
+    },
+    'webhookStudio.clearInbox': (): { cleared: true } => {
+      inbox.clear();
+      return { cleared: true };
+    },
+  };
+
+  const disposables: vscode.Disposable[] = [
+    logs,
+    inbox,
+    logsView,
+    inboxView,
+    s.sends.onDidSend(() => logs.refresh()),
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  ];
+  return { views: { logs, inbox }, disposables };
+}
