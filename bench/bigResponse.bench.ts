@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { DEFAULT_MAX_BODY_BYTES, HttpSender } from '../src/core/http/index';
-import type { BenchRow } from './benchRow';
+import { runAsScript, type BenchRow } from './benchRow';
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB;
@@ -150,18 +150,5 @@ async function serve(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
 }
 
-function printRows(rows: readonly BenchRow[]): void {
-  for (const row of rows) {
-    console.log(
-      `${row.ok ? 'ok  ' : 'FAIL'} ${row.measure}: ${row.figure} ${row.unit} vs ${row.baseline} ${row.unit} baseline → ${row.ratio}× (budget ${row.budget})`,
-    );
-  }
-}
 
-if (require.main === module) {
-  const main = process.argv.includes('--role=server') ? serve : async () => printRows(await run());
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAsScript(run, { server: serve });

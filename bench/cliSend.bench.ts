@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { BenchRow } from './benchRow';
+import { runAsScript, type BenchRow } from './benchRow';
 
 const RUNS = 20;
 const WARMUP = 2;
@@ -123,15 +123,5 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-function printRows(rows: readonly BenchRow[]): void {
-  for (const row of rows) {
-    console.log(`${row.ok ? 'ok  ' : 'FAIL'} ${row.measure}: ${row.figure} ${row.unit} vs ${row.baseline} ${row.unit} for node -e '' → ${row.ratio}× (budget ${row.budget})`);
-  }
-}
 
-if (require.main === module) {
-  run().then(printRows, (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAsScript(run);

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { startInbox } from '../src/core/inbox';
-import type { BenchRow } from './benchRow';
+import { runAsScript, type BenchRow } from './benchRow';
 
 const CONNECTIONS = 50;
 const RUN_MS = 2_000;
@@ -197,20 +197,5 @@ async function generateLoad(): Promise<void> {
   process.send?.({ ready: true });
 }
 
-function printRows(rows: readonly BenchRow[]): void {
-  for (const row of rows) {
-    console.log(
-      `${row.ok ? 'ok  ' : 'FAIL'} ${row.measure}: ${row.figure} ${row.unit} vs ${row.baseline} ${row.unit} bare → ${row.ratio}× (budget ${row.budget})`,
-    );
-  }
-}
 
-if (require.main === module) {
-  const role = process.argv.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
-  const main =
-    role === 'inbox-server' ? serveInbox : role === 'bare-server' ? serveBare : role === 'load' ? generateLoad : async () => printRows(await run());
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAsScript(run, { 'inbox-server': serveInbox, 'bare-server': serveBare, load: generateLoad });

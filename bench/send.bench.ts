@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { HttpSender } from '../src/core/http/index';
 import type { PlainRequest } from '../src/core/types';
-import type { BenchRow } from './benchRow';
+import { runAsScript, type BenchRow } from './benchRow';
 
 const WARMUP = 500;
 const ROUNDS = 2_000;
@@ -115,18 +115,5 @@ async function serve(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
 }
 
-function printRows(rows: readonly BenchRow[]): void {
-  for (const row of rows) {
-    console.log(
-      `${row.ok ? 'ok  ' : 'FAIL'} ${row.measure}: ${row.figure} ${row.unit} vs ${row.baseline} ${row.unit} bare → ${row.ratio}× (budget ${row.budget})`,
-    );
-  }
-}
 
-if (require.main === module) {
-  const main = process.argv.includes('--role=server') ? serve : async () => printRows(await run());
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAsScript(run, { server: serve });

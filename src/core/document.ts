@@ -1,19 +1,27 @@
-import { findNodeAtOffset, type Node } from 'jsonc-parser';
-import { parseJsonc } from './jsonc';
-import { mayHoldTemplate, tokenize, type TemplateToken } from './template';
+import { visit, type Node } from 'jsonc-parser';
+import { EMPTY_FILE, parseJsonc, PARSE_OPTIONS, syntaxDiagnostic } from './jsonc';
+import { tokenize, type TemplateToken } from './template';
 import { decodeJsonString, LineIndex, type DecodedString } from './text';
 import type { Diagnostic, Method, OffsetRange } from './types';
 
 /** Where in an action a string sits: decides how templates in it are encoded and linted. */
 export type StringRole = 'url' | 'auth' | 'header' | 'query' | 'body' | 'meta';
 
+/** Where a string literal sits in the file: `offset` is its opening quote, `length` includes the quotes. */
+export interface StringNode {
+  readonly offset: number;
+  readonly length: number;
+}
+
 /** A string value of the file with its templates and the map from decoded offsets to file offsets. */
 export interface TemplatedString {
-  readonly node: Node;
+  readonly node: StringNode;
   readonly value: string;
   readonly role: StringRole;
   readonly tokens: readonly TemplateToken[];
-  /** Present when the string holds `{{`: maps decoded offsets into the file. */
+  /** The file range of each token, in the order of `tokens`. */
+  readonly ranges: readonly OffsetRange[];
+  /** Present when the string holds a template and escapes: maps decoded offsets into the file. */
   readonly decoded?: DecodedString;
 }
 
@@ -44,7 +52,8 @@ export interface ActionModel {
   readonly authRange?: OffsetRange;
   readonly headers: readonly NamedValues[];
   readonly query: readonly NamedValues[];
-  readonly body?: Node;
+  /** Where the body value is in the file. */
+  readonly body?: OffsetRange;
   /** The `"body"` key, for diagnostics about the body as a whole. */
   readonly bodyKeyRange?: OffsetRange;
 }
@@ -52,6 +61,7 @@ export interface ActionModel {
 /** A parsed `*.webhook.json` file. */
 export interface ActionDocument {
   readonly text: string;
+  /** The syntax tree, built on first use (schema validation, JSONC bodies): the common paths do without it. */
   readonly root?: Node;
   readonly lines: LineIndex;
   /** JSON syntax problems. */
@@ -59,79 +69,239 @@ export interface ActionDocument {
   readonly model: ActionModel;
   /** Every string value that holds `{{`, in file order. */
   readonly templated: readonly TemplatedString[];
-  /** The templated view of any string node of the document. */
+  /** The body's tree node (from `root`), for the tree walk of bodies that are not strict JSON. */
+  bodyNode(): Node | undefined;
+  /** The templated view of a string node of the tree. */
   stringOf(node: Node, role: StringRole): TemplatedString;
 }
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
-/** Parses a webhook action file. Never throws. */
+/** A string literal met while reading, with where it sits. */
+interface Literal {
+  readonly node: StringNode;
+  readonly value: string;
+}
+
+/** What the reader gathers about one top-level property (the last occurrence wins, as in JSON.parse). */
+interface TopLevel {
+  keyRange: OffsetRange;
+  valueStart: number;
+  valueEnd: number;
+  literal?: unknown;
+  literalNode?: StringNode;
+}
+
+/** A container being read: an object (with the key of the value being read) or an array. */
+interface Frame {
+  readonly kind: 'object' | 'array';
+  key?: string;
+  keyRange?: OffsetRange;
+}
+
+/**
+ * Parses a webhook action file in one pass of jsonc-parser's scanner, without building a syntax tree:
+ * the model, every templated string and the syntax errors. Never throws.
+ */
 export function parseActionDocument(text: string): ActionDocument {
-  const { root, diagnostics } = parseJsonc(text);
-  const cache = new Map<Node, TemplatedString>();
+  const syntax: Diagnostic[] = [];
+  const templated: TemplatedString[] = [];
   // Tokens are relative to their string, so equal strings share them (large files repeat templates).
   const tokenCache = new Map<string, readonly TemplateToken[]>();
-  const tokensOf = (value: string): readonly TemplateToken[] => {
-    let tokens = tokenCache.get(value);
-    if (!tokens) tokenCache.set(value, (tokens = tokenize(value)));
-    return tokens;
-  };
-  const templated: TemplatedString[] = [];
+  const templatedAt = new Map<number, TemplatedString>();
+  const top = new Map<string, TopLevel>();
+  const named: Record<'headers' | 'query', Map<string, { nameRange: OffsetRange; values: Literal[] }>> = { headers: new Map(), query: new Map() };
+  const authFields = new Map<string, Literal>();
+  let authType: unknown;
+  const stack: Frame[] = [];
+  let sawValue = false;
 
-  const stringOf = (node: Node, role: StringRole): TemplatedString => {
-    let ts = cache.get(node);
-    if (!ts) {
-      const value = String(node.value ?? '');
-      if (mayHoldTemplate(value)) {
-        // Without escapes, decoded offset i sits at file offset node.offset + 1 + i: no map needed.
-        const escaped = hasBackslash(text, node.offset, node.offset + node.length);
-        const decoded = escaped ? decodeJsonString(text, node.offset, node.length) : undefined;
-        ts = { node, value: decoded?.value ?? value, role, tokens: tokensOf(decoded?.value ?? value), decoded };
-      } else {
-        ts = { node, value, role, tokens: [] };
+  const templatedOf = (node: StringNode, value: string, role: StringRole): TemplatedString => {
+    const escaped = hasBackslash(text, node.offset, node.offset + node.length);
+    const decoded = escaped ? decodeJsonString(text, node.offset, node.length) : undefined;
+    const v = decoded?.value ?? value;
+    let tokens = tokenCache.get(v);
+    if (!tokens) tokenCache.set(v, (tokens = tokenize(v)));
+    const ranges = tokens.map((t) => rangeIn(node, decoded, t.start, t.end));
+    return { node, value: v, role, tokens, ranges, decoded };
+  };
+
+  const valueStarts = (offset: number) => {
+    sawValue = true;
+    if (stack.length === 1 && stack[0]!.kind === 'object') {
+      const f = stack[0]!;
+      if (f.key !== undefined) top.set(f.key, { keyRange: f.keyRange!, valueStart: offset, valueEnd: offset });
+    }
+  };
+  const valueEnds = (end: number) => {
+    if (stack.length === 1 && stack[0]!.kind === 'object') {
+      const entry = stack[0]!.key !== undefined ? top.get(stack[0]!.key) : undefined;
+      if (entry) entry.valueEnd = end;
+    }
+  };
+
+  const literal = (value: unknown, offset: number, length: number) => {
+    const depth = stack.length;
+    if (depth <= 1) {
+      sawValue = true;
+      const f = stack[0];
+      if (f?.kind === 'object' && f.key !== undefined) {
+        const entry: TopLevel = { keyRange: f.keyRange!, valueStart: offset, valueEnd: offset + length, literal: value };
+        if (typeof value === 'string') entry.literalNode = { offset, length };
+        top.set(f.key, entry);
       }
-      cache.set(node, ts);
     }
-    return ts;
+    if (typeof value !== 'string' || depth === 0) return;
+    const key = stack[0]!.key;
+    const templatedHere = value.includes('{{') && key !== '$schema';
+    // Most strings of a large body are plain: only templated ones and the header/query/auth entries need a node.
+    const entryHere = depth === 2 ? key === 'headers' || key === 'query' || key === 'auth' : depth === 3 && (key === 'headers' || key === 'query');
+    if (!templatedHere && !entryHere && depth !== 1) return;
+    const node: StringNode = depth === 1 ? top.get(key!)?.literalNode ?? { offset, length } : { offset, length };
+    if (templatedHere) {
+      const ts = templatedOf(node, value, roleOfKey(key ?? ''));
+      templated.push(ts);
+      templatedAt.set(offset, ts);
+    }
+    if (!entryHere) return;
+    const entry = stack[1]!;
+    if (depth === 2 && entry.kind === 'object' && entry.key !== undefined) {
+      if (key === 'headers' || key === 'query') addNamed(named[key], entry, { node, value }, true);
+      else if (entry.key === 'type') authType = value;
+      else authFields.set(entry.key, { node, value });
+    } else if (depth === 3 && stack[2]!.kind === 'array' && entry.kind === 'object' && (key === 'headers' || key === 'query')) {
+      addNamed(named[key], entry, { node, value }, false);
+    }
   };
 
-  // Walk every string once so lint, completion and hover see all templates with their roles.
-  const visit = (node: Node | undefined, role: StringRole): void => {
-    if (!node) return;
-    if (node.type === 'string') {
-      if (typeof node.value === 'string' && mayHoldTemplate(node.value)) {
-        const ts = stringOf(node, role);
-        if (ts.tokens.length > 0) templated.push(ts);
-      }
-      return;
+  const begin = (kind: Frame['kind'], offset: number) => {
+    valueStarts(offset);
+    // A list starts a header or query entry afresh (its strings are then added one by one).
+    if (kind === 'array' && stack.length === 2 && stack[1]!.kind === 'object' && stack[1]!.key !== undefined) {
+      const key = stack[0]!.key;
+      if (key === 'headers' || key === 'query') named[key].set(stack[1]!.key, { nameRange: stack[1]!.keyRange!, values: [] });
     }
-    if (node.type === 'object') {
-      for (const prop of node.children ?? []) visit(prop.children?.[1], role);
-    } else if (node.type === 'array') {
-      for (const child of node.children ?? []) visit(child, role);
-    }
+    stack.push({ kind });
+  };
+  const end = (offset: number, length: number) => {
+    stack.pop();
+    valueEnds(offset + length);
   };
 
-  if (root?.type === 'object') {
-    for (const prop of root.children ?? []) {
-      const key = String(prop.children?.[0]?.value ?? '');
-      if (key === '$schema') continue;
-      visit(prop.children?.[1], roleOfKey(key));
-    }
-  }
+  visit(
+    text,
+    {
+      onObjectBegin: (offset) => begin('object', offset),
+      onArrayBegin: (offset) => begin('array', offset),
+      onObjectEnd: end,
+      onArrayEnd: end,
+      onObjectProperty: (property, offset, length) => {
+        const f = stack[stack.length - 1];
+        if (f) {
+          f.key = property;
+          f.keyRange = { start: offset, end: offset + length };
+        }
+      },
+      onLiteralValue: literal,
+      onError: (error, offset, length) => {
+        syntax.push(syntaxDiagnostic(error, offset, length));
+      },
+    },
+    PARSE_OPTIONS,
+  );
+  if (!sawValue && syntax.length === 0) syntax.push(EMPTY_FILE);
+
+  const str = (l: Literal | undefined, role: StringRole): TemplatedString | undefined =>
+    l ? templatedAt.get(l.node.offset) ?? { node: l.node, value: l.value, role, tokens: [], ranges: [] } : undefined;
+  const topString = (key: string, role: StringRole) => {
+    const t = top.get(key);
+    return t?.literalNode && typeof t.literal === 'string' ? str({ node: t.literalNode, value: t.literal }, role) : undefined;
+  };
+  const namedValues = (key: 'headers' | 'query', role: StringRole): NamedValues[] =>
+    [...named[key]].map(([name, e]) => ({ name, nameRange: e.nameRange, values: e.values.map((v) => str(v, role)!) }));
+  const range = (t: TopLevel | undefined) => (t ? { start: t.valueStart, end: t.valueEnd } : undefined);
+
+  const nameEntry = top.get('name');
+  const methodEntry = top.get('method');
+  const bodyEntry = top.get('body');
+  const authEntry = top.get('auth');
+  const model: ActionModel = {
+    name: typeof nameEntry?.literal === 'string' ? nameEntry.literal : undefined,
+    method: typeof methodEntry?.literal === 'string' && METHODS.has(methodEntry.literal) ? (methodEntry.literal as Method) : undefined,
+    methodRange: range(methodEntry),
+    url: topString('url', 'url'),
+    auth: readAuth(authEntry, authType, authFields, (l) => str(l, 'auth')),
+    authRange: range(authEntry),
+    headers: namedValues('headers', 'header'),
+    query: namedValues('query', 'query'),
+    body: range(bodyEntry),
+    bodyKeyRange: bodyEntry?.keyRange,
+  };
 
   let lines: LineIndex | undefined;
+  let root: { node: Node | undefined } | undefined;
+  const rootNode = () => (root ??= { node: parseJsonc(text).root }).node;
   return {
     text,
-    root,
+    get root() {
+      return rootNode();
+    },
     get lines() {
       return (lines ??= new LineIndex(text));
     },
-    syntax: diagnostics,
-    model: readModel(root, stringOf),
+    syntax,
+    model,
     templated,
-    stringOf,
+    bodyNode: () => {
+      const r = rootNode();
+      if (!r || r.type !== 'object') return undefined;
+      // The last "body" wins, as in JSON.parse (findNodeAtLocation would take the first).
+      let body: Node | undefined;
+      for (const prop of r.children ?? []) if (prop.children?.[0]?.value === 'body') body = prop.children[1];
+      return body;
+    },
+    stringOf: (node, role) =>
+      templatedAt.get(node.offset) ?? { node, value: String(node.value ?? ''), role, tokens: [], ranges: [] },
   };
+}
+
+/** Adds a string to a header or query entry: a plain string replaces the entry, a list item appends to it. */
+function addNamed(map: Map<string, { nameRange: OffsetRange; values: Literal[] }>, frame: Frame, l: Literal, replace: boolean): void {
+  const name = frame.key!;
+  const entry = map.get(name);
+  if (replace || !entry) map.set(name, { nameRange: frame.keyRange!, values: [l] });
+  else entry.values.push(l);
+}
+
+function readAuth(
+  entry: TopLevel | undefined,
+  type: unknown,
+  fields: Map<string, Literal>,
+  str: (l: Literal | undefined) => TemplatedString | undefined,
+): AuthModel {
+  if (!entry || entry.literal !== undefined) return { type: 'none' };
+  const field = (key: string) => str(fields.get(key));
+  switch (type) {
+    case undefined:
+    case 'none':
+      return { type: 'none' };
+    case 'bearer':
+      return { type, token: field('token') };
+    case 'apiKey': {
+      const header = fields.get('header');
+      return {
+        type,
+        header: header ? { name: header.value, range: { start: header.node.offset, end: header.node.offset + header.node.length } } : undefined,
+        value: field('value'),
+      };
+    }
+    case 'basic':
+      return { type, username: field('username'), password: field('password') };
+    case 'oauth2':
+      return { type, connection: field('connection') };
+    default:
+      return { type: 'invalid', written: String(type) };
+  }
 }
 
 function hasBackslash(text: string, start: number, end: number): boolean {
@@ -153,95 +323,14 @@ function roleOfKey(key: string): StringRole {
   }
 }
 
-function rangeOfNode(node: Node): OffsetRange {
-  return { start: node.offset, end: node.offset + node.length };
-}
-
-function property(obj: Node | undefined, key: string): { key: Node; value: Node } | undefined {
-  if (obj?.type !== 'object') return undefined;
-  let found: { key: Node; value: Node } | undefined;
-  // Last one wins, as JSON.parse does with duplicate keys.
-  for (const prop of obj.children ?? []) {
-    const [k, v] = prop.children ?? [];
-    if (k && v && k.value === key) found = { key: k, value: v };
-  }
-  return found;
-}
-
-function readModel(root: Node | undefined, stringOf: ActionDocument['stringOf']): ActionModel {
-  const str = (node: Node | undefined, role: StringRole): TemplatedString | undefined =>
-    node?.type === 'string' ? stringOf(node, role) : undefined;
-
-  const name = property(root, 'name')?.value;
-  const method = property(root, 'method')?.value;
-  const auth = property(root, 'auth');
-  const body = property(root, 'body');
-  return {
-    name: typeof name?.value === 'string' ? name.value : undefined,
-    method: typeof method?.value === 'string' && METHODS.has(method.value) ? (method.value as Method) : undefined,
-    methodRange: method ? rangeOfNode(method) : undefined,
-    url: str(property(root, 'url')?.value, 'url'),
-    auth: readAuth(auth?.value, str),
-    authRange: auth ? rangeOfNode(auth.value) : undefined,
-    headers: readNamedValues(property(root, 'headers')?.value, 'header', str),
-    query: readNamedValues(property(root, 'query')?.value, 'query', str),
-    body: body?.value,
-    bodyKeyRange: body ? rangeOfNode(body.key) : undefined,
-  };
-}
-
-function readAuth(node: Node | undefined, str: (n: Node | undefined, r: StringRole) => TemplatedString | undefined): AuthModel {
-  if (!node || node.type !== 'object') return { type: 'none' };
-  const field = (key: string) => str(property(node, key)?.value, 'auth');
-  const type = property(node, 'type')?.value.value;
-  switch (type) {
-    case undefined:
-    case 'none':
-      return { type: 'none' };
-    case 'bearer':
-      return { type, token: field('token') };
-    case 'apiKey': {
-      const header = property(node, 'header')?.value;
-      return {
-        type,
-        header: header?.type === 'string' ? { name: String(header.value), range: rangeOfNode(header) } : undefined,
-        value: field('value'),
-      };
-    }
-    case 'basic':
-      return { type, username: field('username'), password: field('password') };
-    case 'oauth2':
-      return { type, connection: field('connection') };
-    default:
-      return { type: 'invalid', written: String(type) };
-  }
-}
-
-function readNamedValues(
-  node: Node | undefined,
-  role: StringRole,
-  str: (n: Node | undefined, r: StringRole) => TemplatedString | undefined,
-): NamedValues[] {
-  if (node?.type !== 'object') return [];
-  const out: NamedValues[] = [];
-  for (const prop of node.children ?? []) {
-    const [k, v] = prop.children ?? [];
-    if (!k || !v) continue;
-    const values: TemplatedString[] = [];
-    if (v.type === 'string') values.push(str(v, role)!);
-    else if (v.type === 'array') for (const item of v.children ?? []) {
-      const s = str(item, role);
-      if (s) values.push(s);
-    }
-    out.push({ name: String(k.value), nameRange: rangeOfNode(k), values });
-  }
-  return out;
-}
-
 /** The file range of decoded units [start, end) of a templated string. */
 export function fileRange(ts: TemplatedString, start: number, end: number): OffsetRange {
-  if (ts.decoded) return { start: ts.decoded.offsets[start]!, end: ts.decoded.offsets[end]! };
-  return { start: ts.node.offset + 1 + start, end: ts.node.offset + 1 + end };
+  return rangeIn(ts.node, ts.decoded, start, end);
+}
+
+function rangeIn(node: StringNode, decoded: DecodedString | undefined, start: number, end: number): OffsetRange {
+  if (decoded) return { start: decoded.offsets[start]!, end: decoded.offsets[end]! };
+  return { start: node.offset + 1 + start, end: node.offset + 1 + end };
 }
 
 /** The decoded offset of a file offset inside a templated string (clamped to the string). */
@@ -256,6 +345,20 @@ export function decodedOffset(ts: TemplatedString, fileOffset: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** The templated string whose literal contains `fileOffset` (binary search: `strings` are in file order). */
+function stringAt(strings: readonly TemplatedString[], fileOffset: number): TemplatedString | undefined {
+  let lo = 0;
+  let hi = strings.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const n = strings[mid]!.node;
+    if (fileOffset < n.offset) hi = mid - 1;
+    else if (fileOffset > n.offset + n.length) lo = mid + 1;
+    else return strings[mid];
+  }
+  return undefined;
 }
 
 /** What sits at an offset of the file, for completion, hover and go-to-definition. */
@@ -273,15 +376,12 @@ export interface TemplateContext {
 
 /** Finds the template (complete or being typed) at a file offset. */
 export function templateAt(doc: ActionDocument, fileOffset: number): TemplateContext | undefined {
-  if (!doc.root) return undefined;
-  const node = findNodeAtOffset(doc.root, fileOffset, false);
-  if (!node || node.type !== 'string') return undefined;
-  // Keys are not templated.
-  if (node.parent?.type === 'property' && node.parent.children?.[0] === node) return undefined;
+  const ts = stringAt(doc.templated, fileOffset);
+  if (!ts) return undefined;
+  const node = ts.node;
   const end = node.offset + node.length;
   const terminated = node.length > 1 && doc.text.charCodeAt(end - 1) === 34;
   if (fileOffset <= node.offset || fileOffset > end || (terminated && fileOffset === end)) return undefined;
-  const ts = doc.stringOf(node, 'meta');
   const offset = decodedOffset(ts, fileOffset);
   const token = ts.tokens.find((t) => t.kind !== 'unclosed' && offset >= t.start && offset <= t.end);
   let segment: number | undefined;

@@ -1,8 +1,8 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type Node, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Diagnostic } from './types';
 
 /** JSON with comments and trailing commas, as the files are written (DESIGN §3.1). */
-const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false } as const;
+export const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false } as const;
 
 const MESSAGES: Record<string, string> = {
   InvalidSymbol: 'Invalid character.',
@@ -23,21 +23,30 @@ const MESSAGES: Record<string, string> = {
   InvalidCharacter: 'A control character must be escaped inside a string.',
 };
 
+/** The `invalid-json` diagnostic of one jsonc-parser error. */
+export function syntaxDiagnostic(error: ParseErrorCode, offset: number, length: number): Diagnostic {
+  const name = printParseErrorCode(error);
+  return {
+    code: 'invalid-json',
+    severity: 'error',
+    message: MESSAGES[name] ?? `Invalid JSON (${name}).`,
+    range: { start: offset, end: offset + Math.max(length, 1) },
+  };
+}
+
+/** The diagnostic of a file with no JSON value at all. */
+export const EMPTY_FILE: Diagnostic = {
+  code: 'invalid-json',
+  severity: 'error',
+  message: 'The file is empty: a JSON object is expected.',
+  range: { start: 0, end: 0 },
+};
+
 /** Parses JSONC text into a tree; syntax errors come back as `invalid-json` diagnostics, never thrown. */
 export function parseJsonc(text: string): { root: Node | undefined; diagnostics: Diagnostic[] } {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, PARSE_OPTIONS);
-  const diagnostics: Diagnostic[] = errors.map((e) => {
-    const name = printParseErrorCode(e.error);
-    return {
-      code: 'invalid-json',
-      severity: 'error',
-      message: MESSAGES[name] ?? `Invalid JSON (${name}).`,
-      range: { start: e.offset, end: e.offset + Math.max(e.length, 1) },
-    };
-  });
-  if (!root && diagnostics.length === 0) {
-    diagnostics.push({ code: 'invalid-json', severity: 'error', message: 'The file is empty: a JSON object is expected.', range: { start: 0, end: 0 } });
-  }
+  const diagnostics = errors.map((e) => syntaxDiagnostic(e.error, e.offset, e.length));
+  if (!root && diagnostics.length === 0) diagnostics.push(EMPTY_FILE);
   return { root, diagnostics };
 }

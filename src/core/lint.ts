@@ -6,10 +6,10 @@ import { modify } from 'jsonc-parser';
 import { fileRange, type ActionDocument, type TemplatedString } from './document';
 import { isPrivateHost } from './http/privateNetwork';
 import { render } from './render';
-import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText } from './sample';
+import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText, type Lookup } from './sample';
 import { formatPath, type VariableToken } from './template';
 import { editDistance } from './text';
-import type { Diagnostic, JsonValue, QuickFix, RenderOptions, RenderResult, Sample } from './types';
+import type { Diagnostic, JsonValue, OffsetRange, QuickFix, RenderOptions, RenderResult, Sample } from './types';
 
 /** What lint needs besides the document. */
 export interface LintContext {
@@ -33,11 +33,12 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   const result = render(doc, ctx.selected, ctx.options);
   const out: Diagnostic[] = [...doc.syntax, ...result.problems];
   const namespaces = new Set(namespacesOf(ctx.samples));
-  const memo = new Map<string, Sample[]>();
+  const memo: Memo = { lookups: new Map(), unsafe: new Map() };
 
   for (const ts of doc.templated) {
-    for (const token of ts.tokens) {
-      const range = fileRange(ts, token.start, token.end);
+    for (let i = 0; i < ts.tokens.length; i++) {
+      const token = ts.tokens[i]!;
+      const range = ts.ranges[i]!;
       if (token.kind === 'unsupported') {
         out.push({
           code: 'unsupported-expression',
@@ -48,7 +49,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
       } else if (token.kind === 'unclosed') {
         out.push({ code: 'unclosed-template', severity: 'warning', message: '"{{" has no closing "}}": it is sent as literal text. Close it or remove it.', range });
       } else {
-        checkVariable(ts, token, ctx, namespaces, memo, out);
+        checkVariable(ts, token, range, ctx, namespaces, memo, out);
       }
     }
   }
@@ -62,12 +63,12 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
 function checkVariable(
   ts: TemplatedString,
   token: VariableToken,
+  range: OffsetRange,
   ctx: LintContext,
   namespaces: Set<string>,
-  memo: Map<string, Sample[]>,
+  memo: Memo,
   out: Diagnostic[],
 ): void {
-  const range = fileRange(ts, token.start, token.end);
   const namespace = token.segments[0]!.name;
   if (namespace === SECRETS_NAMESPACE) {
     const ok = token.segments.length === 2 && token.segments.every((s) => s.indexes.length === 0);
@@ -95,7 +96,8 @@ function checkVariable(
     });
     return;
   }
-  const found = lookupPath(ctx.selected.data, token.segments);
+  let found = memo.lookups.get(token.path);
+  if (!found) memo.lookups.set(token.path, (found = lookupPath(ctx.selected.data, token.segments)));
   if (!found.found) {
     const parent = found.parent;
     const candidates = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? Object.keys(parent) : [];
@@ -133,15 +135,21 @@ function checkVariable(
   }
 }
 
+/** Per-path results within one lint: large files repeat the same few variables. */
+interface Memo {
+  readonly lookups: Map<string, Lookup>;
+  readonly unsafe: Map<string, Sample[]>;
+}
+
 /** Samples in which a path's text holds what an unescaped substitution would break JSON with. */
-function unsafeSamples(token: VariableToken, ctx: LintContext, memo: Map<string, Sample[]>): Sample[] {
-  let unsafe = memo.get(token.path);
+function unsafeSamples(token: VariableToken, ctx: LintContext, memo: Memo): Sample[] {
+  let unsafe = memo.unsafe.get(token.path);
   if (!unsafe) {
     unsafe = ctx.samples.filter((s) => {
       const v = lookupPath(s.data, token.segments);
       return v.found && /["\\\u0000-\u001f]/.test(valueToText(v.value, ctx.options.arraySeparator));
     });
-    memo.set(token.path, unsafe);
+    memo.unsafe.set(token.path, unsafe);
   }
   return unsafe;
 }

@@ -3,7 +3,8 @@
  * provenance of every substituted piece so adapters can redact secrets and explain values.
  */
 import type { Node } from 'jsonc-parser';
-import { fileRange, type ActionDocument, type TemplatedString } from './document';
+import type { ActionDocument, TemplatedString } from './document';
+import type { VariableToken } from './template';
 import { lookupPath, SECRETS_NAMESPACE, valueToText } from './sample';
 import type {
   Diagnostic,
@@ -115,10 +116,9 @@ export function render(doc: ActionDocument, sample: Sample, options: RenderOptio
   let body: string | null = null;
   let bodySpans: Span[] = [];
   if (model.body && method !== 'GET' && method !== 'DELETE') {
-    const out = new BodyWriter(state);
-    out.value(model.body, doc);
-    body = out.text;
-    bodySpans = out.spans;
+    const out = renderBodyFast(doc, model.body, state) ?? renderBodyByTree(doc, state);
+    body = out?.text ?? null;
+    bodySpans = out?.spans ?? [];
     if (!model.headers.some((h) => h.name.toLowerCase() === 'content-type')) {
       headers.push({ name: 'Content-Type', value: 'application/json', origin: 'auto', spans: [] });
     }
@@ -134,7 +134,7 @@ export function render(doc: ActionDocument, sample: Sample, options: RenderOptio
   };
 }
 
-function rangeOfNode(node: Node): OffsetRange {
+function rangeOfNode(node: { readonly offset: number; readonly length: number }): OffsetRange {
   return { start: node.offset, end: node.offset + node.length };
 }
 
@@ -143,32 +143,36 @@ function renderParts(ts: TemplatedString, state: RenderState): Part[] {
   if (ts.tokens.length === 0) return [{ text: ts.value }];
   const parts: Part[] = [];
   let at = 0;
-  for (const token of ts.tokens) {
+  for (let i = 0; i < ts.tokens.length; i++) {
+    const token = ts.tokens[i]!;
     if (token.kind !== 'variable') continue; // unsupported and unclosed templates are sent literally
     if (token.start > at) parts.push({ text: ts.value.slice(at, token.start) });
     at = token.end;
-    const range = fileRange(ts, token.start, token.end);
-    const namespace = token.segments[0]!.name;
-    if (namespace === SECRETS_NAMESPACE) {
-      const name = token.segments.length === 2 && token.segments[1]!.indexes.length === 0 ? token.segments[1]!.name : undefined;
-      const value = name !== undefined ? state.options.secrets.get(name) : undefined;
-      if (name !== undefined) state.secretsUsed.add(name);
-      if (value === undefined) state.unresolved.push({ path: token.path, range });
-      parts.push({ text: value ?? '', source: { kind: 'secret', name: name ?? token.path, range } });
-      continue;
-    }
-    let text = state.texts.get(token.path);
-    if (!state.texts.has(token.path)) {
-      const found = lookupPath(state.data, token.segments);
-      const value = found.found ? found.value : null;
-      text = value === null ? undefined : valueToText(value, state.options.arraySeparator);
-      state.texts.set(token.path, text);
-    }
-    if (text === undefined) state.unresolved.push({ path: token.path, range });
-    parts.push({ text: text ?? '', source: { kind: 'variable', path: token.path, range } });
+    parts.push(resolveVariable(token, ts.ranges[i]!, state));
   }
   if (at < ts.value.length) parts.push({ text: ts.value.slice(at) });
   return parts;
+}
+
+/** The value of one variable template, recording unresolved variables and used secrets. */
+function resolveVariable(token: VariableToken, range: OffsetRange, state: RenderState): Part {
+  const namespace = token.segments[0]!.name;
+  if (namespace === SECRETS_NAMESPACE) {
+    const name = token.segments.length === 2 && token.segments[1]!.indexes.length === 0 ? token.segments[1]!.name : undefined;
+    const value = name !== undefined ? state.options.secrets.get(name) : undefined;
+    if (name !== undefined) state.secretsUsed.add(name);
+    if (value === undefined) state.unresolved.push({ path: token.path, range });
+    return { text: value ?? '', source: { kind: 'secret', name: name ?? token.path, range } };
+  }
+  let text = state.texts.get(token.path);
+  if (!state.texts.has(token.path)) {
+    const found = lookupPath(state.data, token.segments);
+    const value = found.found ? found.value : null;
+    text = value === null ? undefined : valueToText(value, state.options.arraySeparator);
+    state.texts.set(token.path, text);
+  }
+  if (text === undefined) state.unresolved.push({ path: token.path, range });
+  return { text: text ?? '', source: { kind: 'variable', path: token.path, range } };
 }
 
 /** Concatenates parts, recording a span for every substituted value; `encode` transforms values. */
@@ -337,20 +341,112 @@ function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnosti
   }
 }
 
+/** A rendered body and the provenance of its substituted pieces. */
+interface RenderedBody {
+  readonly text: string;
+  readonly spans: Span[];
+}
+
+/** Marks a substituted value inside a JSON.stringify output: `\u0000` + slot + `\u0000`, as JSON escapes NUL. */
+const SLOT = /\\u0000(\d+)\\u0000/g;
+
+class NotFast extends Error {}
+
+/**
+ * The body of a file written as strict JSON, at native speed: JSON.parse, a walk that puts a numbered
+ * slot where each template value goes, JSON.stringify, then each slot replaced by its escaped value.
+ * JSON.parse's duplicate-key rule is the one the tree walk mirrors, so both give the same bytes.
+ * Undefined when the body is not strict JSON (comments, trailing commas) or holds anything the slots
+ * could be confused with; the tree walk handles those.
+ */
+function renderBodyFast(doc: ActionDocument, body: OffsetRange, state: RenderState): RenderedBody | undefined {
+  const source = doc.text.slice(body.start, body.end);
+  // Integer-like keys are revived out of file order, which would pair strings with the wrong templates.
+  // A "__proto__" key (however escaped) would be assigned through its setter by the walk below.
+  if (source.includes('\\u0000') || /__proto__|\\u005f/i.test(source) || /"\d+"\s*:/.test(source)) return undefined;
+  const strings = doc.templated.filter((t) => t.role === 'body' && t.node.offset >= body.start && t.node.offset < body.end);
+  const slots: Array<{ token: VariableToken; range: OffsetRange }> = [];
+  let next = 0;
+  const slotted = (value: string): string => {
+    const ts = strings[next++];
+    if (!ts || ts.value !== value) throw new NotFast();
+    let out = '';
+    let at = 0;
+    ts.tokens.forEach((token, i) => {
+      if (token.kind !== 'variable') return;
+      out += `${value.slice(at, token.start)}\u0000${slots.length}\u0000`;
+      slots.push({ token, range: ts.ranges[i]! });
+      at = token.end;
+    });
+    return out + value.slice(at);
+  };
+  // Strings are met in file order: objects keep insertion order (no index-like keys, checked above).
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes('{{') ? slotted(v) : v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+    } else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = walk(o[k]);
+    }
+    return v;
+  };
+  let parsed: unknown;
+  try {
+    parsed = walk(JSON.parse(source));
+  } catch {
+    return undefined;
+  }
+  if (next !== strings.length) return undefined;
+  const unresolvedBefore = state.unresolved.length;
+  const parts = slots.map((slot) => resolveVariable(slot.token, slot.range, state));
+  if (parts.some((p) => isLoneSurrogateAtEdge(p.text))) {
+    state.unresolved.length = unresolvedBefore; // the tree walk reports them again
+    return undefined;
+  }
+  const raw = state.options.escaping === 'text';
+  const json = JSON.stringify(parsed);
+  const spans: Span[] = [];
+  let text = '';
+  let at = 0;
+  for (const m of json.matchAll(SLOT)) {
+    const part = parts[Number(m[1])]!;
+    const piece = raw ? part.text : escapeJson(part.text);
+    text += json.slice(at, m.index);
+    if (piece.length > 0) spans.push({ start: text.length, end: text.length + piece.length, source: part.source! });
+    text += piece;
+    at = m.index! + m[0].length;
+  }
+  return { text: text + json.slice(at), spans };
+}
+
+/** A value whose first or last unit is half of a surrogate pair would escape differently next to its neighbours. */
+function isLoneSurrogateAtEdge(s: string): boolean {
+  if (!s) return false;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  return (first >= 0xdc00 && first <= 0xdfff) || (last >= 0xd800 && last <= 0xdbff);
+}
+
+function renderBodyByTree(doc: ActionDocument, state: RenderState): RenderedBody | undefined {
+  const body = doc.bodyNode();
+  if (!body) return undefined;
+  const out = new BodyWriter(state);
+  out.value(body, doc);
+  return { text: out.text, spans: out.spans };
+}
+
 /** Writes the body as compact JSON exactly as JSON.stringify would, recording spans of substituted values. */
 class BodyWriter {
-  private readonly chunks: string[] = [];
+  /** Built with `+=`: V8 keeps it as a rope and flattens it once, cheaper than joining many chunks. */
+  text = '';
   private length = 0;
   readonly spans: Span[] = [];
 
   constructor(private readonly state: RenderState) {}
 
-  get text(): string {
-    return this.chunks.join('');
-  }
-
   private put(s: string): void {
-    this.chunks.push(s);
+    this.text += s;
     this.length += s.length;
   }
 
@@ -358,11 +454,28 @@ class BodyWriter {
     switch (node.type) {
       case 'object': {
         this.put('{');
-        const props = uniqueProperties(node);
-        for (let i = 0; i < props.length; i++) {
-          const [key, v] = props[i]!;
-          this.put(i > 0 ? `,${quoteKey(key)}:` : `${quoteKey(key)}:`);
-          this.value(v, doc);
+        const children = node.children ?? [];
+        if (hasDuplicateKeys(children) || hasIndexKeys(children)) {
+          uniqueProperties(children).forEach(([key, v], i) => {
+            this.put(i > 0 ? `,${quoteKey(key)}:` : `${quoteKey(key)}:`);
+            this.value(v, doc);
+          });
+        } else {
+          let first = true;
+          for (const prop of children) {
+            const k = prop.children?.[0];
+            const v = prop.children?.[1];
+            if (!k || !v) continue;
+            const key = first ? `${quoteKey(String(k.value))}:` : `,${quoteKey(String(k.value))}:`;
+            first = false;
+            // A plain leaf goes out with its key in one piece: fewer concatenations on large bodies.
+            const leaf = plainLeaf(v);
+            if (leaf !== undefined) this.put(key + leaf);
+            else {
+              this.put(key);
+              this.value(v, doc);
+            }
+          }
         }
         this.put('}');
         return;
@@ -377,12 +490,11 @@ class BodyWriter {
         this.put(']');
         return;
       }
-      case 'string':
-        if (typeof node.value === 'string' && !node.value.includes('{{')) this.put(JSON.stringify(node.value));
+      default: {
+        const leaf = plainLeaf(node);
+        if (leaf !== undefined) this.put(leaf);
         else this.string(doc.stringOf(node, 'body'));
-        return;
-      default:
-        this.put(JSON.stringify(node.value ?? null));
+      }
     }
   }
 
@@ -407,6 +519,19 @@ class BodyWriter {
   }
 }
 
+/** The JSON text of a number, boolean, null or template-free string; undefined for anything else. */
+function plainLeaf(node: Node): string | undefined {
+  switch (node.type) {
+    case 'string':
+      return typeof node.value === 'string' && !node.value.includes('{{') ? JSON.stringify(node.value) : undefined;
+    case 'object':
+    case 'array':
+      return undefined;
+    default:
+      return JSON.stringify(node.value ?? null);
+  }
+}
+
 const quotedKeys = new Map<string, string>();
 
 /** JSON.stringify of an object key, memoised: bodies repeat the same few keys. */
@@ -419,26 +544,51 @@ function quoteKey(key: string): string {
   return q;
 }
 
-/** An object's properties as JSON.parse keeps them: the last duplicate wins, in the first one's place. */
-function uniqueProperties(node: Node): Array<[string, Node]> {
+/** True when an object repeats a key (rare: then JSON.parse semantics need the slower path). */
+function hasDuplicateKeys(props: readonly Node[]): boolean {
+  if (props.length < 2) return false;
+  if (props.length <= 8) {
+    for (let i = 1; i < props.length; i++) {
+      const key = props[i]!.children?.[0]?.value;
+      for (let j = 0; j < i; j++) if (props[j]!.children?.[0]?.value === key) return true;
+    }
+    return false;
+  }
+  const seen = new Set<unknown>();
+  for (const p of props) {
+    const key = p.children?.[0]?.value;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+/** An array index as a property key ("0", "42"): JavaScript objects enumerate those first. */
+function isIndexKey(key: unknown): boolean {
+  return typeof key === 'string' && /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
+}
+
+function hasIndexKeys(props: readonly Node[]): boolean {
+  return props.some((p) => isIndexKey(p.children?.[0]?.value));
+}
+
+/**
+ * An object's properties in the order JSON.stringify(JSON.parse(…)) writes them: the last duplicate
+ * wins in the first one's place, and array-index keys come first in ascending order.
+ */
+function uniqueProperties(props: readonly Node[]): Array<[string, Node]> {
+  const index = new Map<string, number>();
   const out: Array<[string, Node]> = [];
-  let index: Map<string, number> | undefined;
-  for (const prop of node.children ?? []) {
+  for (const prop of props) {
     const [k, v] = prop.children ?? [];
     if (!k || !v) continue;
     const key = String(k.value);
-    if (out.length < 8 && !index) {
-      const at = out.findIndex((e) => e[0] === key);
-      if (at >= 0) out[at] = [key, v];
-      else out.push([key, v]);
-      if (out.length === 8) index = new Map(out.map((e, i) => [e[0], i]));
-      continue;
-    }
-    const at = index!.get(key);
+    const at = index.get(key);
     if (at !== undefined) out[at] = [key, v];
-    else index!.set(key, out.push([key, v]) - 1);
+    else index.set(key, out.push([key, v]) - 1);
   }
-  return out;
+  const indexed = out.filter(([key]) => isIndexKey(key)).sort((a, b) => Number(a[0]) - Number(b[0]));
+  return indexed.length ? [...indexed, ...out.filter(([key]) => !isIndexKey(key))] : out;
 }
 
 function splitsSurrogatePair(parts: readonly Part[]): boolean {

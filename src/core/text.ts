@@ -1,4 +1,4 @@
-import type { OffsetRange, Position } from './types';
+import type { Position } from './types';
 
 /** Maps offsets in a text to zero-based line/character positions and back. */
 export class LineIndex {
@@ -96,11 +96,6 @@ export function decodeJsonString(text: string, start: number, length: number): D
   let value = '';
   for (let k = 0; k < units.length; k += 8192) value += String.fromCharCode(...units.slice(k, k + 8192));
   return { value, offsets: Int32Array.from(offsets) };
-}
-
-/** The file range of decoded units [start, end) of a decoded string. */
-export function fileRangeOf(decoded: DecodedString, start: number, end: number): OffsetRange {
-  return { start: decoded.offsets[start]!, end: decoded.offsets[end]! };
 }
 
 /** Levenshtein distance, bounded: returns max + 1 as soon as the distance exceeds `max`. */

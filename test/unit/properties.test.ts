@@ -73,3 +73,39 @@ describe('properties', () => {
     );
   });
 });
+
+describe('the two body paths agree', () => {
+  const templates = ['{{contact.a}}', 'x {{contact.b}} y', '{{secrets.S}}', '{{contact.nope}}', '{{ bad | x }}', 'plain', '{{contact.a}}{{contact.b}}'];
+  const bodyValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(...templates),
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('v'), { maxLength: 4 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'c', '1', '0', 'k"', 'x'), tie('v'), { maxKeys: 4 }),
+    ),
+  })).v;
+
+  test('strict JSON (fast path) and JSONC (tree walk) bodies render to the same bytes, spans and unresolved list', () => {
+    fc.assert(
+      fc.property(bodyValue, jsonValue, jsonValue, fc.constantFrom<'json' | 'text'>('json', 'text'), (body, a, b, escaping) => {
+        const strict = JSON.stringify({ name: 'n', method: 'POST', url: 'https://api.example.com/', body });
+        // The same document with a comment and a trailing comma: not strict JSON, so the tree walk renders it.
+        const jsonc = `{"name": "n", "method": "POST", "url": "https://api.example.com/", /* c */ "body": ${JSON.stringify(body)},}`;
+        const opts = options({ escaping, secretValues: { S: 's3cr3t' } });
+        const data = sample({ contact: { a, b } as never });
+        const r1 = render(parseActionDocument(strict), data, opts);
+        const r2 = render(parseActionDocument(jsonc), data, opts);
+        assert.equal(r1.request.body, r2.request.body);
+        const spanTexts = (r: typeof r1) => r.request.bodySpans.map((s) => [r.request.body!.slice(s.start, s.end), s.source.kind]);
+        assert.deepEqual(spanTexts(r1), spanTexts(r2));
+        assert.deepEqual(r1.unresolved.map((u) => u.path), r2.unresolved.map((u) => u.path));
+        if (escaping === 'json') assert.equal(r1.request.body, JSON.stringify(JSON.parse(r1.request.body!)));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});

@@ -257,3 +257,34 @@ describe('robustness', () => {
     assert.equal(r.sendable, true);
   });
 });
+
+describe('body paths', () => {
+  const body = { a: '{{contact.first_name}}', n: [1, { b: 'x{{opportunity.value}}' }] };
+  const noTree = (doc: ReturnType<typeof parseActionDocument>) => Object.assign(doc, { bodyNode: () => assert.fail('the tree walk was used') });
+
+  test('a strict JSON body renders without building a syntax tree', () => {
+    const r = render(noTree(parseActionDocument(actionText({ body }))), sample(JANE), options());
+    assert.equal(r.request.body, '{"a":"Jane","n":[1,{"b":"x4200"}]}');
+  });
+
+  const treeCases: Array<[string, string, string]> = [
+    ['comments', `{"name":"n","method":"POST","url":"https://a.example/","body": {/* c */ "a": "{{contact.first_name}}"}}`, '{"a":"Jane"}'],
+    ['trailing commas', `{"name":"n","method":"POST","url":"https://a.example/","body": {"a": "{{contact.first_name}}",}}`, '{"a":"Jane"}'],
+    ['duplicate keys: last wins in the first place', `{"name":"n","method":"POST","url":"https://a.example/","body": {"a": "{{contact.first_name}}", "b": 1, "a": "2", /**/}}`, '{"a":"2","b":1}'],
+    ['index-like keys first, as JSON.stringify orders them', `{"name":"n","method":"POST","url":"https://a.example/","body": {"b": 1, "2": "x", "1": "{{contact.first_name}}", /**/}}`, '{"1":"Jane","2":"x","b":1}'],
+  ];
+  for (const [name, text, expected] of treeCases) {
+    test(`a JSONC body renders by the tree walk: ${name}`, () => {
+      const r = render(parseActionDocument(text), sample(JANE), options());
+      assert.equal(r.request.body, expected);
+    });
+  }
+
+  test('strict JSON with index-like keys or __proto__ falls back to the tree walk and matches JSON.parse', () => {
+    for (const raw of ['{"b": 1, "2": "{{contact.first_name}}"}', '{"__proto__": {"x": "{{contact.first_name}}"}, "y": 1}']) {
+      const text = `{"name":"n","method":"POST","url":"https://a.example/","body": ${raw}}`;
+      const r = render(parseActionDocument(text), sample(JANE), options());
+      assert.equal(r.request.body, JSON.stringify(JSON.parse(raw.replaceAll('{{contact.first_name}}', 'Jane'))));
+    }
+  });
+});
