@@ -3,7 +3,7 @@
 // postinstall builds native modules and downloads binaries, which a plain dependency cannot allow).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -215,6 +215,34 @@ export async function startServer(options: ServerOptions): Promise<Result<Runnin
     return { ok: false, error: `${ready.error}\n${logTail(options.logFile)}` };
   }
   return { ok: true, value: { port, origin, logFile: options.logFile, child, stop } };
+}
+
+/**
+ * Installs a `.vsix` into `extensionsDir` with the server's own `--install-extension`, as a user's VS Code
+ * would; returns the folder the extension was unpacked into.
+ */
+export function installVsix(vsix: string, extensionsDir: string): Result<string> {
+  const entry = ensureServer();
+  if (!entry.ok) return entry;
+  if (!existsSync(vsix)) return { ok: false, error: `${vsix} does not exist; run \`npm run package\` first` };
+  mkdirSync(extensionsDir, { recursive: true });
+  const before = new Set(readdirSync(extensionsDir));
+  const userDataDir = mkdtempSync(join(tmpdir(), 'webhook-studio-install-'));
+  const res = spawnSync(process.execPath, [entry.value, '--install-extension', resolve(vsix), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
+  });
+  rmSync(userDataDir, { recursive: true, force: true });
+  const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
+  const added = readdirSync(extensionsDir).filter((name) => !before.has(name) && statSync(join(extensionsDir, name)).isDirectory());
+  if (res.status !== 0 || !/successfully installed/i.test(output) || added.length !== 1) {
+    const tail = output.trim().split('\n').slice(-10).join('\n');
+    return { ok: false, error: `installing ${vsix} failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`}, ${added.length} new folder(s)):\n${tail}` };
+  }
+  return { ok: true, value: join(extensionsDir, added[0] as string) };
 }
 
 /** What the workbench URL opens. */

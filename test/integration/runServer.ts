@@ -1,9 +1,13 @@
 // Runs the integration suites inside the extension host of a real VS Code server, opened by headless
 // Chromium: once in a trusted workspace (suite/) and once in Restricted Mode (restricted/).
-// Usage: node --import tsx test/integration/runServer.ts [trusted|restricted]...   (default: both)
-import { writeFileSync } from 'node:fs';
+// With `--vsix FILE` the extension is not loaded from this folder in development mode but installed from the
+// package into the server's fresh extensions folder, as a user installs it, so the suites test what ships.
+// Usage: node --import tsx test/integration/runServer.ts [--vsix FILE] [trusted|restricted]...   (default: both)
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { exitOnSignals, launchBrowser, repoRoot, startServer, wasInterrupted, workbenchUrl } from '../../scripts/vscodeServer';
+import { exitOnSignals, installVsix, launchBrowser, registerCleanup, repoRoot, startServer, wasInterrupted, workbenchUrl } from '../../scripts/vscodeServer';
 import type { Result, RunningServer } from '../../scripts/vscodeServer';
 import type { TestResults } from './index';
 import { closeTally, fixtureWorkspace, parseModes, prepareRun, readResults, reportMode, runFiles, testIndex } from './launch';
@@ -30,20 +34,78 @@ export interface ModeRun {
   timings: { serverStart: number; tests: number };
 }
 
+/** Where the extension under test comes from: this folder in development mode, or an installed `.vsix`. */
+export type ExtensionSource = { kind: 'development' } | { kind: 'vsix'; file: string };
+
+/** Where the extension host finds the extension under test, and what it loads in development mode. */
+interface Placement {
+  /** Extensions folder the server starts with; a fresh empty one when absent. */
+  extensionsDir?: string;
+  /** Folder the extension under test is loaded from. */
+  extensionPath: string;
+  /** Folder passed as `extensionDevelopmentPath`. */
+  developmentPath: string;
+  remove: () => Promise<void>;
+}
+
+/** A manifest of an extension that contributes nothing: VS Code runs extension tests only with a development extension. */
+const testHostManifest = { name: 'webhook-studio-test-host', publisher: 'webhook-studio-tests', version: '0.0.0', engines: { vscode: '*' }, extensionKind: ['workspace'] };
+
+/**
+ * Development mode: the repository is the development extension. VSIX mode: the `.vsix` is installed into a
+ * fresh extensions folder and an empty test host is the development extension, so the extension under test
+ * is the installed copy.
+ */
+function place(source: ExtensionSource): Result<Placement> {
+  if (source.kind === 'development') return { ok: true, value: { extensionPath: repoRoot, developmentPath: repoRoot, remove: async () => undefined } };
+  const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-vsix-'));
+  const remove = async (): Promise<void> => rmSync(scratch, { recursive: true, force: true });
+  const unregister = registerCleanup(remove);
+  const extensionsDir = join(scratch, 'extensions');
+  const res = installVsix(source.file, extensionsDir);
+  if (!res.ok) {
+    unregister();
+    void remove();
+    return res;
+  }
+  const developmentPath = join(scratch, 'test-host');
+  mkdirSync(developmentPath);
+  writeFileSync(join(developmentPath, 'package.json'), `${JSON.stringify(testHostManifest, null, 2)}\n`);
+  return {
+    ok: true,
+    value: {
+      extensionsDir,
+      extensionPath: res.value,
+      developmentPath,
+      remove: async () => {
+        unregister();
+        await remove();
+      },
+    },
+  };
+}
+
 /** Runs one trust mode end to end; the server's process group and the browser are always ended. */
-export async function runMode(mode: TrustMode): Promise<Result<ModeRun>> {
+export async function runMode(mode: TrustMode, source: ExtensionSource = { kind: 'development' }): Promise<Result<ModeRun>> {
   const t0 = Date.now();
-  const files = runFiles('server', mode);
+  const files = runFiles(source.kind === 'vsix' ? 'vsix' : 'server', mode);
   const prepared = prepareRun(files.results);
   if (!prepared.ok) return prepared;
+  const extension = place(source);
+  if (!extension.ok) return extension;
 
   const started = await startServer({
     trusted: mode === 'trusted',
     logFile: files.serverLog,
-    env: { TEST_RESULTS: files.results, WEBHOOK_STUDIO_TEST_SUITE: mode },
+    // The suites check that the extension host loaded the extension from where this launcher put it.
+    env: { TEST_RESULTS: files.results, WEBHOOK_STUDIO_TEST_SUITE: mode, WEBHOOK_STUDIO_TEST_EXTENSION_PATH: extension.value.extensionPath },
+    ...(extension.value.extensionsDir ? { extensionsDir: extension.value.extensionsDir } : {}),
     stopGraceMs: 1000,
   });
-  if (!started.ok) return started;
+  if (!started.ok) {
+    await extension.value.remove();
+    return started;
+  }
   const server = started.value;
   const t1 = Date.now();
   let browser: Browser | undefined;
@@ -51,6 +113,7 @@ export async function runMode(mode: TrustMode): Promise<Result<ModeRun>> {
   const cleanup = async (): Promise<void> => {
     await browser?.close().catch(() => undefined);
     await server.stop();
+    await extension.value.remove();
     writeFileSync(files.browserLog, browserLines.join('\n') + '\n');
   };
   try {
@@ -61,7 +124,7 @@ export async function runMode(mode: TrustMode): Promise<Result<ModeRun>> {
     const stamp = (): string => `+${((Date.now() - t0) / 1000).toFixed(2)}s`;
     page.on('console', (message) => browserLines.push(`${stamp()} [${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => browserLines.push(`${stamp()} [pageerror] ${error.message}`));
-    await page.goto(workbenchUrl(server, { folder: fixtureWorkspace, extensionDevelopmentPath: repoRoot, extensionTestsPath: testIndex }));
+    await page.goto(workbenchUrl(server, { folder: fixtureWorkspace, extensionDevelopmentPath: extension.value.developmentPath, extensionTestsPath: testIndex }));
     const results = await waitForResults(files.results, server);
     if (!results.ok) return { ok: false, error: `${results.error}\n(browser console: ${files.browserLog})` };
     return { ok: true, value: { results: results.value, timings: { serverStart: t1 - t0, tests: Date.now() - t1 } } };
@@ -70,25 +133,41 @@ export async function runMode(mode: TrustMode): Promise<Result<ModeRun>> {
   }
 }
 
+/** Splits `--vsix FILE` off the command line; the rest are trust modes. */
+export function parseSource(args: readonly string[]): Result<{ source: ExtensionSource; rest: string[] }> {
+  const at = args.indexOf('--vsix');
+  if (at < 0) return { ok: true, value: { source: { kind: 'development' }, rest: [...args] } };
+  const file = args[at + 1];
+  if (file === undefined || file.startsWith('--')) return { ok: false, error: '--vsix needs the path of a .vsix file' };
+  return { ok: true, value: { source: { kind: 'vsix', file: resolve(file) }, rest: args.filter((_, i) => i !== at && i !== at + 1) } };
+}
+
 async function main(): Promise<number> {
-  const modes = parseModes(process.argv.slice(2));
+  const parsed = parseSource(process.argv.slice(2));
+  if (!parsed.ok) {
+    console.error(parsed.error);
+    return 2;
+  }
+  const modes = parseModes(parsed.value.rest);
   if (!modes.ok) {
     console.error(modes.error);
     return 2;
   }
+  const source = parsed.value.source;
+  if (source.kind === 'vsix') console.log(`testing the extension installed from ${source.file}`);
   exitOnSignals();
   const tally: Tally = { passed: 0, failed: 0 };
   const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   for (const mode of modes.value) {
     const started = Date.now();
-    const outcome = await runMode(mode);
+    const outcome = await runMode(mode, source);
     const total = Date.now() - started;
     if (wasInterrupted()) return 130;
     const detail = outcome.ok
       ? ` in ${s(total)} (server ${s(outcome.value.timings.serverStart)}, workbench + tests ${s(outcome.value.timings.tests)}, teardown ${s(total - outcome.value.timings.serverStart - outcome.value.timings.tests)})`
       : '';
     const results: Result<TestResults> = outcome.ok ? { ok: true, value: outcome.value.results } : outcome;
-    reportMode(tally, mode, results, runFiles('server', mode).serverLog, detail);
+    reportMode(tally, mode, results, runFiles(source.kind === 'vsix' ? 'vsix' : 'server', mode).serverLog, detail);
   }
   return closeTally(tally);
 }
