@@ -15,6 +15,7 @@ import type { PreviewController, PreviewOpened } from './preview';
 import { sampleId, type SampleStore } from './samples';
 import { SECRET_NAME, type SecretStore } from './secrets';
 import { isRefusal, UNTRUSTED_REASON, type Refusal, type SendOutcome, type SendService } from './send';
+import { CREATE_EXAMPLE_COMMAND } from './walkthrough';
 
 /** The services the commands act through. */
 export interface CommandServices {
@@ -48,7 +49,9 @@ function targetOf(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string' && arg.length > 0) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
   const active = vscode.window.activeTextEditor?.document.uri;
-  return active && isWebhookUri(active) ? active : undefined;
+  if (active && isWebhookUri(active)) return active;
+  // Run from the walkthrough or a view, no text editor has focus: the webhook file in sight is meant.
+  return vscode.window.visibleTextEditors.map((e) => e.document.uri).find(isWebhookUri);
 }
 
 /** A file name in `folder` that does not exist yet: `base.ext`, then `base-2.ext`, … */
@@ -96,7 +99,14 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     <A extends unknown[], R>(name: string, run: (uri: vscode.Uri, ...rest: A) => Promise<R>) =>
     guarded(name, async (arg?: unknown, ...rest: A): Promise<R | Refusal> => {
       const uri = targetOf(arg);
-      if (!uri) return refusal('Open a *.webhook.json file first (or pass its Uri).', s.log);
+      if (!uri) {
+        const reason = 'Open a *.webhook.json file first (or pass its Uri).';
+        s.log.warn(reason);
+        void vscode.window.showWarningMessage(`Webhook Studio: ${reason}`, 'Create Example').then((pick) => {
+          if (pick) void vscode.commands.executeCommand(CREATE_EXAMPLE_COMMAND);
+        });
+        return { refused: true, reason };
+      }
       return run(uri, ...rest);
     });
 

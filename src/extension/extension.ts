@@ -19,6 +19,7 @@ import { SecretStore } from './secrets';
 import { SendService } from './send';
 import { SampleStatusBar } from './statusBar';
 import { registerViews, type StudioViews } from './views/registerViews';
+import { registerWalkthroughCommands } from './walkthrough';
 
 /** What `activate()` returns: the extension's API, read by the integration tests. */
 export interface StudioApi {
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), { providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds }),
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
     ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets }),
+    ...registerWalkthroughCommands(log),
     ...views.disposables,
   );
   void vscode.commands.executeCommand('setContext', 'webhookStudio.active', true);
