@@ -70,6 +70,8 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   private renders = 0;
   private inFlight: { readonly kind: SendKind; readonly cancel: vscode.CancellationTokenSource } | undefined;
   private lastState: StateParams | undefined;
+  /** Results of the last send to all of the current file, kept for the Samples tab until the file changes. */
+  private allResults = new Map<string, { status?: number; outcome: OutcomeClass }>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: PanelServices) {
@@ -206,7 +208,10 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   }
 
   private setSource(source: vscode.Uri): void {
-    if (source.toString() !== this.source?.toString()) this.revealed = false;
+    if (source.toString() !== this.source?.toString()) {
+      this.revealed = false;
+      this.allResults = new Map();
+    }
     this.source = source;
     if (this.panel) this.panel.title = `Preview ${fileName(source)}`;
   }
@@ -281,7 +286,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     });
   }
 
-  private async postReport(results?: ReadonlyMap<string, { status?: number; outcome: OutcomeClass }>, inProgress = false): Promise<void> {
+  private async postReport(results: ReadonlyMap<string, { status?: number; outcome: OutcomeClass }> = this.allResults, inProgress = false): Promise<void> {
     const source = this.source;
     if (!source) return;
     const { analyzer, samples, secrets } = this.services;
@@ -293,7 +298,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       inPlay,
       options: analyzer.options(source, analyzer.secretSource()),
       secretExists: (name) => secrets.has(name),
-      ...(results ? { results } : {}),
+      results,
     });
     this.post(createMessage(SamplesReportMessage, inProgress ? { rows, inProgress: true } : { rows }));
   }
@@ -393,6 +398,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     this.inFlight = { kind: 'all', cancel };
     const original = sampleId(await samples.selected());
     const results = new Map<string, { status?: number; outcome: OutcomeClass }>();
+    this.allResults = results;
     this.post(createMessage(SendingMessage, { kind: 'all' as SendKind, startedAt: Date.now() }));
     try {
       await this.postReport(results, true);
