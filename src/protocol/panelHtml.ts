@@ -20,8 +20,12 @@ export function escapeHtml(text: string): string {
 export function panelHtml(opts: PanelHtmlOptions): string {
   // Only base64 characters can be in a nonce source; anything else is dropped, so no quote can escape it.
   const nonce = opts.nonce.replace(/[^A-Za-z0-9+/=_-]/g, '');
-  // A CSP source list is space-separated: a source containing spaces or quotes must not add sources.
-  const source = opts.cspSource.replace(/[\s'";,]/g, '');
+  // `cspSource` is a space-separated source list (the web workbench gives `'self' https://*.vscode-cdn.net`):
+  // keep `'self'` and host or scheme sources, drop anything else, so no keyword, nonce or directive gets in.
+  const source = opts.cspSource
+    .split(/\s+/)
+    .filter((s) => s === "'self'" || (s !== '*' && /^(?:[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/)?)?[A-Za-z0-9*.+-]*(?::\d+)?$/.test(s) && s !== ''))
+    .join(' ');
   const csp = [
     "default-src 'none'",
     `style-src ${source} 'nonce-${nonce}'`,

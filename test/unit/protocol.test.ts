@@ -249,6 +249,13 @@ describe('panelHtml', () => {
     );
     assert.equal(escapeHtml(`<&>"'`), '&#60;&#38;&#62;&#34;&#39;');
   });
+
+  test("keeps every source of a list such as the web workbench's `'self' https://*.vscode-cdn.net`", () => {
+    const listed = panelHtml({ cspSource: "'self' https://*.vscode-cdn.net", nonce: 'n1', scriptUri: 's', styleUris: [], codiconUri: 'c' });
+    const listedCsp = /content="([^"]*)"/.exec(listed)?.[1] ?? '';
+    assert.match(listedCsp, /font-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
+    assert.match(listedCsp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-n1';/);
+  });
 });
 
 describe('views', () => {
