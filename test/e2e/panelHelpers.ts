@@ -49,7 +49,7 @@ function streamHuge(res: ServerResponse, progress: (n: number) => void): void {
     res.write(chunk);
     sent += chunk.length;
     progress(chunk.length);
-  }, 25);
+  }, 40);
   res.on('close', () => clearInterval(timer));
 }
 

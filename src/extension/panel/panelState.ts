@@ -49,9 +49,22 @@ export function queryPairs(url: string): Array<readonly [string, string]> {
   }
 }
 
-/** The file's problems with 1-based positions, as the panel lists them. */
+/**
+ * Most problems the panel lists. A file can have thousands (one per template); listing them all made each
+ * update of the 1 MiB benchmark file three times slower, and the Problems view lists every one anyway.
+ */
+export const MAX_PANEL_PROBLEMS = 200;
+
+/** Bodies past this size are posted without their pretty form: the page pretty-prints them itself, so the message stays half as big. */
+export const MAX_PRETTY_BODY = 256 * 1024;
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** The file's problems with 1-based positions, as the panel lists them: errors first, at most `MAX_PANEL_PROBLEMS`. */
 export function problemViews(analysis: Analysis): ProblemView[] {
-  return editorDiagnostics(analysis.lint.diagnostics).map((d) => {
+  const all = editorDiagnostics(analysis.lint.diagnostics);
+  const shown = all.length <= MAX_PANEL_PROBLEMS ? all : [...all].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.range.start - b.range.start).slice(0, MAX_PANEL_PROBLEMS);
+  return shown.map((d) => {
     const start = analysis.doc.lines.positionAt(d.range.start);
     const end = analysis.doc.lines.positionAt(d.range.end);
     return {
@@ -83,7 +96,7 @@ export function buildState(analysis: Analysis, inputs: StateInputs): StateParams
     origin: h.origin,
     secret: h.spans.some(isSecretSpan),
   }));
-  const pretty = plain.body === null ? undefined : prettyJson(plain.body);
+  const pretty = plain.body === null || plain.body.length > MAX_PRETTY_BODY ? undefined : prettyJson(plain.body);
   return {
     fileUri: inputs.fileUri,
     file: inputs.file,
