@@ -151,12 +151,13 @@ export function parseActionDocument(text: string): ActionDocument {
         top.set(f.key, entry);
       }
     }
-    if (typeof value !== 'string' || depth === 0) return;
-    const key = stack[0]!.key;
+    if (typeof value !== 'string') return;
+    // A lone string literal is a document too: editors parse just the literal under the cursor.
+    const key = stack[0]?.key;
     const templatedHere = value.includes('{{') && key !== '$schema';
     // Most strings of a large body are plain: only templated ones and the header/query/auth entries need a node.
     const entryHere = depth === 2 ? key === 'headers' || key === 'query' || key === 'auth' : depth === 3 && (key === 'headers' || key === 'query');
-    if (!templatedHere && !entryHere && depth !== 1) return;
+    if (!templatedHere && !entryHere && depth > 1) return;
     const node: StringNode = depth === 1 ? top.get(key!)?.literalNode ?? { offset, length } : { offset, length };
     if (templatedHere) {
       const ts = templatedOf(node, value, roleOfKey(key ?? ''));

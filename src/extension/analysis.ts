@@ -74,7 +74,7 @@ export class Analyzer {
   async analyze(uri: vscode.Uri, text: string, version: number): Promise<Analysis> {
     const key = uri.toString();
     const cached = this.cache.get(key);
-    if (cached && version >= 0 && cached.version === version) return cached;
+    if (cached && version >= 0 && cached.version === version && cached.doc.text === text) return cached;
     await this.prepareSecrets();
     const { samples, selected } = await this.samples.inPlay();
     const doc = parseActionDocument(text);

@@ -87,7 +87,7 @@ describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () =
     await page.locator('.statusbar-item', { hasText: 'Jane Doe' }).first().waitFor({ timeout: 15_000 });
     await page.locator('.codelens-decoration', { hasText: 'Send test request' }).first().waitFor({ timeout: 15_000 });
     await runCommand(page, 'Webhook Studio: Open Preview');
-    await page.locator('.tab', { hasText: 'lead.http' }).first().waitFor({ timeout: 15_000 });
+    await workbench.webviewFrame().locator('#request-url').waitFor({ timeout: 20_000 });
     await page.waitForTimeout(500);
     await workbench.screenshot('authoring-codelens-preview');
   });

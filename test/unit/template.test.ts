@@ -86,3 +86,12 @@ describe('LineIndex', () => {
     assert.equal(li.offsetAt({ line: 2, character: 1 }), 8);
   });
 });
+
+describe('a lone string literal', () => {
+  test('templateAt works on a document that is just the literal under the cursor', () => {
+    const literal = '"Hi {{contact.first_name}} and {{contact.fi"';
+    const doc = parseActionDocument(literal);
+    assert.equal(templateAt(doc, literal.indexOf('first_name') + 1)?.segment, 1);
+    assert.deepEqual(templateAt(doc, literal.length - 1)?.typing?.text, 'contact.fi');
+  });
+});
