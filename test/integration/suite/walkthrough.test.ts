@@ -45,6 +45,18 @@ describe('the getting-started walkthrough', () => {
     const at = editor.document.offsetAt(editor.selection.active);
     assert.equal(editor.document.getText().slice(at, at + EXAMPLE_VARIABLE.length), EXAMPLE_VARIABLE);
     assert.equal(editor.document.getText().slice(at - 2, at), '{{');
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', editor.document.uri, editor.selection.active)) as vscode.Hover[];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    // The table of every sample includes the fixture's Jane.
+    assert.match(text, /Jane/);
+  });
+
+  it('runs a step by its name and returns what its command returns; an unknown step is refused', async () => {
+    const opened = (await vscode.commands.executeCommand('webhookStudio.runWalkthroughStep', 'createExample')) as ExampleOpened;
+    assert.equal(opened.uri.toString(), fixtureUri(EXAMPLE_ACTION_FILE).toString());
+    const selected = (await vscode.commands.executeCommand('webhookStudio.runWalkthroughStep', 'selectSample', 'Jane Doe — VIP lead')) as { name: string };
+    assert.equal(selected.name, 'Jane Doe — VIP lead');
+    assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.runWalkthroughStep', 'deleteEverything'), { refused: true, reason: 'no walkthrough step "deleteEverything"' });
   });
 
   it('a command run from the walkthrough acts on the webhook file in sight', async () => {
