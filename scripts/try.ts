@@ -8,7 +8,7 @@ import { ensureServer, exitOnSignals, registerCleanup, repoRoot, startServer, st
 import type { Result } from './vscodeServer';
 
 /** Files of the repository an installed extension consists of (what a VSIX would carry). */
-export const extensionFiles = ['package.json', 'dist', 'schemas', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'images'];
+export const extensionFiles = ['package.json', 'package.nls.json', 'dist', 'schemas', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'images'];
 
 /**
  * Installs the repository's built extension into `extensionsDir` as `<publisher>.<name>-<version>/`, made of

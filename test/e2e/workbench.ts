@@ -124,15 +124,20 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   await input.waitFor();
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first();
   // A search typed before the workspace's file search is ready finds nothing and is not repeated: retype.
+  // A welcome page that takes the focus while it loads closes Quick Open: open it again.
   const deadline = Date.now() + 30_000;
   for (;;) {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('Control+P');
+      await input.waitFor();
+    }
     await input.fill(relPath);
     try {
       await row.waitFor({ timeout: 5000 });
       break;
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await input.fill('');
+      if (await input.isVisible()) await input.fill('');
     }
   }
   await page.keyboard.press('Enter');
