@@ -73,7 +73,19 @@ function extensionRows(): BenchRow[] {
     activationMs: number;
     providerMs: { completion: { median: number }; hover: { median: number } };
     providerCommandMs: { completion: { median: number }; hover: { median: number } };
+    providerCommandOnSmallFileMs: { completion: { median: number }; hover: { median: number } };
   };
+  // Through the commands the figure includes the workbench's round trip and VS Code's own JSON features;
+  // the same call on a small file is that fixed cost, so the budget is on what the big file adds.
+  const roundTrip = (measure: string, big: number, small: number): BenchRow => ({
+    measure,
+    figure: big,
+    unit: 'ms',
+    baseline: small,
+    ratio: big / small,
+    budget: '≤ 5 ms more than on a small file',
+    ok: big - small <= 5,
+  });
   const ms = (measure: string, figure: number, budget: number, baseline = budget): BenchRow => ({
     measure,
     figure,
@@ -87,8 +99,8 @@ function extensionRows(): BenchRow[] {
     ms('activate() in the extension host', f.activationMs, 20),
     ms('completion on the 1 MiB file, median (provider)', f.providerMs.completion.median, 5),
     ms('hover on the 1 MiB file, median (provider)', f.providerMs.hover.median, 5),
-    ms('completion via vscode.executeCompletionItemProvider, median', f.providerCommandMs.completion.median, 5),
-    ms('hover via vscode.executeHoverProvider, median', f.providerCommandMs.hover.median, 5),
+    roundTrip('completion via vscode.executeCompletionItemProvider, median (baseline: small file)', f.providerCommandMs.completion.median, f.providerCommandOnSmallFileMs.completion.median),
+    roundTrip('hover via vscode.executeHoverProvider, median (baseline: small file)', f.providerCommandMs.hover.median, f.providerCommandOnSmallFileMs.hover.median),
   ];
 }
 
