@@ -7,7 +7,7 @@ import { prettyJson } from '../../src/protocol/prettyJson';
 import type { Sample } from '../../src/core/types';
 import { expectedRequest, fixtureSample, focusEditor, goTo, receiverAction, shownRequest, startReceiver, writeWorkspaceFile } from './panelHelpers';
 import type { Receiver } from './panelHelpers';
-import { fixtureWorkspace, openWorkbench } from './workbench';
+import { fixtureWorkspace, openWorkbench, runCommand } from './workbench';
 import type { ThemeName, Workbench } from './workbench';
 
 const JANE = fixtureSample('jane.sample.json');
@@ -23,6 +23,8 @@ describe('the preview panel in the workbench', { timeout: 300_000 }, () => {
 
   /** Screenshots the state in the current theme and in the other one (the theme is left switched). */
   async function shoot(state: string): Promise<void> {
+    // Send notifications stack over the panel; the pictures are of the panel.
+    await runCommand(workbench.page, 'Notifications: Clear All Notifications');
     await workbench.page.waitForTimeout(300);
     await workbench.screenshot(`panel-${state}-${theme}`);
     await focusEditor(workbench.page);
