@@ -1,3 +1,4 @@
+import { fork, type ChildProcess } from 'node:child_process';
 /** One printed benchmark figure, compared with its baseline and budget (DESIGN §15). */
 export interface BenchRow {
   measure: string;
@@ -28,5 +29,24 @@ export function runAsScript(run: () => Promise<BenchRow[]>, roles: Record<string
   main().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
+  });
+}
+
+/** The median of a list of figures. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Forks `file` in the given role and waits for the origin its server reports over IPC. */
+export function startServerRole(file: string, role = 'server'): Promise<{ child: ChildProcess; origin: string }> {
+  const child = fork(file, [`--role=${role}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('benchmark server did not start')), 30_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve({ child, origin: (message as { origin: string }).origin });
+    });
   });
 }

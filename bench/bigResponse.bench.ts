@@ -4,36 +4,19 @@
  * `undici.request`. The server runs in a child process so its memory does not count. With the cap, the sender
  * stops reading at 5 MiB and closes the connection, so it reads far less than the bare baseline.
  */
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { DEFAULT_MAX_BODY_BYTES, HttpSender } from '../src/core/http/index';
-import { runAsScript, type BenchRow } from './benchRow';
+import { median, runAsScript, startServerRole, type BenchRow } from './benchRow';
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB;
 const MEMORY_RUNS = 3;
 const TIME_RUNS = 5;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
-function startServer(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = fork(__filename, ['--role=server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('benchmark server did not start')), 30_000);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      resolve({ child, origin: (message as { origin: string }).origin });
-    });
-  });
-}
 
 /** Runs `work` while sampling RSS every 2 ms; returns the peak growth over the RSS at the start. */
 async function peakRssGrowth(work: () => Promise<unknown>): Promise<number> {
@@ -52,7 +35,7 @@ async function peakRssGrowth(work: () => Promise<unknown>): Promise<number> {
 
 /** Measures the sender against the bare streamed read and returns memory, time and event-loop rows. */
 export async function run(): Promise<BenchRow[]> {
-  const { child, origin } = await startServer();
+  const { child, origin } = await startServerRole(__filename);
   const sender = new HttpSender();
   const agent = new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
   const url = `${origin}/big`;

@@ -8,7 +8,7 @@ import { parseActionDocument } from '../src/core/document';
 import { lint } from '../src/core/lint';
 import { render } from '../src/core/render';
 import type { RenderOptions, Sample } from '../src/core/types';
-import { runAsScript, type BenchRow } from './benchRow';
+import { median, runAsScript, type BenchRow } from './benchRow';
 import { largeDefinition } from './largeDefinition';
 
 const OPTIONS: RenderOptions = { escaping: 'json', arraySeparator: ', ', secrets: { get: () => 'secret' }, tokens: { token: () => undefined } };
@@ -21,10 +21,6 @@ function sampleNo(i: number): Sample {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** Collects garbage before a timed run when node runs with --expose-gc, so runs do not pay for each other. */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);

@@ -3,40 +3,23 @@
  * to a loopback server (DESIGN §15: ≤ 1.15× the bare request). The server runs in a child process; the two
  * clients alternate request by request so drift in machine load favours neither.
  */
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { HttpSender } from '../src/core/http/index';
 import type { PlainRequest } from '../src/core/types';
-import { runAsScript, type BenchRow } from './benchRow';
+import { median, runAsScript, startServerRole, type BenchRow } from './benchRow';
 
 const WARMUP = 500;
 const ROUNDS = 2_000;
 const ANSWER = '{"ok":true}';
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
-function startServer(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = fork(__filename, ['--role=server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('benchmark server did not start')), 30_000);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      resolve({ child, origin: (message as { origin: string }).origin });
-    });
-  });
-}
 
 /** Runs the interleaved requests and returns the median latencies and their ratio. */
 export async function run(): Promise<BenchRow[]> {
-  const { child, origin } = await startServer();
+  const { child, origin } = await startServerRole(__filename);
   // The sender's defaults, given to the bare agent too.
   const agent = new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } });
   const sender = new HttpSender();

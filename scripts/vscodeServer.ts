@@ -266,6 +266,17 @@ export function workbenchUrl(server: Pick<RunningServer, 'port' | 'origin'>, tar
   return `${server.origin}/?${query.toString()}`;
 }
 
+/** Chromium's flags on these machines: no sandbox as root, and no background traffic off the machine. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Launches headless Chromium with the flags that work on a machine without a display or GPU. */
 export async function launchBrowser(): Promise<Result<Browser>> {
   if (!existsSync(chromiumPath)) {
@@ -280,15 +291,7 @@ export async function launchBrowser(): Promise<Result<Browser>> {
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     const unregister = registerCleanup(() => browser.close().catch(() => undefined));
     browser.once('disconnected', unregister);

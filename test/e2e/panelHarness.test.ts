@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToWebview, ResultParams, StateParams, WebviewToHost } from '../../src/protocol/messages';
 import { prettyJson } from '../../src/protocol/prettyJson';
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/vscodeServer';
 import { startHarness } from './panelHarness/server';
 import type { Harness } from './panelHarness/server';
 import { error500, inboxResult, networkError, ok200, requestState, samplesReport, sending } from './panelHarness/fixtures';
@@ -30,17 +31,9 @@ before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   harness = await startHarness('dist');
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath,
     timeout: 30_000,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 });
 
