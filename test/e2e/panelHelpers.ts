@@ -142,8 +142,17 @@ export async function shownRequest(frame: FrameLocator): Promise<{ url: string; 
  * there, not in the panel's group. A click would not do: while the panel has focus the workbench covers it.
  */
 export async function focusEditor(page: Page): Promise<void> {
-  await page.keyboard.press('Control+1');
-  await page.locator('.part.editor .editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
+  const focused = page.locator('.part.editor .editor-group-container.active .monaco-editor.focused').first();
+  // A notification appearing at that moment (a send's progress) can take the keystroke: try again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+1');
+    try {
+      await focused.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
 }
 
 /** Moves the cursor with Go to Line/Column (one-based). */
