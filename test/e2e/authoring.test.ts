@@ -1,18 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { goTo } from './panelHelpers';
 import { openWorkbench, runCommand } from './workbench';
 import type { Workbench } from './workbench';
-
-/** Moves the cursor with Go to Line/Column (`line:column`, one-based). */
-async function goTo(page: Page, line: number, column: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-}
 
 async function focusEditor(page: Page): Promise<void> {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
@@ -40,12 +31,18 @@ describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () =
     await widget.waitFor({ timeout: 15_000 });
     await widget.locator('.monaco-list-row', { hasText: 'first_name' }).first().waitFor();
     // The sort order of the list is the editor's: move the focus down to first_name, whose detail is Jane.
+    // The list can refresh (and reset its focus) as late results arrive: stop only on a focus that stays.
     const focused = widget.locator('.monaco-list-row.focused');
-    for (let i = 0; i < 40 && !(await focused.innerText().catch(() => '')).includes('first_name'); i++) {
+    const onFirstName = async () => (await focused.innerText().catch(() => '')).includes('first_name');
+    for (let i = 0; i < 60; i++) {
+      if (await onFirstName()) {
+        await page.waitForTimeout(400);
+        if (await onFirstName()) break;
+        continue;
+      }
       await page.keyboard.press('ArrowDown');
       await page.waitForTimeout(50);
     }
-    await page.waitForTimeout(300);
     const text = await widget.innerText();
     assert.match(text, /first_name/);
     assert.match(text, /Jane/, 'the focused field shows the selected sample value');
