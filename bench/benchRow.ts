@@ -1,4 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 /** One printed benchmark figure, compared with its baseline and budget (DESIGN §15). */
 export interface BenchRow {
   measure: string;
@@ -49,4 +51,20 @@ export function startServerRole(file: string, role = 'server'): Promise<{ child:
       resolve({ child, origin: (message as { origin: string }).origin });
     });
   });
+}
+
+/** The answer of the bare baseline servers, the same as the inbox's default. */
+const BARE_ANSWER = '{"ok":true}';
+
+/** A bare node:http server on loopback that reads each request and answers 200 with BARE_ANSWER. */
+export async function listenBareJson(): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': BARE_ANSWER.length });
+      res.end(BARE_ANSWER);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

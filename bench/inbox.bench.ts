@@ -5,18 +5,15 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { startInbox } from '../src/core/inbox';
-import { runAsScript, type BenchRow } from './benchRow';
+import { listenBareJson, runAsScript, type BenchRow } from './benchRow';
 
 const CONNECTIONS = 50;
 const RUN_MS = 2_000;
 const WARMUP_MS = 2_000;
 const ROUNDS = 5;
 const BODY_BYTES = 1024;
-const ANSWER = '{"ok":true}';
 
 type Role = 'inbox-server' | 'bare-server' | 'load';
 
@@ -149,16 +146,9 @@ async function serveInbox(): Promise<void> {
 }
 
 async function serveBare(): Promise<void> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': ANSWER.length });
-      res.end(ANSWER);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = await listenBareJson();
   answerCpuQueries();
-  process.send?.({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  process.send?.({ origin });
 }
 
 async function generateLoad(): Promise<void> {

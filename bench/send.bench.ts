@@ -3,17 +3,14 @@
  * to a loopback server (DESIGN §15: ≤ 1.15× the bare request). The server runs in a child process; the two
  * clients alternate request by request so drift in machine load favours neither.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { HttpSender } from '../src/core/http/index';
 import type { PlainRequest } from '../src/core/types';
-import { median, runAsScript, startServerRole, type BenchRow } from './benchRow';
+import { listenBareJson, median, runAsScript, startServerRole, type BenchRow } from './benchRow';
 
 const WARMUP = 500;
 const ROUNDS = 2_000;
-const ANSWER = '{"ok":true}';
 
 
 
@@ -86,15 +83,7 @@ export async function run(): Promise<BenchRow[]> {
 }
 
 async function serve(): Promise<void> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': ANSWER.length });
-      res.end(ANSWER);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.send?.({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  process.send?.({ origin: await listenBareJson() });
   process.on('disconnect', () => process.exit(0));
 }
 

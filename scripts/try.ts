@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureServer, exitOnSignals, registerCleanup, repoRoot, startServer, stopAll, wasInterrupted } from './vscodeServer';
+import { ensureServer, exitOnSignals, registerCleanup, repoRoot, startServer, stopAll, wasInterrupted, runLauncher } from './vscodeServer';
 import type { Result } from './vscodeServer';
 
 /** Files of the repository an installed extension consists of (what a VSIX would carry). */
@@ -70,12 +70,4 @@ async function main(): Promise<number> {
   });
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runLauncher(main);

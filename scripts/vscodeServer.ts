@@ -277,6 +277,17 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
+/** Runs a launcher's `main` and exits with its code; an unexpected error is printed and exits 1. */
+export function runLauncher(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
 /** Launches headless Chromium with the flags that work on a machine without a display or GPU. */
 export async function launchBrowser(): Promise<Result<Browser>> {
   if (!existsSync(chromiumPath)) {

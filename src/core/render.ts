@@ -361,7 +361,7 @@ class NotFast extends Error {}
  */
 function renderBodyFast(doc: ActionDocument, body: OffsetRange, state: RenderState): RenderedBody | undefined {
   const source = doc.text.slice(body.start, body.end);
-  // Integer-like keys are revived out of file order, which would pair strings with the wrong templates.
+  // Integer-like keys are enumerated out of file order, which would pair strings with the wrong templates.
   // A "__proto__" key (however escaped) would be assigned through its setter by the walk below.
   if (source.includes('\\u0000') || /__proto__|\\u005f/i.test(source) || /"\d+"\s*:/.test(source)) return undefined;
   const strings = doc.templated.filter((t) => t.role === 'body' && t.node.offset >= body.start && t.node.offset < body.end);

@@ -105,16 +105,6 @@ export function tokenize(s: string): TemplateToken[] {
   }
 }
 
-/** True when `s` may hold a template: the cheap test before tokenizing. */
-export function mayHoldTemplate(s: string): boolean {
-  return s.includes('{{');
-}
-
-/** The namespace (first segment) of a variable. */
-export function namespaceOf(token: VariableToken): string {
-  return token.segments[0]!.name;
-}
-
 /** Formats segments back to a path string (`a.b[0].c`). */
 export function formatPath(segments: readonly Pick<PathSegment, 'name' | 'indexes'>[]): string {
   return segments.map((s) => s.name + s.indexes.map((n) => `[${n}]`).join('')).join('.');

@@ -6,7 +6,7 @@ import { toPlainRequest } from '../core/redact';
 import type { QuickFix } from '../core/types';
 import type { Analyzer, RenderedView } from './analysis';
 import { workspaceEditOf } from './codeActions';
-import { isWebhookUri } from './convert';
+import { fileExists, isWebhookUri } from './convert';
 import type { DiagnosticsController, WorkspaceValidation } from './diagnostics';
 import type { InboxService, InboxState } from './inbox';
 import type { StudioLog } from './log';
@@ -58,11 +58,7 @@ function targetOf(arg: unknown): vscode.Uri | undefined {
 async function freeUri(folder: vscode.Uri, base: string, ext: string): Promise<vscode.Uri> {
   for (let i = 1; ; i++) {
     const uri = vscode.Uri.joinPath(folder, `${base}${i === 1 ? '' : `-${i}`}${ext}`);
-    try {
-      await vscode.workspace.fs.stat(uri);
-    } catch {
-      return uri;
-    }
+    if (!(await fileExists(uri))) return uri;
   }
 }
 

@@ -46,3 +46,13 @@ export const WEBHOOK_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonc', pattern: '**/*.webhook.json' },
   { language: 'json', pattern: '**/*.webhook.json' },
 ];
+
+/** True when something exists at `uri`. */
+export async function fileExists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}

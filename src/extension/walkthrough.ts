@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { parseActionDocument } from '../core/document';
 import { EXAMPLE_ACTION_FILE, EXAMPLE_SAMPLE_FILE, exampleActionText, exampleSampleText } from '../core/exampleFiles';
-import { isWebhookUri } from './convert';
+import { fileExists, isWebhookUri } from './convert';
 import type { StudioLog } from './log';
 import { isRefusal, type Refusal } from './send';
 
@@ -46,18 +46,9 @@ export interface ExampleOptions {
   readonly reveal?: string;
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Writes `text` to `uri` unless a file is there already: a user's file is never overwritten. */
 async function writeIfAbsent(uri: vscode.Uri, text: string): Promise<boolean> {
-  if (await exists(uri)) return false;
+  if (await fileExists(uri)) return false;
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   return true;
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
-import { repoRoot } from '../../scripts/vscodeServer';
+import { repoRoot, runLauncher } from '../../scripts/vscodeServer';
 import type { Result } from '../../scripts/vscodeServer';
 import type { TestResults } from './index';
 import { closeTally, fixtureWorkspace, parseModes, prepareRun, readResults, reportMode, runFiles, testIndex } from './launch';
@@ -96,12 +96,4 @@ async function main(): Promise<number> {
   return closeTally(tally);
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runLauncher(main);

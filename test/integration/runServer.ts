@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { exitOnSignals, installVsix, launchBrowser, registerCleanup, repoRoot, startServer, wasInterrupted, workbenchUrl } from '../../scripts/vscodeServer';
+import { exitOnSignals, installVsix, launchBrowser, registerCleanup, repoRoot, startServer, wasInterrupted, workbenchUrl, runLauncher } from '../../scripts/vscodeServer';
 import type { Result, RunningServer } from '../../scripts/vscodeServer';
 import type { TestResults } from './index';
 import { closeTally, fixtureWorkspace, parseModes, prepareRun, readResults, reportMode, runFiles, testIndex } from './launch';
@@ -172,12 +172,4 @@ async function main(): Promise<number> {
   return closeTally(tally);
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runLauncher(main);

@@ -6,6 +6,7 @@ import type { StudioLog } from '../log';
 import type { Refusal, SendService } from '../send';
 import { INBOX_VIEW_ID, InboxViewProvider, RESPONSE_STATUSES } from './inboxView';
 import { ExecutionLogsProvider, LOGS_VIEW_ID, executionLogUri } from './logsView';
+import { fileExists } from '../convert';
 
 /** What the views are built from. */
 export interface ViewServices {
@@ -25,15 +26,6 @@ export interface StudioViews {
   readonly inbox: InboxViewProvider;
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The workspace file a record names (a workspace-relative path), when it still exists. */
 export async function recordFile(record: ExecutionRecord): Promise<vscode.Uri | undefined> {
   const parts = record.file.split(/[\\/]/).filter((p) => p !== '');
@@ -44,7 +36,7 @@ export async function recordFile(record: ExecutionRecord): Promise<vscode.Uri | 
     for (const candidate of candidates) {
       if (candidate.length === 0) continue;
       const uri = vscode.Uri.joinPath(folder.uri, ...candidate);
-      if (await exists(uri)) return uri;
+      if (await fileExists(uri)) return uri;
     }
   }
   return undefined;
