@@ -1,15 +1,6 @@
 /** The request as HTTP/1.1 text, as `render --format http` and `demo` print it. */
+import { requestTarget } from '../core/capture';
 import type { PlainRequest } from '../core/types';
-
-/** The request target (path and query) of an absolute URL, or the URL itself when it does not parse. */
-export function requestTarget(url: string): { target: string; host?: string } {
-  try {
-    const parsed = new URL(url);
-    return { target: `${parsed.pathname}${parsed.search}`, host: parsed.host };
-  } catch {
-    return { target: url === '' ? '/' : url };
-  }
-}
 
 /** Request line with path and query, Host, the headers in wire order, a blank line, the body. Lines end with LF. */
 export function toHttpText(request: PlainRequest): string {

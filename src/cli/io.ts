@@ -2,7 +2,7 @@
  * The terminal the CLI writes to, passed to every command so output, colours and the secret
  * redaction of last resort are decided in one place.
  */
-import { redactText } from '../core/secretSources';
+import { redactText } from '../core/redact';
 
 /** The process's streams and environment as the commands see them. */
 export interface CliIo {

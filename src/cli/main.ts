@@ -1,7 +1,7 @@
 /** Entry of the `webhook-studio` command line: runs the command and turns any failure into a message. */
 import { main } from './cli';
 import { processIo } from './io';
-import { redactText } from '../core/secretSources';
+import { redactText } from '../core/redact';
 
 const io = processIo();
 

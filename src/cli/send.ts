@@ -1,12 +1,10 @@
 /** `webhook-studio send <file>`: renders, sends, prints the outcome; exit 0 only on a 2xx. */
 import { resolve } from 'node:path';
-import { buildRecord, formatRecord, JsonLinesLog } from '../core/executionLog';
+import { formatRecord, JsonLinesLog } from '../core/executionLog';
 import { HttpSender, proxyFromEnv } from '../core/http';
-import { captureToRawText, inboxUrlFor, startInbox, type Inbox } from '../core/inbox';
-import { shouldRefreshOn } from '../core/oauth';
-import { toPlainRequest } from '../core/redact';
-import { redactText } from '../core/secretSources';
-import type { Capture, ExecutionRecord, PlainRequest, RenderResult, SendResult } from '../core/types';
+import { captureToRawText, startInbox, type Inbox } from '../core/inbox';
+import { sendAction, type SendRefusal } from '../core/sendAction';
+import type { Capture, ExecutionRecord } from '../core/types';
 import { integerOption, parseCommandArgs } from './args';
 import { colorsFor, printable, withSpinner, type CliIo } from './io';
 import { USAGE } from './usage';
@@ -29,75 +27,65 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
   const session = await openSession(values, io);
   const c = colorsFor(io.stderrIsTTY, io.env);
   const oauth = cliTokens(action.doc, session.secrets, io.env, io.seen);
-  for (const connection of oauth.connections) {
-    const ready = await oauth.tokens.ensureToken(connection);
-    if (!ready.ok) {
-      io.err(`webhook-studio: ${ready.error.message}\n  hint: ${ready.error.hint} (see webhook-studio send --help)\n`);
-      return 1;
-    }
-  }
   const options = renderOptions(session, oauth.source);
-  let analysed = analyse(action.doc, session, options);
+  const analysed = analyse(action.doc, session, options);
   const problems = diagnosticsJson(action.doc.text, analysed.diagnostics).filter((d) => d.severity !== 'info');
   for (const d of problems) io.err(`${diagnosticLine(action.shown, d, c)}\n`);
-  const refusal = action.doc.syntax.some((d) => d.severity === 'error') ? 'the file is not valid JSON (see above)' : refuse(analysed.render);
-  if (refusal) {
-    io.err(`webhook-studio: not sent: ${refusal}\n`);
-    return 1;
-  }
 
   let inbox: Inbox | undefined;
-  const sender = () => new HttpSender({ proxy: proxyFromEnv(io.env), alwaysAllowedOrigins: inbox ? [inbox.url] : [] });
   let http: HttpSender | undefined;
+  const cancel = new AbortController();
+  void io.interrupted().then(() => cancel.abort());
   try {
     if (values.inbox) inbox = await startInbox();
-    http = sender();
-    const target = (request: PlainRequest): PlainRequest => (inbox ? { ...request, url: inboxUrlFor(request.url, inbox.url) } : request);
-    const sendOnce = (render: RenderResult) =>
-      withSpinner(io, `sending to ${hostOf(target(toPlainRequest(render.request, true)).url)}…`, http!.send(target(toPlainRequest(render.request, true)), { timeoutMs }));
-    let result = await sendOnce(analysed.render);
-    const connection = oauth.connections[0];
-    if (result.ok && connection !== undefined && shouldRefreshOn(result.response.status) && oauth.tokens.canRefresh(connection)) {
-      oauth.tokens.invalidate(connection);
-      const again = await oauth.tokens.ensureToken(connection);
-      if (again.ok) {
-        analysed = analyse(action.doc, session, options);
-        result = await sendOnce(analysed.render);
-      }
+    http = new HttpSender({ proxy: proxyFromEnv(io.env), alwaysAllowedOrigins: inbox ? [inbox.url] : [] });
+    const result = await sendAction({
+      doc: action.doc,
+      sample: session.selected,
+      file: shownPath(action.path, io.cwd),
+      escaping: session.escaping,
+      arraySeparator: session.arraySeparator,
+      secrets: session.secrets,
+      tokens: oauth.tokens,
+      transport: http,
+      inbox,
+      timeoutMs,
+      signal: cancel.signal,
+      log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
+      knownSecrets: () => io.seen,
+      around: (masked, exchange) => withSpinner(io, `sending to ${hostOf(masked.url)}…`, exchange()),
+    });
+    if (!result.sent) {
+      io.err(`webhook-studio: not sent: ${refusalText(result)}\n`);
+      return 1;
     }
-    const masked = target(toPlainRequest(analysed.render.request, false));
-    const record = redactRecord(
-      buildRecord({ file: shownPath(action.path, io.cwd), sample: session.selected.name, request: masked, result, inbox: inbox !== undefined }),
-      io.seen,
-    );
-    const capture = inbox ? await inbox.waitForCapture(result.ok ? 1000 : 0) : undefined;
-
-    if (values.log !== undefined) await new JsonLinesLog(resolve(io.cwd, values.log)).append(record);
+    const { record, capture } = result;
+    if (result.logError !== undefined) io.err(`webhook-studio: --log ${values.log}: record not written: ${result.logError}\n`);
     if (values.json) {
-      io.out(`${JSON.stringify(capture ? { ...record, capture: captureJson(capture, io.seen) } : record)}\n`);
+      io.out(`${JSON.stringify(capture ? { ...record, capture: captureJson(capture) } : record)}\n`);
     } else {
       io.out(`${colourOutcome(formatRecord(record), record, colorsFor(io.stdoutIsTTY, io.env))}\n`);
-      if (capture) io.out(`\nReceived by the local inbox:\n${printable(redactText(captureToRawText(capture), io.seen))}\n`);
+      if (capture) io.out(`\nReceived by the local inbox:\n${printable(captureToRawText(capture))}\n`);
     }
-    return exitCodeOf(result);
+    return exitCodeOf(record);
   } finally {
     await http?.close();
     await inbox?.close();
   }
 }
 
-/** Why a rendered request must not be sent, or undefined. */
-function refuse(render: RenderResult): string | undefined {
-  if (!render.sendable) return 'the request has errors (see above)';
-  const missing = new Set(render.unresolved.map((u) => u.path).filter((p) => p.startsWith('secrets.') || p.startsWith('oauth2:')));
-  if (missing.size === 0) return undefined;
-  return [...missing]
-    .map((path) =>
-      path.startsWith('oauth2:')
-        ? `no access token for OAuth connection "${path.slice(7)}" (see send --help)`
-        : `secret ${path.slice(8)} is not set: pass --secret ${path.slice(8)}=… or set WEBHOOK_STUDIO_SECRET_${path.slice(8)}`,
-    )
-    .join('; ');
+/** A refusal in the CLI's words: what is wrong and, for missing secrets, how to give them. */
+function refusalText(refusal: SendRefusal): string {
+  switch (refusal.code) {
+    case 'invalid-json':
+      return 'the file is not valid JSON (see above)';
+    case 'unsendable':
+      return 'the request has errors (see above)';
+    case 'missing-secret':
+      return refusal.missingSecrets.map((name) => `secret ${name} is not set: pass --secret ${name}=… or set WEBHOOK_STUDIO_SECRET_${name}`).join('; ');
+    case 'cancelled':
+      return 'cancelled';
+  }
 }
 
 function hostOf(url: string): string {
@@ -108,28 +96,18 @@ function hostOf(url: string): string {
   }
 }
 
-function exitCodeOf(result: SendResult): number {
-  return result.ok && result.response.status >= 200 && result.response.status < 300 ? 0 : 1;
+function exitCodeOf(record: ExecutionRecord): number {
+  return record.outcome === 'accepted' ? 0 : 1;
 }
 
-/** The record with every secret value redacted from every string, response included (a server may echo them). */
-function redactRecord(record: ExecutionRecord, secrets: Set<string>): ExecutionRecord {
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return redactText(value, secrets);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
-    return value;
-  };
-  return walk(record) as ExecutionRecord;
-}
-
-function captureJson(capture: Capture, secrets: Set<string>) {
+/** A capture (already redacted) as `send --json` prints it. */
+function captureJson(capture: Capture) {
   return {
     method: capture.method,
-    target: redactText(capture.target, secrets),
+    target: capture.target,
     httpVersion: capture.httpVersion,
-    headers: capture.rawHeaders.map(([name, value]) => [name, redactText(value, secrets)]),
-    body: redactText(new TextDecoder().decode(capture.body), secrets),
+    headers: capture.rawHeaders.map(([name, value]) => [name, value]),
+    body: new TextDecoder().decode(capture.body),
     bodySize: capture.bodySize,
     bodyTruncated: capture.bodyTruncated,
   };

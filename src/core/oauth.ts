@@ -2,15 +2,15 @@
  * OAuth 2.0 access tokens for `auth: { type: "oauth2", connection }` (DESIGN §6): a stored
  * ("pre-configured") token, or one obtained with the client-credentials grant and cached until expiry.
  *
- * Rendering reads tokens synchronously through `TokenSource.token`, so a caller sending a request does:
- *   1. `await tokens.ensureToken(name)` for each connection the action uses (stop on `{ ok: false }`);
- *   2. render and send;
- *   3. if `shouldRefreshOn(status)` and `tokens.canRefresh(name)`: `tokens.invalidate(name)`,
- *      `ensureToken(name)` again, re-render and send once more — never more than once.
+ * Rendering reads tokens synchronously through `TokenSource.token`; the send pipeline (`sendAction.ts`)
+ * ensures them before it renders and refreshes a client-credentials token once after a 401.
  */
 import type { Dispatcher } from 'undici';
-import { redactText } from './secretSources';
-import type { SecretSource, SendError, TokenSource } from './types';
+import { redactText } from './redact';
+import type { EnsureTokenResult, TokenProvider } from './sendAction';
+import type { SecretSource, SendError } from './types';
+
+export type { EnsureTokenResult } from './sendAction';
 
 /** A connection whose access token the user stored as is (the platform's pre-configured token). */
 export interface StoredTokenConnection {
@@ -45,14 +45,6 @@ export interface OAuthTokensOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-/** What `ensureToken` gave: ready, or an error fit to show (it never holds the secret or a token). */
-export type EnsureTokenResult = { readonly ok: true } | { readonly ok: false; readonly error: SendError };
-
-/** True for the response status after which a client-credentials token is refreshed and the send retried once. */
-export function shouldRefreshOn(status: number): boolean {
-  return status === 401;
-}
-
 /** True when the connection obtains its token from a token endpoint (and so can refresh it). */
 export function isClientCredentials(connection: OAuthConnection): connection is ClientCredentialsConnection {
   return 'tokenUrl' in connection && typeof connection.tokenUrl === 'string';
@@ -71,7 +63,7 @@ interface CachedToken {
 type FetchResult = { readonly ok: true; readonly token: CachedToken } | { readonly ok: false; readonly error: SendError };
 
 /** Access tokens of the configured OAuth connections, readable synchronously once ensured. */
-export class OAuthTokens implements TokenSource {
+export class OAuthTokens implements TokenProvider {
   private readonly connections = new Map<string, OAuthConnection>();
   private readonly cache = new Map<string, CachedToken>();
   private readonly inFlight = new Map<string, Promise<EnsureTokenResult>>();

@@ -48,9 +48,6 @@ export function encodeComponent(s: string): string {
   return encodeURIComponent(s.toWellFormed());
 }
 
-/** The text a masked secret is shown as. */
-export const MASK = '••••••';
-
 /** Renders the action in `doc` against `sample`. Never throws. */
 export function render(doc: ActionDocument, sample: Sample, options: RenderOptions): RenderResult {
   const state: RenderState = {

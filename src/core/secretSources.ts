@@ -1,12 +1,8 @@
 /**
- * Secret and token sources for the CLI, plain in-memory sources, and the last-line-of-defence
- * redaction of secret values in any text that leaves the process (logs, error messages).
+ * Secret and token sources for the CLI, and plain in-memory sources. Redaction lives in `redact.ts`.
  */
 import { parseEnv as nodeParseEnv } from 'node:util';
 import type { SecretSource, TokenSource } from './types';
-
-/** The mask every redacted secret is replaced with. */
-export const REDACTED = '••••••';
 
 /** Environment variables with this prefix supply secrets to the CLI (`WEBHOOK_STUDIO_SECRET_NAME`). */
 export const SECRET_ENV_PREFIX = 'WEBHOOK_STUDIO_SECRET_';
@@ -90,53 +86,4 @@ function parseEnvText(text: string): ParsedEnv {
     return { ok: false, error: '--env-file needs Node.js 20.12 or newer' };
   }
   return { ok: true, values: nodeParseEnv(text) };
-}
-
-/**
- * Replaces every occurrence of each secret value in `text` — raw, JSON-escaped, percent-encoded,
- * form-encoded and base64 — with the mask. Overlapping or adjacent occurrences become one mask, so no
- * fragment of a secret survives.
- */
-export function redactText(text: string, secrets: Iterable<string>): string {
-  const forms = secretForms(secrets);
-  if (forms.length === 0 || text.length === 0) return text;
-  const intervals: Array<[number, number]> = [];
-  for (const form of forms) {
-    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
-      intervals.push([at, at + form.length]);
-    }
-  }
-  if (intervals.length === 0) return text;
-  intervals.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-  let out = '';
-  let cursor = 0;
-  let [start, end] = intervals[0]!;
-  for (const [s, e] of intervals) {
-    if (s <= end) {
-      end = Math.max(end, e);
-      continue;
-    }
-    out += text.slice(cursor, start) + REDACTED;
-    cursor = end;
-    start = s;
-    end = e;
-  }
-  return out + text.slice(cursor, start) + REDACTED + text.slice(end);
-}
-
-function secretForms(secrets: Iterable<string>): string[] {
-  const forms = new Set<string>();
-  for (const value of secrets) {
-    if (typeof value !== 'string' || value.length === 0) continue;
-    forms.add(value);
-    forms.add(JSON.stringify(value).slice(1, -1));
-    forms.add(encodeURIComponent(value));
-    forms.add(new URLSearchParams([['', value]]).toString().slice(1));
-    const base64 = Buffer.from(value, 'utf8').toString('base64');
-    forms.add(base64);
-    forms.add(base64.replace(/=+$/, ''));
-    forms.add(Buffer.from(value, 'utf8').toString('base64url'));
-  }
-  forms.delete('');
-  return [...forms].sort((a, b) => b.length - a.length);
 }

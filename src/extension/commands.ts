@@ -108,13 +108,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
 
   const handlers: Record<string, (...args: never[]) => unknown> = {
     'webhookStudio.sendTestRequest': withFile('sendTestRequest', async (uri): Promise<SendOutcome['record'] | Refusal> => {
-      const outcome = await s.sends.send(uri, false);
+      const outcome = await s.sends.send(uri);
       if (isRefusal(outcome)) return outcome;
       s.preview.showResult(uri, outcome);
       return outcome.record;
     }),
     'webhookStudio.sendToInbox': withFile('sendToInbox', async (uri): Promise<SendOutcome | Refusal> => {
-      const outcome = await s.sends.send(uri, true);
+      const outcome = await s.sends.send(uri, { toInbox: true });
       if (!isRefusal(outcome)) s.preview.showResult(uri, outcome);
       return outcome;
     }),

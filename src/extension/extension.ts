@@ -16,6 +16,7 @@ import { OAuthService } from './oauth';
 import { WebviewPreviewController } from './panel/previewPanel';
 import { SampleStore } from './samples';
 import { SecretStore } from './secrets';
+import { ExecutionRecords } from './executionRecords';
 import { SendService } from './send';
 import { SampleStatusBar } from './statusBar';
 import { registerViews, type StudioViews } from './views/registerViews';
@@ -52,14 +53,15 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m));
   const inbox = new InboxService(log);
   const storageDir = context.storageUri ?? context.globalStorageUri;
-  const sends = new SendService(analyzer, secrets, oauth, inbox, log, storageDir);
+  const records = new ExecutionRecords(storageDir);
+  const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
   const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
-  const preview = new WebviewPreviewController({ analyzer, samples, secrets, log, extensionUri: context.extensionUri, send: (uri, toInbox, cancel) => sends.send(uri, toInbox, cancel) });
-  const views = registerViews({ sends, inbox, log, storageDir, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
+  const preview = new WebviewPreviewController({ analyzer, samples, secrets, log, extensionUri: context.extensionUri, send: (uri, request) => sends.send(uri, request) });
+  const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
   const completion = new TemplateCompletionProvider(samples, secrets);
   const hover = new TemplateHoverProvider(samples, secrets);
   const statusBar = new SampleStatusBar(samples);
-  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, sends, preview, statusBar);
+  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar);
 
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redactText } from '../core/secretSources';
+import { redactText } from '../core/redact';
 import type { Logger } from '../core/types';
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MASK } from '../core/render';
+import { MASK } from '../core/redact';
 import type { SecretSource } from '../core/types';
 
 /** The SecretStorage key of the index of secret names (names only; values are stored one key each). */

@@ -50,9 +50,6 @@ export type Tab = 'request' | 'response' | 'samples';
 /** Every tab, in display order. */
 export const TABS: readonly Tab[] = ['request', 'response', 'samples'];
 
-/** What the host puts in place of secret material when secrets are not revealed. */
-export const REDACTED = '••••••';
-
 /** A piece of the rendered URL and where it came from, for subtle highlighting. */
 export interface UrlSegment {
   readonly text: string;
@@ -64,7 +61,7 @@ export interface UrlSegment {
 /** One request header as the panel shows it. */
 export interface HeaderView {
   readonly name: string;
-  /** As sent; when `secret` and the panel is not revealed, the secret parts are already `REDACTED`. */
+  /** As sent; when `secret` and the panel is not revealed, the secret parts are already masked by the host. */
   readonly value: string;
   readonly origin: HeaderOrigin;
   /** The value carries secret material. */

@@ -260,7 +260,8 @@ describe('webhook-studio render', () => {
   test('send refuses an oauth2 action without a token, saying how to give one', async () => {
     const r = await cli(['send', 'oauth.webhook.json'], { cwd: renderDir });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /no access token is stored for OAuth connection "crm-main"/);
+    assert.match(r.stdout, /network error \(oauth\): no access token is stored for OAuth connection "crm-main"/);
+    assert.match(r.stdout, /hint: Store the connection’s access token/);
   });
 
   test('render --help prints the command usage and exits 0', async () => {

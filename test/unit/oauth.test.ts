@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OAuthTokens, shouldRefreshOn } from '../../src/core/oauth';
+import { OAuthTokens } from '../../src/core/oauth';
+import { shouldRefreshOn } from '../../src/core/sendAction';
 import type { ClientCredentialsConnection, OAuthConnection } from '../../src/core/oauth';
 import { mapSecretSource } from '../../src/core/secretSources';
 

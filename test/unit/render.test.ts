@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseActionDocument } from '../../src/core/document';
-import { render, MASK } from '../../src/core/render';
+import { render } from '../../src/core/render';
+import { MASK } from '../../src/core/redact';
 import { toPlainRequest } from '../../src/core/redact';
 import { JANE, actionText, options, renderAction, sample } from './helpers/core';
 

@@ -1,13 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  REDACTED,
-  cliSecretSource,
-  emptySecrets,
-  mapSecretSource,
-  noTokens,
-  redactText,
-} from '../../src/core/secretSources';
+import { cliSecretSource, emptySecrets, mapSecretSource, noTokens } from '../../src/core/secretSources';
 
 describe('cliSecretSource', () => {
   const env = {
@@ -80,31 +73,5 @@ describe('plain sources', () => {
   test('emptySecrets and noTokens know nothing', () => {
     assert.equal(emptySecrets.get('A'), undefined);
     assert.equal(noTokens.token('crm'), undefined);
-  });
-});
-
-describe('redactText', () => {
-  const cases: Array<{ name: string; text: string; secrets: string[]; expected: string }> = [
-    { name: 'replaces every raw occurrence', text: 'a tok1 b tok1', secrets: ['tok1'], expected: `a ${REDACTED} b ${REDACTED}` },
-    { name: 'replaces the JSON-escaped form', text: '{"t":"a\\"b\\\\c"}', secrets: ['a"b\\c'], expected: `{"t":"${REDACTED}"}` },
-    { name: 'replaces the percent-encoded form', text: '/x?k=a%2Fb%20c', secrets: ['a/b c'], expected: `/x?k=${REDACTED}` },
-    { name: 'replaces the form-encoded form', text: 'k=a+b%26c', secrets: ['a b&c'], expected: `k=${REDACTED}` },
-    { name: 'replaces the base64 form', text: 'Basic c2VjcmV0LXZhbHVl', secrets: ['secret-value'], expected: `Basic ${REDACTED}` },
-    { name: 'replaces base64 without padding', text: 'x YWJjZA y', secrets: ['abcd'], expected: `x ${REDACTED} y` },
-    { name: 'a longer secret containing a shorter one leaves nothing', text: 'key=abcdef', secrets: ['abc', 'abcdef'], expected: `key=${REDACTED}` },
-    { name: 'overlapping secrets become one mask', text: 'xxabcdefyy', secrets: ['abcd', 'cdef'], expected: `xx${REDACTED}yy` },
-    { name: 'short secrets are redacted too', text: 'pin=42!', secrets: ['42'], expected: `pin=${REDACTED}!` },
-    { name: 'empty secrets are ignored', text: 'nothing here', secrets: [''], expected: 'nothing here' },
-    { name: 'text without secrets is unchanged', text: 'hello', secrets: ['zzzz'], expected: 'hello' },
-    { name: 'non-ASCII secrets are matched', text: 'v=pässwörd and p%C3%A4ssw%C3%B6rd', secrets: ['pässwörd'], expected: `v=${REDACTED} and ${REDACTED}` },
-  ];
-  for (const c of cases) {
-    test(c.name, () => {
-      assert.equal(redactText(c.text, c.secrets), c.expected);
-    });
-  }
-
-  test('accepts any iterable of secrets', () => {
-    assert.equal(redactText('a s3cr3t', new Set(['s3cr3t'])), `a ${REDACTED}`);
   });
 });

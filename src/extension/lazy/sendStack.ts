@@ -1,7 +1,7 @@
 /**
  * The sending stack, bundled as its own file (`dist/sendStack.js`) and required on the first send, so
- * undici and what depends on it are not loaded at activation.
+ * undici and what depends on it are not loaded at activation. The send pipeline itself, the record
+ * and the log live in `dist/extension.js`; this file holds only the HTTP client and the OAuth client.
  */
 export { HttpSender } from '../../core/http/sender';
-export { buildRecord, JsonLinesLog } from '../../core/executionLog';
-export { OAuthTokens, shouldRefreshOn } from '../../core/oauth';
+export { OAuthTokens } from '../../core/oauth';

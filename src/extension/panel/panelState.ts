@@ -1,12 +1,11 @@
 /**
  * Builds the preview panel's payloads from an analysis: the Request tab's state and the Samples tab's
- * report. Secret material is replaced by `REDACTED` here, before anything is posted, unless revealed.
+ * report. Secret material is masked here (`core/redact.ts`), before anything is posted, unless revealed.
  */
 import type { ActionDocument } from '../../core/document';
 import { lint } from '../../core/lint';
-import { isSecretSpan, toPlainRequest } from '../../core/redact';
+import { isSecretSpan, maskSegments, toPlainRequest } from '../../core/redact';
 import type { RenderedRequest, RenderOptions, Sample } from '../../core/types';
-import { REDACTED } from '../../protocol/messages';
 import type { HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
 import { prettyJson } from '../../protocol/prettyJson';
 import { urlSegments } from '../../protocol/views';
@@ -28,16 +27,7 @@ export interface StateInputs {
 
 /** The URL cut into pieces by provenance, secret pieces masked unless revealed (runs of them become one mask). */
 export function maskedSegments(request: RenderedRequest, revealed: boolean): UrlSegment[] {
-  const segments = urlSegments(request.url, request.urlSpans);
-  if (revealed) return segments;
-  const out: UrlSegment[] = [];
-  for (const segment of segments) {
-    const secret = segment.source === 'secret' || segment.source === 'credential';
-    const previous = out[out.length - 1];
-    if (secret && previous && (previous.source === 'secret' || previous.source === 'credential') && previous.text === REDACTED) continue;
-    out.push(secret ? { ...segment, text: REDACTED } : segment);
-  }
-  return out;
+  return maskSegments(urlSegments(request.url, request.urlSpans), revealed);
 }
 
 /** Decoded query pairs of a URL, for display; none when it does not parse. */

@@ -20,7 +20,7 @@ import { isWebhookUri } from '../convert';
 import type { StudioLog } from '../log';
 import type { PreviewController, PreviewOpened, PreviewServices } from '../preview';
 import { sampleId } from '../samples';
-import { isRefusal, type Refusal, type SendOutcome } from '../send';
+import { isRefusal, type Refusal, type SendOutcome, type SendRequest } from '../send';
 import { buildSamplesReport, buildState } from './panelState';
 import { pastResultOf, resultOf } from './results';
 
@@ -32,8 +32,8 @@ export const RENDER_DEBOUNCE_MS = 150;
 
 /** What the panel needs besides the preview services. */
 export interface PanelServices extends PreviewServices {
-  /** The send flow: sends the file (to the inbox when asked) with its selected sample. */
-  readonly send: (uri: vscode.Uri, toInbox: boolean, cancel: vscode.CancellationToken) => Promise<SendOutcome | Refusal>;
+  /** The send flow: sends the file for a sample (default the selected one), to the inbox when asked. */
+  readonly send: (uri: vscode.Uri, request: SendRequest) => Promise<SendOutcome | Refusal>;
   readonly log: StudioLog;
   /** The extension's folder: the page may load only from its `dist/`. */
   readonly extensionUri: vscode.Uri;
@@ -375,7 +375,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     this.inFlight = { kind, cancel };
     this.post(createMessage(SendingMessage, { kind, startedAt: Date.now() }));
     try {
-      const outcome = await this.services.send(source, toInbox, cancel.token);
+      const outcome = await this.services.send(source, { toInbox, cancel: cancel.token });
       if (isRefusal(outcome)) this.fail(outcome.reason);
       else this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
     } catch (error) {
@@ -387,16 +387,14 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   }
 
   /**
-   * Sends the request once per sample. The send flow always uses the selected sample, so each sample is
-   * selected in turn and the user's selection is put back afterwards.
+   * Sends the request once per sample, each rendered for its own sample: the selected sample is never
+   * changed, so a cancelled or failed run leaves the user's selection as it was.
    */
   private async sendToAll(): Promise<void> {
     const source = this.source;
     if (!source || this.inFlight) return;
-    const { samples } = this.services;
     const cancel = new vscode.CancellationTokenSource();
     this.inFlight = { kind: 'all', cancel };
-    const original = sampleId(await samples.selected());
     const results = new Map<string, { status?: number; outcome: OutcomeClass }>();
     this.allResults = results;
     this.post(createMessage(SendingMessage, { kind: 'all' as SendKind, startedAt: Date.now() }));
@@ -404,22 +402,19 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       await this.postReport(results, true);
       for (const sample of await this.reportSamples()) {
         if (cancel.token.isCancellationRequested) break;
-        const id = sampleId(sample);
-        await samples.select(id);
-        const outcome = await this.services.send(source, false, cancel.token);
+        const outcome = await this.services.send(source, { sample, cancel: cancel.token, notify: false });
         if (isRefusal(outcome)) {
           this.fail(outcome.reason);
           break;
         }
         const response = outcome.record.response;
-        results.set(id, { ...(response ? { status: response.status } : {}), outcome: outcome.record.outcome });
+        results.set(sampleId(sample), { ...(response ? { status: response.status } : {}), outcome: outcome.record.outcome });
         this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
         await this.postReport(results, true);
       }
     } catch (error) {
       this.fail(`Send to all stopped: ${(error as Error).message}`);
     } finally {
-      await samples.select(original);
       cancel.dispose();
       this.inFlight = undefined;
       await this.postReport(results).catch((error: unknown) => this.fail(String(error)));

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { captureToRawText, type Inbox } from '../../core/inbox';
-import { redactText } from '../../core/secretSources';
+import { redactText } from '../../core/redact';
 import type { Capture } from '../../core/types';
 import type { InboxService } from '../inbox';
 

@@ -1,16 +1,11 @@
 import * as vscode from 'vscode';
-import { formatBytes, JsonLinesLog } from '../../core/executionLog';
-import { redactText } from '../../core/secretSources';
+import { formatBytes } from '../../core/executionLog';
+import { redactRecord } from '../../core/redact';
 import type { ExecutionRecord, OutcomeClass } from '../../core/types';
-import { LOG_KEEP } from '../send';
+import type { ExecutionRecords } from '../executionRecords';
 
 /** The id of the Execution Logs view. */
 export const LOGS_VIEW_ID = 'webhookStudio.executionLogs';
-
-/** The file the send flow appends execution records to, in the workspace's storage folder. */
-export function executionLogUri(storageDir: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(storageDir, 'executions.jsonl');
-}
 
 const OUTCOME_ICONS: Record<OutcomeClass, vscode.ThemeIcon> = {
   accepted: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -50,22 +45,22 @@ export function recordItem(record: ExecutionRecord): vscode.TreeItem {
 }
 
 /**
- * The Execution Logs view: the records of the workspace's JSON-lines log, newest first, refreshed after
- * every send. Records hold only redacted data.
+ * The Execution Logs view: the records of the workspace's execution log, newest first, redrawn whenever
+ * its owner (`ExecutionRecords`) changes. Records hold only redacted data.
  */
 export class ExecutionLogsProvider implements vscode.TreeDataProvider<ExecutionRecord>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly log: JsonLinesLog;
+  private readonly subscription: vscode.Disposable;
   private records: ExecutionRecord[] = [];
 
   /** Fires when the records must be read again. */
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
-    private readonly file: vscode.Uri,
+    private readonly log: ExecutionRecords,
     private readonly knownSecrets: () => Iterable<string>,
   ) {
-    this.log = new JsonLinesLog(file.fsPath, LOG_KEEP);
+    this.subscription = log.onDidChange(() => this.refresh());
   }
 
   /** Reads the log again and redraws the view. */
@@ -94,28 +89,26 @@ export class ExecutionLogsProvider implements vscode.TreeDataProvider<ExecutionR
   }
 
   /** Removes every record. */
-  async clear(): Promise<number> {
-    const count = (await this.log.list()).length;
-    await this.log.clear();
-    this.refresh();
-    return count;
+  clear(): Promise<number> {
+    return this.log.clear();
   }
 
   /** Writes every record as JSON lines (oldest first, like the log) to `target`, masked once more; returns the count. */
   async export(target: vscode.Uri): Promise<number> {
     const records = (await this.log.list()).reverse();
     const secrets = [...this.knownSecrets()];
-    const text = records.map((r) => redactText(JSON.stringify(r), secrets) + '\n').join('');
+    const text = records.map((r) => JSON.stringify(redactRecord(r, secrets)) + '\n').join('');
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     return records.length;
   }
 
   /** The file the records live in. */
   get location(): vscode.Uri {
-    return this.file;
+    return this.log.location;
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }

@@ -3,18 +3,18 @@ import { validateInboxStatus } from '../../core/inbox';
 import type { ExecutionRecord } from '../../core/types';
 import type { InboxService } from '../inbox';
 import type { StudioLog } from '../log';
-import type { Refusal, SendService } from '../send';
+import type { ExecutionRecords } from '../executionRecords';
+import type { Refusal } from '../send';
 import { INBOX_VIEW_ID, InboxViewProvider, RESPONSE_STATUSES } from './inboxView';
-import { ExecutionLogsProvider, LOGS_VIEW_ID, executionLogUri } from './logsView';
+import { ExecutionLogsProvider, LOGS_VIEW_ID } from './logsView';
 import { fileExists } from '../convert';
 
 /** What the views are built from. */
 export interface ViewServices {
-  readonly sends: SendService;
+  /** The owner of the workspace's execution log. */
+  readonly records: ExecutionRecords;
   readonly inbox: InboxService;
   readonly log: StudioLog;
-  /** The workspace's storage folder, where the execution log lives. */
-  readonly storageDir: vscode.Uri;
   readonly knownSecrets: () => Iterable<string>;
   /** Shows a past record in the preview panel. */
   readonly showRecord: (record: ExecutionRecord, file: vscode.Uri | undefined) => Promise<void>;
@@ -48,7 +48,7 @@ function refused(reason: string): Refusal {
 
 /** Registers the Execution Logs and Local Inbox views and their commands. */
 export function registerViews(s: ViewServices): { views: StudioViews; disposables: vscode.Disposable[] } {
-  const logs = new ExecutionLogsProvider(executionLogUri(s.storageDir), s.knownSecrets);
+  const logs = new ExecutionLogsProvider(s.records, s.knownSecrets);
   const inbox = new InboxViewProvider(s.inbox, s.knownSecrets);
   const logsView = vscode.window.createTreeView(LOGS_VIEW_ID, { treeDataProvider: logs, showCollapseAll: false });
   const inboxView = vscode.window.createTreeView(INBOX_VIEW_ID, { treeDataProvider: inbox, showCollapseAll: false });
@@ -130,7 +130,6 @@ export function registerViews(s: ViewServices): { views: StudioViews; disposable
     inbox,
     logsView,
     inboxView,
-    s.sends.onDidSend(() => logs.refresh()),
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
   return { views: { logs, inbox }, disposables };
