@@ -97,6 +97,67 @@ describe('commands', () => {
       assert.deepEqual(record.request.headers.find(([n]) => n === 'Authorization'), ['Authorization', 'Bearer ••••••']);
     });
 
+    it('obtains a token for a connection of the webhookStudio.oauth.connections setting, and refreshes it once after a 401', async () => {
+      const tokenRequests: Received[] = [];
+      const tokenEndpoint = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          tokenRequests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ access_token: `cc-token-${tokenRequests.length}`, token_type: 'Bearer', expires_in: 3600 }));
+        });
+      });
+      const seen: string[] = [];
+      const strict = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          seen.push(String(req.headers['authorization']));
+          const ok = req.headers['authorization'] === 'Bearer cc-token-2';
+          res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+          res.end(ok ? '{"ok":true}' : '{"error":"invalid_token"}');
+        });
+      });
+      await new Promise<void>((resolve) => tokenEndpoint.listen(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+      const settingsUri = fixtureUri('.vscode/settings.json');
+      const original = await vscode.workspace.fs.readFile(settingsUri);
+      const config = vscode.workspace.getConfiguration('webhookStudio');
+      try {
+        const tokenUrl = `http://127.0.0.1:${(tokenEndpoint.address() as AddressInfo).port}/oauth/token`;
+        await config.update('oauth.connections', [{ name: 'billing', tokenUrl, clientId: 'studio-client', scopes: ['deals.write', 'deals.read'] }], vscode.ConfigurationTarget.Workspace);
+        await vscode.commands.executeCommand('webhookStudio.setOAuthClientSecret', 'billing', 'client-secret-e3f1');
+        const uri = await writeGenerated(
+          'send-oauth-cc.webhook.json',
+          JSON.stringify({ name: 'OAuth CC', method: 'POST', url: `http://127.0.0.1:${(strict.address() as AddressInfo).port}/deals`, auth: { type: 'oauth2', connection: 'billing' }, body: {} }),
+        );
+        const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+        assert.equal(tokenRequests.length, 2, 'one token, then one refresh after the 401');
+        const first = tokenRequests[0]!;
+        assert.equal(first.url, '/oauth/token');
+        assert.equal(first.headers['authorization'], `Basic ${Buffer.from('studio-client:client-secret-e3f1').toString('base64')}`);
+        assert.deepEqual(Object.fromEntries(new URLSearchParams(first.body)), { grant_type: 'client_credentials', scope: 'deals.write deals.read' });
+        assert.deepEqual(seen, ['Bearer cc-token-1', 'Bearer cc-token-2']);
+        assert.equal(record.response?.status, 200);
+        const text = JSON.stringify(record);
+        assert.ok(!text.includes('cc-token') && !text.includes('client-secret-e3f1'), 'no token nor client secret in the record');
+      } finally {
+        await config.update('oauth.connections', undefined, vscode.ConfigurationTarget.Workspace);
+        await vscode.workspace.fs.writeFile(settingsUri, original);
+        await closeServer(tokenEndpoint);
+        await closeServer(strict);
+      }
+    });
+
+    it('refuses a file that is not valid JSON, and sends nothing', async () => {
+      const before = receiver.received.length;
+      const uri = await writeGenerated('send-broken.webhook.json', `{ "name": "Broken", "method": "POST", "url": "http://127.0.0.1:${receiver.port}/broken", "body": { "email": {{contact.email}} } }`);
+      const result = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as Refusal;
+      assert.equal(result.refused, true);
+      assert.match(result.reason, /cannot be sent: the file is not valid JSON/);
+      assert.equal(receiver.received.length, before);
+    });
+
     it('returns a classified network error, not an exception, when nothing listens', async () => {
       const closed = await startReceiver();
       const port = closed.port;

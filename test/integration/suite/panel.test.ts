@@ -7,7 +7,7 @@ import type { Capture, ExecutionRecord } from '../../../src/core/types';
 import { recordLabel } from '../../../src/extension/views/logsView';
 import type { Refusal, SendOutcome } from '../../../src/extension/send';
 import { closeAllEditors, fixtureUri, waitFor } from './helpers';
-import { JANE, open, removeGenerated, selectSample, studioApi, writeGenerated } from './studio';
+import { JANE, open, removeGenerated, selectSample, studioApi, writeGenerated, ZOE } from './studio';
 
 const PANEL_SECRET = 'panel-secret-93b1f0';
 
@@ -133,6 +133,55 @@ describe('preview panel and views', () => {
     assert.equal(item.command?.command, 'webhookStudio.showLogRecord');
     const shown = (await vscode.commands.executeCommand('webhookStudio.showLogRecord', newest.id)) as { id: string; file?: string };
     assert.deepEqual(shown, { id: newest.id, file: uri.toString() });
+  });
+
+  it('sends to every sample, each rendered for itself, and leaves the selected sample as it was', async () => {
+    const api = await studioApi();
+    await selectSample(ZOE);
+    try {
+      const uri = await writeGenerated('send-all.webhook.json', JSON.stringify({ name: 'Send all', method: 'POST', url: `http://127.0.0.1:${receiver.port}/all/{{contact.id}}`, body: { n: '{{contact.first_name}}' } }));
+      await open(uri);
+      await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
+      const before = receiver.hits.length;
+      assert.equal(await api.preview.receive({ method: 'sendToAll' }), 'handled');
+      assert.deepEqual(receiver.hits.slice(before).sort(), ['POST /all/c_81f2', 'POST /all/c_zoe']);
+      assert.match(api.statusText(), new RegExp(ZOE));
+      const records = await api.views.logs.getChildren();
+      assert.deepEqual(records.slice(0, 2).map((r) => r.sample).sort(), [JANE, ZOE].sort());
+    } finally {
+      await selectSample(JANE);
+    }
+  });
+
+  it('a cancelled send to all stops after the send in flight and keeps the selected sample', async () => {
+    const api = await studioApi();
+    const urls: string[] = [];
+    const held: Array<() => void> = [];
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        urls.push(String(req.url));
+        held.push(() => res.end('{}'));
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (slow.address() as AddressInfo).port;
+      const uri = await writeGenerated('send-all-cancel.webhook.json', JSON.stringify({ name: 'Cancel all', method: 'POST', url: `http://127.0.0.1:${port}/c/{{contact.id}}`, body: {} }));
+      await open(uri);
+      await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
+      const running = api.preview.receive({ method: 'sendToAll' });
+      await waitFor(() => urls.length === 1 || undefined, 'the first send to arrive');
+      assert.equal(await api.preview.receive({ method: 'cancel' }), 'handled');
+      await running;
+      for (const release of held) release();
+      assert.equal(urls.length, 1, 'no sample is sent after Cancel');
+      assert.match(api.statusText(), new RegExp(JANE));
+      const newest = (await api.views.logs.getChildren())[0];
+      assert.equal(newest?.error?.code, 'cancelled');
+    } finally {
+      await closeServer(slow);
+    }
   });
 
   it('exports the execution records as JSON lines without secrets', async () => {
