@@ -24,22 +24,26 @@ export interface Position {
 /** How serious a diagnostic is. */
 export type Severity = 'error' | 'warning' | 'info';
 
-/** The stable lint codes of DESIGN §5. */
-export type LintCode =
-  | 'unknown-variable'
-  | 'unknown-namespace'
-  | 'unsupported-expression'
-  | 'unclosed-template'
-  | 'string-coercion'
-  | 'json-unsafe-value'
-  | 'body-on-get'
-  | 'invalid-url'
-  | 'private-address'
-  | 'plain-http'
-  | 'hardcoded-secret'
-  | 'auth-conflict'
-  | 'invalid-header'
-  | 'missing-secret';
+/** The stable lint codes (docs/architecture.md, "Lint codes"), in the order the README lists them. */
+export const LINT_CODES = [
+  'unknown-variable',
+  'unknown-namespace',
+  'unsupported-expression',
+  'unclosed-template',
+  'string-coercion',
+  'json-unsafe-value',
+  'body-on-get',
+  'invalid-url',
+  'private-address',
+  'plain-http',
+  'hardcoded-secret',
+  'auth-conflict',
+  'invalid-header',
+  'missing-secret',
+] as const;
+
+/** A stable lint code. */
+export type LintCode = (typeof LINT_CODES)[number];
 
 /** Every code a diagnostic can carry: the lint codes, plus JSON syntax and schema violations. */
 export type DiagnosticCode = LintCode | 'invalid-json' | 'schema';

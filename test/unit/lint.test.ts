@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LintCode } from '../../src/core/types';
+import { LINT_CODES, type LintCode } from '../../src/core/types';
 import { JANE, actionText, lintText, options, sample } from './helpers/core';
 
 const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', id: 'x' }, opportunity: {}, workflow: {} }, 'Quotes')];
@@ -39,16 +41,17 @@ describe('each lint code fires where it should and stays silent where it should 
     });
   }
 
-  test('severities are as DESIGN §5 says', () => {
-    const expected: Record<string, string> = {
-      'unknown-variable': 'warning', 'unknown-namespace': 'error', 'unsupported-expression': 'error', 'unclosed-template': 'warning',
-      'string-coercion': 'info', 'json-unsafe-value': 'warning', 'body-on-get': 'warning', 'invalid-url': 'error',
-      'private-address': 'warning', 'plain-http': 'info', 'hardcoded-secret': 'warning', 'auth-conflict': 'error',
-      'invalid-header': 'error', 'missing-secret': 'warning',
-    };
+  test('every lint code has a row in this table', () => {
+    assert.deepEqual(cases.map((c) => c.code), [...LINT_CODES]);
+  });
+
+  test('severities are as the README documents them, and the README lists every code', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const documented = new Map([...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning|info) \|/gm)].map((m) => [m[1]!, m[2]!]));
+    assert.deepEqual([...documented.keys()], [...LINT_CODES]);
     for (const c of cases) {
       const d = lintText(actionText(c.fires), samples, options(), exists).diagnostics.find((x) => x.code === c.code)!;
-      assert.equal(d.severity, expected[c.code], c.code);
+      assert.equal(d.severity, documented.get(c.code), c.code);
     }
   });
 
