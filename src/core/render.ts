@@ -156,7 +156,9 @@ function resolveVariable(token: VariableToken, range: OffsetRange, state: Render
   const namespace = token.segments[0]!.name;
   if (namespace === SECRETS_NAMESPACE) {
     const name = token.segments.length === 2 && token.segments[1]!.indexes.length === 0 ? token.segments[1]!.name : undefined;
-    const value = name !== undefined ? state.options.secrets.get(name) : undefined;
+    // A source is the user's code or storage: anything but a string (a prototype method, say) is not a value.
+    const found: unknown = name !== undefined ? state.options.secrets.get(name) : undefined;
+    const value = typeof found === 'string' ? found : undefined;
     if (name !== undefined) state.secretsUsed.add(name);
     if (value === undefined) state.unresolved.push({ path: token.path, range });
     return { text: value ?? '', source: { kind: 'secret', name: name ?? token.path, range } };

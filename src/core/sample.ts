@@ -43,7 +43,7 @@ export function parseSample(text: string, file: string): ParsedSample {
     const key = String(keyNode.value);
     if (key === 'name' && typeof valueNode.value === 'string') name = valueNode.value;
     if (NON_NAMESPACE_KEYS.has(key) || key === SECRETS_NAMESPACE) continue;
-    data[key] = nodeValue(valueNode);
+    setOwn(data, key, nodeValue(valueNode));
   }
   return {
     root,
@@ -59,7 +59,7 @@ function nodeValue(node: Node): JsonValue {
       const out: JsonObject = {};
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
-        if (k && v) out[String(k.value)] = nodeValue(v);
+        if (k && v) setOwn(out, String(k.value), nodeValue(v));
       }
       return out;
     }
@@ -68,6 +68,14 @@ function nodeValue(node: Node): JsonValue {
     default:
       return node.value as JsonValue;
   }
+}
+
+/**
+ * Sets a key as the object's own data property, as JSON.parse does: a plain assignment of `__proto__`
+ * would change the prototype instead, and the key would vanish from the sample.
+ */
+function setOwn(target: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** The result of looking a path up in sample data. */

@@ -53,10 +53,16 @@ export function cliSecretSource(inputs: CliSecretInputs): CliSecretResult {
   const source: SecretSource = {
     get(name) {
       if (!SECRET_NAME.test(name)) return undefined;
-      return fromArgs.get(name) ?? env[SECRET_ENV_PREFIX + name] ?? fromFile[name] ?? fromFile[SECRET_ENV_PREFIX + name];
+      return fromArgs.get(name) ?? own(env, SECRET_ENV_PREFIX + name) ?? own(fromFile, name) ?? own(fromFile, SECRET_ENV_PREFIX + name);
     },
   };
   return { ok: true, source };
+}
+
+/** A string property of the object itself, never one inherited from its prototype (`valueOf`, `__proto__`). */
+function own(values: NodeJS.Dict<string>, key: string): string | undefined {
+  const value = Object.hasOwn(values, key) ? values[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 type ParsedArgument = { readonly ok: true; readonly name: string; readonly value: string } | { readonly ok: false; readonly error: string };

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseActionDocument } from '../../src/core/document';
 import { render } from '../../src/core/render';
+import { parseSample } from '../../src/core/sample';
 import { MASK } from '../../src/core/redact';
 import { toPlainRequest } from '../../src/core/redact';
 import { JANE, actionText, options, renderAction, sample } from './helpers/core';
@@ -287,5 +288,28 @@ describe('body paths', () => {
       const r = render(parseActionDocument(text), sample(JANE), options());
       assert.equal(r.request.body, JSON.stringify(JSON.parse(raw.replaceAll('{{contact.first_name}}', 'Jane'))));
     }
+  });
+});
+
+describe('names from input are looked up as own properties only', () => {
+  test('a secret source answering with something other than a string resolves nothing', () => {
+    const secrets = { get: (name: string) => (Object.prototype as unknown as Record<string, string>)[name] };
+    const r = renderAction({ body: { a: '{{secrets.valueOf}}', b: '{{secrets.hasOwnProperty}}', c: '{{secrets.__proto__}}' } }, JANE, { ...options(), secrets });
+    assert.deepEqual(JSON.parse(r.request.body!), { a: '', b: '', c: '' });
+    assert.deepEqual(r.unresolved.map((u) => u.path), ['secrets.valueOf', 'secrets.hasOwnProperty', 'secrets.__proto__']);
+  });
+
+  test('prototype names are not fields of a sample', () => {
+    const r = renderAction({ body: { a: '{{contact.constructor}}', b: '{{contact.toString}}', c: '{{contact.__proto__}}' } }, JANE);
+    assert.deepEqual(JSON.parse(r.request.body!), { a: '', b: '', c: '' });
+  });
+});
+
+describe('a sample key named __proto__', () => {
+  test('is kept as data: rendered in its object and found by its path', () => {
+    const parsed = parseSample('{ "contact": { "meta": { "__proto__": { "x": 1 }, "y": 2 } } }', 'p.sample.json');
+    const data = parsed.sample!.data;
+    const r = render(parseActionDocument(actionText({ body: { whole: '{{contact.meta}}', inner: '{{contact.meta.__proto__.x}}' } })), sample(data), options());
+    assert.deepEqual(JSON.parse(r.request.body!), { whole: '{"__proto__":{"x":1},"y":2}', inner: '1' });
   });
 });

@@ -75,3 +75,12 @@ describe('plain sources', () => {
     assert.equal(noTokens.token('crm'), undefined);
   });
 });
+
+describe('secret names are looked up as own properties only', () => {
+  test('prototype names resolve to nothing from the arguments, the environment and the env file', () => {
+    const built = cliSecretSource({ secrets: ['A=1'], env: {}, envFileText: 'B=2\n' });
+    assert.ok(built.ok);
+    for (const name of ['valueOf', 'constructor', 'hasOwnProperty', '__proto__', 'toString']) assert.equal(built.source.get(name), undefined, name);
+    assert.equal(built.source.get('B'), '2');
+  });
+});
