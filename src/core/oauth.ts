@@ -131,7 +131,8 @@ export class OAuthTokens implements TokenProvider {
       );
     }
     const result = await requestToken(config, secret, this.now, this.timeoutMs, this.skewMs, this.options.dispatcher);
-    if (!result.ok) return { ok: false, error: redactError(result.error, [secret]) };
+    // The endpoint may echo the secret itself, or the Basic credentials made from it.
+    if (!result.ok) return { ok: false, error: redactError(result.error, [secret, basicCredentials(config.clientId, secret)]) };
     this.cache.set(config.name, result.token);
     return { ok: true };
   }
@@ -148,6 +149,11 @@ function redactError(error: SendError, secrets: readonly string[]): SendError {
 /** Encodes one client credential as application/x-www-form-urlencoded, as RFC 6749 §2.3.1 asks before Basic. */
 function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/** The Basic credentials of a client: `id:secret`, each form-encoded first, in base64. */
+function basicCredentials(clientId: string, secret: string): string {
+  return Buffer.from(`${formEncode(clientId)}:${formEncode(secret)}`, 'utf8').toString('base64');
 }
 
 function endpointLabel(url: URL): string {
@@ -174,7 +180,7 @@ async function requestToken(
   const label = endpointLabel(url);
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (config.scopes && config.scopes.length > 0) form.set('scope', config.scopes.join(' '));
-  const credentials = Buffer.from(`${formEncode(config.clientId)}:${formEncode(secret)}`, 'utf8').toString('base64');
+  const credentials = basicCredentials(config.clientId, secret);
   const requestedAt = now();
 
   let status: number;

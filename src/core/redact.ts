@@ -70,7 +70,8 @@ export function secretValuesOf(request: RenderedRequest): string[] {
 
 /**
  * Replaces every occurrence of each secret value in `text` with the mask: raw, JSON-escaped (also with
- * `\/` and `\uXXXX` escapes), percent-encoded (either case), form-encoded, HTML-escaped and base64.
+ * `\/` and `\uXXXX` escapes), lower-cased, percent-encoded (either case), form-encoded, HTML-escaped
+ * and base64.
  * Overlapping or adjacent occurrences become one mask, so no fragment of a secret survives.
  */
 export function redactText(text: string, secrets: Iterable<string>): string {
@@ -152,6 +153,8 @@ function secretForms(secrets: Iterable<string>): string[] {
     const base64 = Buffer.from(value, 'utf8').toString('base64');
     for (const form of [
       value,
+      // URL parsers lower-case a host, so a secret that ends up there comes back lower-cased.
+      value.toLowerCase(),
       json,
       json.replaceAll('/', '\\/'),
       asciiJson(json, false),

@@ -223,6 +223,11 @@ describe('OAuth client credentials against a real token endpoint', () => {
       handler: (_req, res) => json(res, 400, { error: 'invalid_client', error_description: `secret ${CLIENT_SECRET} / ${encodeURIComponent(CLIENT_SECRET)} rejected` }),
       message: /secret •••••• \/ •••••• rejected/,
     },
+    {
+      name: 'a server that echoes the Basic credentials it was sent does not get them into the message',
+      handler: (req, res) => json(res, 401, { error: 'invalid_client', error_description: `rejected ${String(req.headers['authorization'])}` }),
+      message: /rejected Basic ••••••/,
+    },
   ];
   for (const c of errorCases) {
     test(c.name, TEST_TIMEOUT, async () => {
