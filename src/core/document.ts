@@ -1,5 +1,5 @@
 import { visit, type Node } from 'jsonc-parser';
-import { EMPTY_FILE, parseJsonc, PARSE_OPTIONS, syntaxDiagnostic } from './jsonc';
+import { EMPTY_FILE, nestingProblem, parseJsonc, PARSE_OPTIONS, syntaxDiagnostic } from './jsonc';
 import { tokenize, type TemplateToken } from './template';
 import { decodeJsonString, LineIndex, type DecodedString } from './text';
 import type { Diagnostic, Method, OffsetRange } from './types';
@@ -189,7 +189,10 @@ export function parseActionDocument(text: string): ActionDocument {
     valueEnds(offset + length);
   };
 
-  visit(
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) syntax.push(tooDeep);
+  else
+    visit(
     text,
     {
       onObjectBegin: (offset) => begin('object', offset),
@@ -211,6 +214,7 @@ export function parseActionDocument(text: string): ActionDocument {
     PARSE_OPTIONS,
   );
   if (!sawValue && syntax.length === 0) syntax.push(EMPTY_FILE);
+
 
   const str = (l: Literal | undefined, role: StringRole): TemplatedString | undefined =>
     l ? templatedAt.get(l.node.offset) ?? { node: l.node, value: l.value, role, tokens: [], ranges: [] } : undefined;

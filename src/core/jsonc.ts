@@ -1,4 +1,4 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError, type ParseErrorCode } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Diagnostic } from './types';
 
 /** JSON with comments and trailing commas, as the files are written (DESIGN §3.1). */
@@ -42,8 +42,40 @@ export const EMPTY_FILE: Diagnostic = {
   range: { start: 0, end: 0 },
 };
 
+/** How deep objects and arrays may nest in a file; deeper ones are refused before any recursive parse. */
+export const MAX_NESTING = 512;
+
+/**
+ * The diagnostic for text whose objects and arrays nest deeper than `MAX_NESTING`, at the bracket that
+ * goes too deep; undefined otherwise. Reads tokens one by one, so no depth of input can exhaust the stack.
+ */
+export function nestingProblem(text: string): Diagnostic | undefined {
+  // Most files have no long run of brackets: count the opening ones before scanning.
+  let opening = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) opening++;
+  }
+  if (opening <= MAX_NESTING) return undefined;
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_NESTING) {
+        const start = scanner.getTokenOffset();
+        return { code: 'invalid-json', severity: 'error', message: `Objects and arrays nest deeper than ${MAX_NESTING} levels here; no receiver needs that much, and it is not read further.`, range: { start, end: start + 1 } };
+      }
+    } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
 /** Parses JSONC text into a tree; syntax errors come back as `invalid-json` diagnostics, never thrown. */
 export function parseJsonc(text: string): { root: Node | undefined; diagnostics: Diagnostic[] } {
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) return { root: undefined, diagnostics: [tooDeep] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, PARSE_OPTIONS);
   const diagnostics = errors.map((e) => syntaxDiagnostic(e.error, e.offset, e.length));

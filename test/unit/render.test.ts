@@ -313,3 +313,29 @@ describe('a sample key named __proto__', () => {
     assert.deepEqual(JSON.parse(r.request.body!), { whole: '{"__proto__":{"x":1},"y":2}', inner: '1' });
   });
 });
+
+describe('nesting too deep for any receiver', () => {
+  const action = (depth: number) => `{"name":"x","method":"POST","url":"https://a.example.com/","body":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+
+  test('an action nested 3,000 levels is refused at the bracket that goes too deep, without exhausting the stack', () => {
+    const text = action(3000);
+    const doc = parseActionDocument(text);
+    const deep = doc.syntax.find((d) => /nest deeper than 512/.test(d.message));
+    assert.ok(deep, JSON.stringify(doc.syntax));
+    assert.equal(deep.range.start, text.indexOf('[') + 511);
+    const r = render(doc, sample({}), options());
+    assert.equal(r.sendable, false);
+  });
+
+  test('a sample nested 100,000 levels is a diagnostic, not a crash', () => {
+    const parsed = parseSample(`{"contact":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`, 'deep.sample.json');
+    assert.equal(parsed.sample, undefined);
+    assert.match(parsed.diagnostics[0]!.message, /nest deeper than 512 levels/);
+  });
+
+  test('512 levels are still read', () => {
+    const doc = parseActionDocument(action(511));
+    assert.deepEqual(doc.syntax, []);
+    assert.equal(render(doc, sample({}), options()).request.body, '['.repeat(511) + ']'.repeat(511));
+  });
+});
