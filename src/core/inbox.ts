@@ -21,8 +21,10 @@ export interface InboxOptions {
   readonly contentType?: string;
   /** Body bytes kept per capture; default 5 MiB. Bytes past the cap are counted, not kept. */
   readonly maxBodyBytes?: number;
-  /** Captures kept, newest first out; default 200. */
+  /** Captures kept, oldest dropped first; default 200. */
   readonly keep?: number;
+  /** Body bytes kept over all captures, oldest dropped first (the newest is always kept); default 64 MiB. */
+  readonly maxTotalBytes?: number;
   /** How long `close()` lets requests in flight finish before cutting their connections; default 200 ms. */
   readonly closeGraceMs?: number;
 }
@@ -60,6 +62,7 @@ const DEFAULT_BODY = '{"ok":true}';
 const DEFAULT_CONTENT_TYPE = 'application/json';
 const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 const DEFAULT_KEEP = 200;
+const DEFAULT_MAX_TOTAL = 64 * 1024 * 1024;
 
 /**
  * Says what is wrong with an inbox answer status, or undefined when it is valid. Only final statuses
@@ -101,6 +104,7 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
   if (statusError !== undefined) throw new RangeError(statusError);
   const maxBodyBytes = positiveInteger(options.maxBodyBytes, DEFAULT_MAX_BODY, 'body cap');
   const keep = Math.max(1, positiveInteger(options.keep, DEFAULT_KEEP, 'capture count'));
+  const maxTotalBytes = positiveInteger(options.maxTotalBytes, DEFAULT_MAX_TOTAL, 'total body cap');
   const closeGraceMs = positiveInteger(options.closeGraceMs, 200, 'close grace');
   const host = '127.0.0.1';
 
@@ -108,20 +112,18 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
   let body = options.body ?? DEFAULT_BODY;
   let contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
   let prepared = prepareResponse(status, body, contentType);
-  // A ring of the newest `keep` captures: `ring[head]` is the oldest once the ring is full.
-  let ring: Capture[] = [];
-  let head = 0;
-  const ordered = (): Capture[] => (ring.length < keep ? ring.slice() : ring.slice(head).concat(ring.slice(0, head)));
+  // The newest captures, oldest first, within both the count and the byte budget.
+  let kept: Capture[] = [];
+  let keptBytes = 0;
+  const ordered = (): Capture[] => kept.slice();
   let nextId = 1;
   const listeners = new Set<(capture: Capture) => void>();
   let closing: Promise<void> | undefined;
 
   function record(capture: Capture): void {
-    if (ring.length < keep) ring.push(capture);
-    else {
-      ring[head] = capture;
-      head = (head + 1) % keep;
-    }
+    kept.push(capture);
+    keptBytes += capture.body.length;
+    while (kept.length > keep || (keptBytes > maxTotalBytes && kept.length > 1)) keptBytes -= kept.shift()!.body.length;
     for (const listener of listeners) {
       try {
         listener(capture);
@@ -202,8 +204,8 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
     port: boundPort,
     captures: ordered,
     clear: () => {
-      ring = [];
-      head = 0;
+      kept = [];
+      keptBytes = 0;
     },
     setResponse(response) {
       const nextStatus = response.status ?? status;
