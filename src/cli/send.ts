@@ -83,6 +83,8 @@ function refusalText(refusal: SendRefusal): string {
       return 'the request has errors (see above)';
     case 'missing-secret':
       return refusal.missingSecrets.map((name) => `secret ${name} is not set: pass --secret ${name}=… or set WEBHOOK_STUDIO_SECRET_${name}`).join('; ');
+    case 'log':
+      return `${refusal.reason} (--log)`;
     case 'cancelled':
       return 'cancelled';
   }

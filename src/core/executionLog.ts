@@ -3,7 +3,8 @@
  * and printed as compact text for the terminal.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, appendFile, chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ExecutionRecord, PlainRequest, SendResult } from './types';
 
@@ -77,12 +78,23 @@ function previewText(body: Uint8Array, cap: number, cutShort: boolean): string {
 // One queue per file, shared by every log object on it, so appends in this process never interleave.
 const queues = new Map<string, Promise<unknown>>();
 
-/** Stores execution records as JSON lines in one file, keeping the newest `keep`. */
+/** Largest file taken for an execution log: 500 records with 64 KiB previews fit well within it. */
+const MAX_LOG_BYTES = 256 * 1024 * 1024;
+/** How long an append waits for another process's lock, and when a lock counts as abandoned. */
+const LOCK_WAIT_MS = 5000;
+const LOCK_STALE_MS = 15_000;
+
+/** Why records cannot be kept in a file: it is not ours, not a file, too large or not writable. */
+export class LogFileError extends Error {}
+
+/**
+ * Stores execution records as JSON lines in one file, keeping the newest `keep`. It never rewrites a
+ * file that is not an execution log (refuses instead), keeps the file's mode and any symlink to it when
+ * it trims, and holds a lock file while it writes, so several processes on one log lose no record.
+ */
 export class JsonLinesLog {
-  /** Lines in the file as far as this process knows; undefined until first read. */
-  private lineCount: number | undefined;
-  /** True when the file's last line lacks its newline (a write cut short). */
-  private danglingLine = false;
+  /** Lines in the file and its size after this process last wrote it; a different size means another writer. */
+  private known: { lines: number; size: number } | undefined;
 
   /** A log in `file`, trimmed to the newest `keep` records. */
   constructor(
@@ -92,18 +104,30 @@ export class JsonLinesLog {
     if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be a positive integer, got ${keep}`);
   }
 
+  /** Why records cannot be appended to this file, or undefined when they can; reads nothing but the file. */
+  async check(): Promise<string | undefined> {
+    try {
+      await this.inspect();
+      return undefined;
+    } catch (error) {
+      if (error instanceof LogFileError) return error.message;
+      throw error;
+    }
+  }
+
   /** Appends a record; the file is rewritten with only the newest records once it grows past `keep`. */
   append(record: ExecutionRecord): Promise<void> {
-    return this.serialise(async () => {
-      if (this.lineCount === undefined) await this.scan();
-      await mkdir(dirname(this.file), { recursive: true });
-      const line = JSON.stringify(record) + '\n';
-      await appendFile(this.file, this.danglingLine ? '\n' + line : line, 'utf8');
-      this.danglingLine = false;
-      this.lineCount = (this.lineCount ?? 0) + 1;
-      // A little slack so a full log is not rewritten on every single append.
-      if (this.lineCount > this.keep + Math.floor(this.keep / 10)) await this.trim();
-    });
+    return this.serialise(() =>
+      this.locked(async () => {
+        const state = await this.inspect();
+        const line = JSON.stringify(record) + '\n';
+        await appendFile(this.file, state.dangling ? '\n' + line : line, 'utf8');
+        const lines = state.lines + 1;
+        this.known = { lines, size: state.size + Buffer.byteLength(line) + (state.dangling ? 1 : 0) };
+        // A little slack so a full log is not rewritten on every single append.
+        if (lines > this.keep + Math.floor(this.keep / 10)) await this.trim();
+      }),
+    );
   }
 
   /** The newest `keep` records, newest first. Unreadable lines are skipped; a missing file is empty. */
@@ -114,13 +138,15 @@ export class JsonLinesLog {
     });
   }
 
-  /** Removes every record. */
+  /** Removes every record; refuses a file that is not an execution log. */
   clear(): Promise<void> {
-    return this.serialise(async () => {
-      await rm(this.file, { force: true });
-      this.lineCount = 0;
-      this.danglingLine = false;
-    });
+    return this.serialise(() =>
+      this.locked(async () => {
+        await this.inspect();
+        await rm(this.file, { force: true });
+        this.known = undefined;
+      }),
+    );
   }
 
   private serialise<T>(work: () => Promise<T>): Promise<T> {
@@ -137,6 +163,71 @@ export class JsonLinesLog {
     return next;
   }
 
+  /**
+   * Runs `work` holding `<file>.lock`, created exclusively; waits for another holder, and takes over a
+   * lock left behind by a process that died.
+   */
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    // No lock file beside something that is not a file (a folder, /dev/full): refuse it first.
+    const existing = await stat(this.file).catch(() => undefined);
+    if (existing && !existing.isFile()) throw new LogFileError(`${this.file} is not a regular file; give a file for the execution log`);
+    await mkdir(dirname(this.file), { recursive: true });
+    const lock = `${await this.target()}.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        await writeFile(lock, String(process.pid), { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (age > LOCK_STALE_MS) await rm(lock, { force: true });
+        else if (Date.now() > deadline) throw new LogFileError(`${this.file}: another process has held its lock for ${Math.round(age / 1000)} s`);
+        else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
+  /** The file a symlink points to, or the path itself. */
+  private async target(): Promise<string> {
+    try {
+      return await realpath(this.file);
+    } catch {
+      return this.file;
+    }
+  }
+
+  /** Checks that the file is ours to write; its line count and whether its last line lacks a newline. */
+  private async inspect(): Promise<{ lines: number; size: number; dangling: boolean }> {
+    let info;
+    try {
+      info = await stat(this.file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new LogFileError(`${this.file}: ${(error as Error).message}`);
+      await access(dirname(this.file), constants.W_OK).catch((e: Error) => {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new LogFileError(`${this.file}: its folder is not writable`);
+      });
+      return { lines: 0, size: 0, dangling: false };
+    }
+    if (!info.isFile()) throw new LogFileError(`${this.file} is not a regular file; give a file for the execution log`);
+    if (info.size > MAX_LOG_BYTES) throw new LogFileError(`${this.file} is larger than an execution log can be; give another file`);
+    await access(this.file, constants.W_OK).catch(() => {
+      throw new LogFileError(`${this.file} is not writable`);
+    });
+    if (this.known && this.known.size === info.size) return { lines: this.known.lines, size: info.size, dangling: false };
+    const text = await this.readText();
+    const foreign = firstForeignLine(text);
+    if (foreign !== undefined) {
+      throw new LogFileError(`${this.file} is not an execution log (line ${foreign} is not a record), so it is left as it is; give a new file or an existing log`);
+    }
+    return { lines: text === '' ? 0 : text.split('\n').filter((line) => line.trim() !== '').length, size: info.size, dangling: text !== '' && !text.endsWith('\n') };
+  }
+
   private async readText(): Promise<string> {
     try {
       return await readFile(this.file, 'utf8');
@@ -145,26 +236,37 @@ export class JsonLinesLog {
     }
   }
 
-  private async scan(): Promise<void> {
-    const text = await this.readText();
-    this.lineCount = text === '' ? 0 : text.split('\n').filter((line) => line.trim() !== '').length;
-    this.danglingLine = text !== '' && !text.endsWith('\n');
-  }
-
   private async trim(): Promise<void> {
     const newest = parseLines(await this.readText()).slice(-this.keep);
-    const temporary = `${this.file}.${process.pid}.${randomUUID()}.tmp`;
+    // Rewrite the file a symlink points to, in its own folder, with its own mode: the link stays a link.
+    const target = await this.target();
+    const mode = (await stat(target)).mode & 0o7777;
+    const temporary = `${target}.${process.pid}.${randomUUID()}.tmp`;
     const text = newest.map((record) => JSON.stringify(record) + '\n').join('');
     try {
-      await writeFile(temporary, text, 'utf8');
-      await rename(temporary, this.file);
+      await writeFile(temporary, text, { encoding: 'utf8', mode });
+      await chmod(temporary, mode);
+      await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
     }
-    this.lineCount = newest.length;
-    this.danglingLine = false;
+    this.known = { lines: newest.length, size: Buffer.byteLength(text) };
   }
+}
+
+/**
+ * The 1-based number of the first line that is neither a record nor a record cut short by an interrupted
+ * write (records start `{"id":`), or undefined when every line is one of ours.
+ */
+function firstForeignLine(text: string): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '' || line.startsWith('{"id":')) continue;
+    return i + 1;
+  }
+  return undefined;
 }
 
 function parseLines(text: string): ExecutionRecord[] {

@@ -4,7 +4,7 @@
  * editor, printing in the CLI.
  *
  * The steps, in order: refuse a file that is not valid JSON or a request the platform would not send;
- * refuse unresolved secrets; ensure the OAuth tokens the action uses; render with them; point the
+ * refuse unresolved secrets, and a log that cannot be written; ensure the OAuth tokens the action uses; render with them; point the
  * request at the local inbox when that is the target; send; after a 401 refresh a client-credentials
  * token once and send once more; build the record, redact it by value, append it to the log; for inbox
  * sends wait for the capture, redact it and compare it with what was sent.
@@ -54,6 +54,8 @@ export interface InboxTarget {
 /** Where records are kept; the one owner of the log file in each adapter. */
 export interface RecordSink {
   append(record: ExecutionRecord): Promise<void>;
+  /** Why records cannot be kept there, asked before sending so a bad target costs no request. */
+  check?(): Promise<string | undefined>;
 }
 
 /** Everything one send needs. */
@@ -86,7 +88,7 @@ export interface SendActionInput {
 }
 
 /** Why nothing was sent. */
-export type RefusalCode = 'invalid-json' | 'unsendable' | 'missing-secret' | 'cancelled';
+export type RefusalCode = 'invalid-json' | 'unsendable' | 'missing-secret' | 'log' | 'cancelled';
 
 /** A send that did not happen, with a message fit to show. */
 export interface SendRefusal {
@@ -134,6 +136,8 @@ export async function sendAction(input: SendActionInput): Promise<SendActionResu
   if (!rendered.sendable) return refusal('unsendable', rendered.problems.map((p) => p.message).join(' '), rendered.problems);
   const missing = missingSecrets(rendered);
   if (missing.length > 0) return { ...refusal('missing-secret', missing.map((name) => `secret ${name} is not set`).join('; ')), missingSecrets: missing };
+  const logProblem = await input.log?.check?.();
+  if (logProblem !== undefined) return refusal('log', `the execution log cannot be written: ${logProblem}`);
   if (input.signal?.aborted) return refusal('cancelled', 'the send was cancelled');
 
   const connections = rendered.connectionsUsed;

@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonLinesLog, buildRecord, formatBytes, formatRecord } from '../../src/core/executionLog';
+import { JsonLinesLog, LogFileError, buildRecord, formatBytes, formatRecord } from '../../src/core/executionLog';
 import type { ExecutionRecord, PlainRequest, ResponseData, SendResult } from '../../src/core/types';
 
 const request: PlainRequest = {
@@ -182,11 +183,11 @@ describe('JsonLinesLog', () => {
     assert.equal(listed[0]?.id, 'id-59');
   });
 
-  test('skips corrupt lines and a write cut short, and appends after them cleanly', async () => {
+  test('skips records cut short by an interrupted write, and appends after them cleanly', async () => {
     const file = fresh();
     await mkdir(join(file, '..'), { recursive: true });
     const good = JSON.stringify(record(1));
-    await writeFile(file, `not json\n${good}\n{"id":"x"}\n[1,2]\n\n${JSON.stringify(record(2)).slice(0, 40)}`);
+    await writeFile(file, `{"id":"cut-sh\n${good}\n{"id":"x"}\n\n${JSON.stringify(record(2)).slice(0, 40)}`);
     const log = new JsonLinesLog(file);
     assert.deepEqual(
       (await log.list()).map((r) => r.id),
@@ -197,6 +198,81 @@ describe('JsonLinesLog', () => {
       (await log.list()).map((r) => r.id),
       ['id-3', 'id-1'],
     );
+  });
+
+  test('appends from several processes across a trim lose no record', { timeout: 30_000 }, async () => {
+    const file = fresh();
+    const appender = join(__dirname, '..', 'fixtures', 'log', 'appender.ts');
+    // keep 50 (trimmed past 55): 60 appends trim once, at the 56th, to 50; the last 4 make exactly 54.
+    const runs = ['a', 'b', 'c', 'd'].map(
+      (tag) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', appender, file, '50', '15', tag], { stdio: 'inherit' });
+          child.on('exit', resolve);
+        }),
+    );
+    assert.deepEqual(await Promise.all(runs), [0, 0, 0, 0]);
+    const lines = await fileLines(file);
+    assert.equal(lines.length, 54);
+    assert.equal(new Set(lines.map((l) => (JSON.parse(l) as ExecutionRecord).id)).size, 54);
+  });
+
+  test('a file that is not an execution log is refused and left exactly as it was', async () => {
+    const file = join(dir, 'notes.md');
+    const notes = Array.from({ length: 600 }, (_, i) => `- note ${i}`).join('\n') + '\n';
+    await writeFile(file, notes, { mode: 0o600 });
+    const log = new JsonLinesLog(file, 5);
+    assert.match((await log.check())!, /notes\.md is not an execution log \(line 1 is not a record\)/);
+    await assert.rejects(log.append(record(1)), (e: Error) => e instanceof LogFileError && /not an execution log/.test(e.message));
+    await assert.rejects(log.clear(), LogFileError);
+    assert.equal(await readFile(file, 'utf8'), notes);
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('notes.md.')), [], 'no lock or temporary file left');
+  });
+
+  test('a folder or a device is refused before anything is written', async () => {
+    const folder = join(dir, 'a-folder-to-refuse');
+    await mkdir(folder, { recursive: true });
+    assert.match((await new JsonLinesLog(folder).check())!, /is not a regular file/);
+    assert.match((await new JsonLinesLog('/dev/null').check())!, /is not a regular file/);
+    await assert.rejects(new JsonLinesLog('/dev/null').append(record(1)), LogFileError);
+    assert.equal(await new JsonLinesLog(fresh()).check(), undefined);
+  });
+
+  test('a trim keeps the file mode and a symlink to the log', async () => {
+    const real = fresh();
+    await mkdir(join(real, '..'), { recursive: true });
+    await writeFile(real, '', { mode: 0o600 });
+    await chmod(real, 0o600);
+    const link = join(dir, `link-${++counter}.jsonl`);
+    await symlink(real, link);
+    const log = new JsonLinesLog(link, 5);
+    for (let n = 1; n <= 12; n++) await log.append(record(n));
+    assert.ok((await lstat(link)).isSymbolicLink(), 'the link is still a link');
+    assert.equal((await stat(real)).mode & 0o777, 0o600);
+    assert.ok((await fileLines(real)).length <= 5);
+    assert.equal((await log.list())[0]?.id, 'id-12');
+  });
+
+  test('an append waits for the lock another process holds, and takes over one left behind', async () => {
+    const file = fresh();
+    const log = new JsonLinesLog(file);
+    await log.append(record(1));
+    const lock = `${file}.lock`;
+    await writeFile(lock, '99999');
+    let done = false;
+    const pending = log.append(record(2)).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(done, false, 'the append waits while the lock is held');
+    await rm(lock);
+    await pending;
+    assert.deepEqual((await log.list()).map((r) => r.id), ['id-2', 'id-1']);
+    await writeFile(lock, '99999');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lock, old, old);
+    await log.append(record(3));
+    assert.equal((await log.list())[0]?.id, 'id-3');
+    await assert.rejects(stat(lock), 'the stale lock is gone');
   });
 
   test('reading a path that is not a file lists as empty instead of throwing', async () => {

@@ -96,6 +96,14 @@ describe('sendAction: what is refused before anything is sent', () => {
     assert.equal(seen.length, 0);
   });
 
+  test('a log that says it cannot keep records is a refusal before anything is sent', BOUND, async () => {
+    const result = await sendAction(input(action(server.origin), { log: { append: () => Promise.resolve(), check: () => Promise.resolve('notes.md is not an execution log') } }));
+    assert.ok(!result.sent);
+    assert.equal(result.code, 'log');
+    assert.match(result.reason, /notes\.md is not an execution log/);
+    assert.equal(seen.length, 0);
+  });
+
   test('a signal aborted before the send is a refusal, not a record', BOUND, async () => {
     const controller = new AbortController();
     controller.abort();
