@@ -2,10 +2,13 @@
  * File discovery and reading shared by the CLI and the extension's Node-side logic: glob matching,
  * sample loading, and reading text files with messages a user can act on.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { BUILTIN_SAMPLE } from './builtinSample';
 import { parseSample } from './sample';
+import { readTextFile } from './textFile';
+
+export { readTextFile, type ReadTextResult } from './textFile';
 import type { Diagnostic, Sample } from './types';
 
 /** Directories never searched: dependencies, build output, and hidden directories such as `.git`. */
@@ -163,46 +166,6 @@ export async function loadSamples(cwd: string, glob: string = DEFAULT_SAMPLE_GLO
     if (parsed.diagnostics.length > 0) diagnostics.push({ file, text: result.text, diagnostics: parsed.diagnostics });
   }
   return { samples: samples.length > 0 ? samples : [BUILTIN_SAMPLE], diagnostics };
-}
-
-/** A text file's content, or a message saying why it cannot be read. */
-export type ReadTextResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
-
-/** Reads a UTF-8 text file (a leading BOM is dropped). Never throws. */
-export async function readTextFile(path: string): Promise<ReadTextResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    return { ok: false, error: readErrorMessage(error) };
-  }
-  if (bytes.includes(0)) return { ok: false, error: 'is a binary file, not text' };
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, error: 'is not valid UTF-8 text' };
-  }
-  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-}
-
-function readErrorMessage(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'file not found';
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'file not found (a part of the path is not a directory)';
-    case 'ENAMETOOLONG':
-      return 'the path is too long';
-    default:
-      return `cannot be read (${code ?? 'unknown error'})`;
-  }
 }
 
 /** True when `path` is an existing directory. */

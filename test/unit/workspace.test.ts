@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,6 +82,9 @@ describe('readTextFile', () => {
     writeFileSync(join(dir, 'bom.json'), '\ufeff{"a":1}');
     writeFileSync(join(dir, 'latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
     writeFileSync(join(dir, 'binary.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    writeFileSync(join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"name":"Zoë"}', 'utf16le')]));
+    writeFileSync(join(dir, 'later.json'), Buffer.concat([Buffer.from('{\n  "a": "é",\n  "b":'), Buffer.from([0xe9]), Buffer.from('}')]));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -88,11 +92,20 @@ describe('readTextFile', () => {
     { name: 'drops a UTF-8 BOM', file: 'bom.json', expected: { ok: true, text: '{"a":1}' } },
     { name: 'says a missing file is not found', file: 'nope.json', expected: { ok: false, error: 'file not found' } },
     { name: 'says a directory is not a file', file: '.', expected: { ok: false, error: 'is a directory, not a file' } },
-    { name: 'refuses text that is not UTF-8', file: 'latin1.json', expected: { ok: false, error: 'is not valid UTF-8 text' } },
-    { name: 'refuses a binary file', file: 'binary.bin', expected: { ok: false, error: 'is a binary file, not text' } },
+    { name: 'refuses text that is not UTF-8, saying where', file: 'latin1.json', expected: { ok: false, error: 'is not valid UTF-8 text (the first invalid byte is at line 1, column 3); save it as UTF-8' } },
+    { name: 'refuses a binary file, saying where', file: 'binary.bin', expected: { ok: false, error: 'is a binary file, not text (a NUL byte at line 1, column 5)' } },
+    { name: 'decodes UTF-16 with its byte-order mark', file: 'utf16.json', expected: { ok: true, text: '{"name":"Zoë"}' } },
+    { name: 'says where invalid UTF-8 is on a later line', file: 'later.json', expected: { ok: false, error: 'is not valid UTF-8 text (the first invalid byte is at line 3, column 7); save it as UTF-8' } },
+    { name: 'refuses a device instead of reading it forever', file: '/dev/zero', expected: { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' } },
+    { name: 'refuses a named pipe instead of waiting for a writer', file: 'fifo', expected: { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' } },
     { name: 'says a path through a file is not found', file: 'bom.json/x', expected: { ok: false, error: 'file not found (a part of the path is not a directory)' } },
   ];
   for (const c of cases) {
-    test(c.name, async () => assert.deepEqual(await readTextFile(join(dir, c.file)), c.expected));
+    test(c.name, async () => assert.deepEqual(await readTextFile(c.file.startsWith('/') ? c.file : join(dir, c.file)), c.expected));
   }
+
+  test('refuses a file over the size limit without reading it', async () => {
+    writeFileSync(join(dir, 'big.json'), Buffer.alloc(3000, 0x20));
+    assert.deepEqual(await readTextFile(join(dir, 'big.json'), 2048), { ok: false, error: 'is 3 KiB; files over 2 KiB are not read' });
+  });
 });

@@ -1,0 +1,116 @@
+/**
+ * Reading the text files a user names (actions, samples, env files) with messages they can act on:
+ * only regular files, never more than a bounded number of bytes (a FIFO or `/dev/zero` cannot hang or
+ * exhaust memory), UTF-8 or UTF-16 with a byte-order mark, and where the text is not, where it breaks.
+ */
+import { open, stat } from 'node:fs/promises';
+
+/** The largest file read as text; well beyond any action or sample a platform accepts. */
+export const MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A text file's content, or a message saying why it cannot be read. */
+export type ReadTextResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
+
+/** Reads a text file (UTF-8, or UTF-16 with its byte-order mark; a UTF-8 BOM is dropped). Never throws. */
+export async function readTextFile(path: string, maxBytes = MAX_TEXT_FILE_BYTES): Promise<ReadTextResult> {
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return { ok: false, error: 'is a directory, not a file' };
+    if (!info.isFile()) return { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' };
+    if (info.size > maxBytes) return { ok: false, error: `is ${formatSize(info.size)}; files over ${formatSize(maxBytes)} are not read` };
+    bytes = await readAtMost(path, maxBytes);
+  } catch (error) {
+    return { ok: false, error: readErrorMessage(error) };
+  }
+  if (bytes.length > maxBytes) return { ok: false, error: `grew past ${formatSize(maxBytes)} while it was read; files over that are not read` };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)) };
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { ok: false, error: `is a binary file, not text (a NUL byte at ${where(bytes, nul)})` };
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== undefined) return { ok: false, error: `is not valid UTF-8 text (the first invalid byte is at ${where(bytes, bad)}); save it as UTF-8` };
+  const text = bytes.toString('utf8');
+  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/** Reads up to `max + 1` bytes, so a file that grows while it is read is noticed without reading it all. */
+async function readAtMost(path: string, max: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, max + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) break;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The offset of the first byte that breaks UTF-8 (bad lead, bad continuation, overlong, surrogate, cut short). */
+export function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return undefined;
+}
+
+/** `line L, column C` (1-based, columns in characters) of a byte offset in UTF-8-ish bytes. */
+function where(bytes: Buffer, offset: number): string {
+  const before = bytes.subarray(0, offset).toString('utf8');
+  const lineStart = before.lastIndexOf('\n') + 1;
+  let line = 1;
+  for (let i = 0; i < lineStart; i++) if (before.charCodeAt(i) === 10) line++;
+  return `line ${line}, column ${[...before.slice(lineStart)].length + 1}`;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+function readErrorMessage(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'file not found';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'file not found (a part of the path is not a directory)';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    case 'ELOOP':
+      return 'is a symlink loop';
+    default:
+      return `cannot be read (${code ?? 'unknown error'})`;
+  }
+}
