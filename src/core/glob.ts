@@ -15,10 +15,11 @@ import picomatch from 'picomatch/posix';
 export const SKIPPED_DIRECTORIES: readonly string[] = ['node_modules', 'dist', 'out', '.*'];
 
 const MATCH_OPTIONS = { dot: true } as const;
-const isSkippedName = picomatch([...SKIPPED_DIRECTORIES], MATCH_OPTIONS);
+let isSkippedName: ((name: string) => boolean) | undefined;
 
 /** True when a search does not enter a directory of this name. */
 export function isSkippedDirectory(name: string): boolean {
+  isSkippedName ??= picomatch([...SKIPPED_DIRECTORIES], MATCH_OPTIONS);
   return isSkippedName(name);
 }
 
