@@ -20,14 +20,14 @@ export interface ZipEntry {
   method: number;
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Opens a zip archive held in memory, with entries read one at a time. */
 async function openZip(zip: Buffer): Promise<Result<yauzl.ZipFile>> {
   try {
     return { ok: true, value: await yauzl.fromBufferPromise(zip, { lazyEntries: true, strictFileNames: true }) };
   } catch (error) {
-    return { ok: false, error: `not a zip archive: ${describe(error)}` };
+    return { ok: false, error: `not a zip archive: ${messageOf(error)}` };
   }
 }
 
@@ -41,7 +41,7 @@ export async function readZipEntries(zip: Buffer): Promise<Result<ZipEntry[]>> {
       entries.push({ name: entry.fileName, size: entry.uncompressedSize, compressedSize: entry.compressedSize, method: entry.compressionMethod });
     }
   } catch (error) {
-    return { ok: false, error: `corrupt zip archive: ${describe(error)}` };
+    return { ok: false, error: `corrupt zip archive: ${messageOf(error)}` };
   } finally {
     opened.value.close();
   }
@@ -62,7 +62,7 @@ export async function readZipFile(zip: Buffer, name: string): Promise<Result<Buf
     }
     return { ok: false, error: `${name}: not in the archive` };
   } catch (error) {
-    return { ok: false, error: `${name}: ${describe(error)}` };
+    return { ok: false, error: `${name}: ${messageOf(error)}` };
   } finally {
     file.close();
   }
