@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import yauzl from 'yauzl';
 import { repoRoot } from './vscodeServer';
 import type { Result } from './vscodeServer';
 
@@ -18,53 +18,54 @@ export interface ZipEntry {
   compressedSize: number;
   /** 0 stored, 8 deflated. */
   method: number;
-  /** Offset of the entry's local header. */
-  offset: number;
 }
 
-const EOCD_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Opens a zip archive held in memory, with entries read one at a time. */
+async function openZip(zip: Buffer): Promise<Result<yauzl.ZipFile>> {
+  try {
+    return { ok: true, value: await yauzl.fromBufferPromise(zip, { lazyEntries: true, strictFileNames: true }) };
+  } catch (error) {
+    return { ok: false, error: `not a zip archive: ${messageOf(error)}` };
+  }
+}
 
 /** Lists the entries of a zip archive (a VSIX is one) from its central directory. */
-export function readZipEntries(zip: Buffer): Result<ZipEntry[]> {
-  // The end-of-central-directory record is the last 22 bytes plus a comment of up to 64 KiB.
-  let eocd = -1;
-  for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
-    if (zip.readUInt32LE(at) === EOCD_SIGNATURE) {
-      eocd = at;
-      break;
-    }
-  }
-  if (eocd < 0) return { ok: false, error: 'not a zip archive: no end-of-central-directory record' };
-  const count = zip.readUInt16LE(eocd + 10);
-  let at = zip.readUInt32LE(eocd + 16);
+export async function readZipEntries(zip: Buffer): Promise<Result<ZipEntry[]>> {
+  const opened = await openZip(zip);
+  if (!opened.ok) return opened;
   const entries: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL_SIGNATURE) return { ok: false, error: `corrupt central directory at entry ${i}` };
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    entries.push({
-      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
-      method: zip.readUInt16LE(at + 10),
-      compressedSize: zip.readUInt32LE(at + 20),
-      size: zip.readUInt32LE(at + 24),
-      offset: zip.readUInt32LE(at + 42),
-    });
-    at += 46 + nameLength + extraLength + commentLength;
+  try {
+    for await (const entry of opened.value.eachEntry()) {
+      entries.push({ name: entry.fileName, size: entry.uncompressedSize, compressedSize: entry.compressedSize, method: entry.compressionMethod });
+    }
+  } catch (error) {
+    return { ok: false, error: `corrupt zip archive: ${messageOf(error)}` };
+  } finally {
+    opened.value.close();
   }
   return { ok: true, value: entries };
 }
 
-/** The uncompressed bytes of one entry of a zip archive. */
-export function readZipFile(zip: Buffer, entry: ZipEntry): Result<Buffer> {
-  if (zip.readUInt32LE(entry.offset) !== LOCAL_SIGNATURE) return { ok: false, error: `no local header for ${entry.name}` };
-  const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
-  const raw = zip.subarray(start, start + entry.compressedSize);
-  if (entry.method === 0) return { ok: true, value: Buffer.from(raw) };
-  if (entry.method === 8) return { ok: true, value: inflateRawSync(raw) };
-  return { ok: false, error: `${entry.name}: unsupported compression method ${entry.method}` };
+/** The uncompressed bytes of the entry named `name` of a zip archive. */
+export async function readZipFile(zip: Buffer, name: string): Promise<Result<Buffer>> {
+  const opened = await openZip(zip);
+  if (!opened.ok) return opened;
+  const file = opened.value;
+  try {
+    for await (const entry of file.eachEntry()) {
+      if (entry.fileName !== name) continue;
+      const chunks: Buffer[] = [];
+      for await (const chunk of await file.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+      return { ok: true, value: Buffer.concat(chunks) };
+    }
+    return { ok: false, error: `${name}: not in the archive` };
+  } catch (error) {
+    return { ok: false, error: `${name}: ${messageOf(error)}` };
+  } finally {
+    file.close();
+  }
 }
 
 /** Files every VSIX of this extension must hold, by their path inside the archive. */
@@ -124,9 +125,9 @@ export function packVsix(outFile: string): Result<string> {
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** Prints the archive's files with their sizes; fails when a file is missing or one is there that should not be. */
-export function inspectVsix(file: string): Result<{ entries: ZipEntry[]; bytes: number }> {
+export async function inspectVsix(file: string): Promise<Result<{ entries: ZipEntry[]; bytes: number }>> {
   const zip = readFileSync(file);
-  const listed = readZipEntries(zip);
+  const listed = await readZipEntries(zip);
   if (!listed.ok) return listed;
   const entries = listed.value;
   const width = Math.max(...entries.map((e) => e.name.length));
@@ -151,9 +152,10 @@ function option(args: string[], name: string): string | undefined {
 if (require.main === module) {
   const out = resolve(option(process.argv.slice(2), '--out') ?? defaultVsixPath());
   const packed = packVsix(out);
-  const inspected = packed.ok ? inspectVsix(out) : packed;
-  if (!inspected.ok) {
-    console.error(inspected.error);
-    process.exit(1);
-  }
+  void (packed.ok ? inspectVsix(out) : Promise.resolve(packed)).then((inspected) => {
+    if (!inspected.ok) {
+      console.error(inspected.error);
+      process.exit(1);
+    }
+  });
 }

@@ -37,8 +37,9 @@ Exit codes: 0 ok; 1 validation errors, a non-2xx response or a send error;
   validate: `Usage: webhook-studio validate [globs…] [options]
 
 Checks every matched action file against the schema and the lint rules, and every sample file
-under the current directory. Default glob: **/*.webhook.json (node_modules, dist and hidden
-directories are skipped). Prints "file:line:col severity code message" and a summary line.
+under the current directory. Default glob: **/*.webhook.json (node_modules, dist, out and hidden
+directories are skipped, as in the extension; \\ escapes a glob character). Prints
+"file:line:col severity code message" and a summary line.
 
 Options:
   --json                 print one JSON object instead of lines

@@ -1,18 +1,16 @@
 /**
- * File discovery and reading shared by the CLI and the extension's Node-side logic: glob matching,
- * sample loading, and reading text files with messages a user can act on.
+ * File discovery and reading shared by the CLI and the extension's Node-side logic: finding files
+ * by glob (the semantics are in `glob.ts`), sample loading, and reading text files with messages a user can act on.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { BUILTIN_SAMPLE } from './builtinSample';
+import { isGlob, unescapeGlob, walkGlob, type ReadDirectory } from './glob';
 import { parseSample } from './sample';
 import { readTextFile } from './textFile';
-
-export { readTextFile, type ReadTextResult } from './textFile';
 import type { Diagnostic, Sample } from './types';
 
-/** Directories never searched: dependencies, build output, and hidden directories such as `.git`. */
-const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist']);
+export { readTextFile, type ReadTextResult } from './textFile';
 
 /** The default glob of webhook action files. */
 export const DEFAULT_ACTION_GLOB = '**/*.webhook.json';
@@ -20,117 +18,33 @@ export const DEFAULT_ACTION_GLOB = '**/*.webhook.json';
 /** The default glob of sample files. */
 export const DEFAULT_SAMPLE_GLOB = '**/*.sample.json';
 
-/** True when the pattern holds glob syntax; otherwise it names one file. */
-export function isGlob(pattern: string): boolean {
-  return /[*?[\]{}]/.test(pattern);
-}
-
-/**
- * Converts a glob (`**` any directories, `*` any characters but `/`, `?` one character, `[abc]`,
- * `{a,b}`) to a regular expression matching whole `/`-separated relative paths.
- */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  let braces = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const atStart = i === 0 || glob[i - 1] === '/';
-        i++;
-        if (glob[i + 1] === '/' && atStart) {
-          i++;
-          out += '(?:.*/)?';
-        } else {
-          out += '.*';
-        }
-      } else {
-        out += '[^/]*';
-      }
-    } else if (c === '?') {
-      out += '[^/]';
-    } else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) {
-        out += '\\[';
-      } else {
-        let body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        out += `[${body}]`;
-        i = end;
-      }
-    } else if (c === '{') {
-      braces++;
-      out += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      out += ')';
-    } else if (c === ',' && braces > 0) {
-      out += '|';
-    } else {
-      out += c.replace(/[.+^$()|\\\]{}]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${out}$`);
-}
-
-/** The directory part of a glob before its first wildcard: where a walk for it starts. */
-function staticPrefix(glob: string): string {
-  const parts = glob.split('/');
-  const fixed: string[] = [];
-  for (const part of parts.slice(0, -1)) {
-    if (isGlob(part)) break;
-    fixed.push(part);
-  }
-  return fixed.join('/');
-}
-
-/** Every file under `dir`, as absolute paths; skipped and hidden directories are not entered. */
-async function walk(dir: string, out: string[]): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  await Promise.all(
-    entries.map(async (entry) => {
-      const full = resolve(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.')) return;
-        await walk(full, out);
-      } else if (entry.isFile()) {
-        out.push(full);
-      }
-    }),
-  );
+/** Lists a directory of the real file system, for `walkGlob`; symbolic links are neither files nor directories. */
+function nodeDirectoryReader(cwd: string): ReadDirectory {
+  return async (path) => {
+    const entries = await readdir(resolve(cwd, path === '' ? '.' : path), { withFileTypes: true });
+    return entries.map((entry) => ({ name: entry.name, kind: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other' }));
+  };
 }
 
 const toSlash = (p: string) => (sep === '\\' ? p.replace(/\\/g, '/') : p);
 
 /**
  * Absolute paths of the files matching any of the globs, relative to `cwd`, sorted and without
- * duplicates. A pattern without wildcards names a file and is returned as is, whether it exists or
- * not, so the caller can say why it cannot be read.
+ * duplicates; directories in `SKIPPED_DIRECTORIES` are not entered. A pattern without wildcards names a
+ * file (its `\` escapes removed) and is returned as is, whether it exists or not, so the caller can say
+ * why it cannot be read.
  */
 export async function findFiles(globs: readonly string[], cwd: string): Promise<string[]> {
   const found = new Set<string>();
+  const read = nodeDirectoryReader(cwd);
   for (const raw of globs.length > 0 ? globs : [DEFAULT_ACTION_GLOB]) {
     const pattern = toSlash(raw);
     if (!isGlob(pattern)) {
-      found.add(resolve(cwd, raw));
+      found.add(resolve(cwd, sep === '\\' ? raw : unescapeGlob(raw)));
       continue;
     }
-    const absolute = isAbsolute(raw);
-    const prefix = staticPrefix(pattern);
-    const base = resolve(cwd, prefix === '' ? '.' : prefix);
-    const rest = prefix === '' ? pattern : pattern.slice(prefix.length + 1);
-    const matcher = globToRegExp(absolute && prefix === '' ? pattern.replace(/^\/+/, '') : rest);
-    const files: string[] = [];
-    await walk(base, files);
-    for (const file of files) {
-      if (matcher.test(toSlash(relative(base, file)))) found.add(file);
-    }
+    const { files } = await walkGlob(read, pattern);
+    for (const file of files) found.add(resolve(cwd, file));
   }
   return [...found].sort();
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { DEFAULT_ACTION_GLOB } from '../core/workspace';
 import { editorDiagnostics, readDocumentText, type Analysis, type Analyzer } from './analysis';
 import { isWebhookUri, positionsOf, toVsDiagnostic, type PositionAt } from './convert';
+import type { FileFinder } from './fileSearch';
 
 /** How long typing must pause before a file is linted again. */
 export const LINT_DEBOUNCE_MS = 200;
@@ -30,6 +32,7 @@ export class DiagnosticsController implements vscode.Disposable {
     private readonly analyzer: Analyzer,
     private readonly collection: vscode.DiagnosticCollection,
     private readonly onError: (message: string) => void,
+    private readonly search: FileFinder,
   ) {
     this.disposables.push(
       this.linted,
@@ -105,7 +108,7 @@ export class DiagnosticsController implements vscode.Disposable {
 
   /** Lints every `*.webhook.json` of the workspace, open or not. */
   async validateWorkspace(): Promise<WorkspaceValidation> {
-    const uris = await vscode.workspace.findFiles('**/*.webhook.json', '**/node_modules/**');
+    const uris = await this.search.find(DEFAULT_ACTION_GLOB);
     let errors = 0;
     let warnings = 0;
     let infos = 0;

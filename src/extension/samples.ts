@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { BUILTIN_SAMPLE } from '../core/builtinSample';
+import { inSkippedDirectory } from '../core/glob';
 import { parseSample, type ParsedSample } from '../core/sample';
 import type { Sample } from '../core/types';
 import { positionsOf, toVsDiagnostic } from './convert';
+import type { FileFinder } from './fileSearch';
 
 /** The workspaceState key of the selected sample. */
 export const SELECTED_SAMPLE_KEY = 'webhookStudio.selectedSample';
@@ -15,7 +17,7 @@ export function sampleId(sample: Sample): string {
 /**
  * The samples of the workspace, found by the `webhookStudio.samples.glob` setting on first need and kept
  * current by a file watcher (and by edits to open sample files). The built-in sample is always selectable
- * and is the one in play when the workspace has none.
+ * and is the one in play when the workspace has none, or when its sample files cannot be found at all.
  */
 export class SampleStore implements vscode.Disposable {
   private readonly parsed = new Map<string, ParsedSample>();
@@ -31,6 +33,8 @@ export class SampleStore implements vscode.Disposable {
     private readonly state: vscode.Memento,
     private readonly diagnostics: vscode.DiagnosticCollection,
     private readonly glob: () => string,
+    private readonly search: FileFinder,
+    private readonly log: { warn(message: string): void },
   ) {
     this.disposables.push(
       this.changed,
@@ -40,21 +44,32 @@ export class SampleStore implements vscode.Disposable {
     );
   }
 
-  /** Loads every sample file once; later calls return at once. */
+  /**
+   * Loads every sample file once; later calls return at once. Never rejects: a load that fails leaves the
+   * workspace without samples (the built-in one stays) and is not kept, so the next need tries again.
+   */
   private load(): Promise<void> {
-    this.loading ??= (async () => {
-      this.watch();
-      const uris = await vscode.workspace.findFiles(this.glob(), '**/node_modules/**');
+    if (this.loading) return this.loading;
+    const loading: Promise<void> = (async () => {
+      const glob = this.glob();
+      this.watch(glob);
+      const uris = await this.search.find(glob);
       await Promise.all(uris.map((uri) => this.read(uri)));
-    })();
-    return this.loading;
+    })().catch((error: unknown) => {
+      if (this.loading === loading) this.loading = undefined;
+      this.log.warn(`Sample files could not be loaded (${error instanceof Error ? error.message : String(error)}); the built-in sample is in play.`);
+    });
+    this.loading = loading;
+    return loading;
   }
 
-  private watch(): void {
+  private watch(glob: string): void {
     this.watcher?.dispose();
-    const watcher = vscode.workspace.createFileSystemWatcher(this.glob());
-    watcher.onDidCreate((uri) => void this.read(uri).then(() => this.changed.fire()));
-    watcher.onDidChange((uri) => void this.read(uri).then(() => this.changed.fire()));
+    const skipped = inSkippedDirectory(glob);
+    const ours = (uri: vscode.Uri) => !skipped(vscode.workspace.asRelativePath(uri, false));
+    const watcher = vscode.workspace.createFileSystemWatcher(glob);
+    watcher.onDidCreate((uri) => void (ours(uri) && this.read(uri).then(() => this.changed.fire())));
+    watcher.onDidChange((uri) => void (ours(uri) && this.read(uri).then(() => this.changed.fire())));
     watcher.onDidDelete((uri) => {
       this.parsed.delete(uri.toString());
       this.diagnostics.delete(uri);

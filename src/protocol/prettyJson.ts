@@ -1,74 +1,35 @@
 /** Pretty-printing of JSON text that keeps every token exactly as written (big numbers, escapes). */
+import { format, type EditResult } from 'jsonc-parser';
 
-const OPEN = new Set(['{', '[']);
-const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
-
-function nextSignificant(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && WHITESPACE.has(text[i]!)) i++;
-  return i;
-}
-
-function stringEnd(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\\') i += 2;
-    else if (c === '"') return i + 1;
-    else i++;
+/**
+ * The edits applied in one pass. jsonc-parser's own `applyEdits` rebuilds the whole text once per
+ * edit, which takes seconds on a response body of a few hundred kilobytes; the formatter makes one
+ * edit per token, in order and without overlaps.
+ */
+function applyInOrder(text: string, edits: EditResult): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const edit of [...edits].sort((a, b) => a.offset - b.offset)) {
+    parts.push(text.slice(at, edit.offset), edit.content);
+    at = edit.offset + edit.length;
   }
-  return text.length;
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /**
- * Re-indents JSON text, or returns undefined when it is not valid JSON. Tokens are copied verbatim,
- * unlike JSON.stringify(JSON.parse(…)), which would round numbers beyond 2^53 and rewrite escapes.
+ * Re-indents JSON text with jsonc-parser's formatter (two spaces, `\n`), or returns undefined when it is
+ * not valid JSON. Tokens are copied verbatim, unlike JSON.stringify(JSON.parse(…)), which would round
+ * numbers beyond 2^53 and rewrite escapes.
  */
-export function prettyJson(text: string, indent = '  '): string | undefined {
+export function prettyJson(text: string): string | undefined {
   try {
     JSON.parse(text);
   } catch {
     return undefined;
   }
-  const out: string[] = [];
-  let depth = 0;
-  const newline = (): string => '\n' + indent.repeat(depth);
-  let i = nextSignificant(text, 0);
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
-      const end = stringEnd(text, i);
-      out.push(text.slice(i, end));
-      i = end;
-    } else if (OPEN.has(c)) {
-      const close = c === '{' ? '}' : ']';
-      const next = nextSignificant(text, i + 1);
-      if (text[next] === close) {
-        out.push(c + close);
-        i = next + 1;
-      } else {
-        depth++;
-        out.push(c + newline());
-        i++;
-      }
-    } else if (c === '}' || c === ']') {
-      depth--;
-      out.push(newline() + c);
-      i++;
-    } else if (c === ',') {
-      out.push(',' + newline());
-      i++;
-    } else if (c === ':') {
-      out.push(': ');
-      i++;
-    } else if (WHITESPACE.has(c)) {
-      i++;
-    } else {
-      let end = i + 1;
-      while (end < text.length && !WHITESPACE.has(text[end]!) && !',:]}'.includes(text[end]!)) end++;
-      out.push(text.slice(i, end));
-      i = end;
-    }
-  }
-  return out.join('');
+  const pretty = applyInOrder(text, format(text, undefined, { insertSpaces: true, tabSize: 2, eol: '\n' }));
+  // The formatter keeps the text's own line ending; JSON strings hold no raw line breaks, so this only
+  // touches the whitespace between tokens.
+  return pretty.includes('\r') ? pretty.replace(/\r\n?/g, '\n') : pretty;
 }

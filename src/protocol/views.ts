@@ -4,7 +4,6 @@
  */
 import type { Capture, ExecutionRecord, PlainRequest, Span } from '../core/types';
 import type { CaptureView, IntendedView, RecordView, UrlSegment } from './messages';
-import { prettyJson } from './prettyJson';
 
 /** Cuts a rendered URL into literal and template-derived pieces; the pieces concatenate to `url`. */
 export function urlSegments(url: string, spans: readonly Span[]): UrlSegment[] {
@@ -36,7 +35,12 @@ export function isJsonBody(headers: ReadonlyArray<readonly [string, string]>, bo
   const type = headerValue(headers, 'content-type') ?? '';
   const declared = /^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim());
   if (!declared && !/^\s*[[{]/.test(bodyText)) return false;
-  return prettyJson(bodyText) !== undefined;
+  try {
+    JSON.parse(bodyText);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An execution record as the Response tab shows it; `capBytes` is the body cap, for the truncation notice. */

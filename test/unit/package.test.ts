@@ -46,20 +46,34 @@ describe('reading a VSIX', () => {
     ['with an archive comment after the end record', 'packed for the marketplace'],
   ];
   for (const [name, comment] of cases) {
-    test(`lists names and sizes and reads stored and deflated files back, ${name}`, () => {
+    test(`lists names and sizes and reads stored and deflated files back, ${name}`, async () => {
       const zip = zipOf([{ name: 'extension/package.json', data: text, deflate: true }, { name: 'extension/dist/codicon.ttf', data: Buffer.from([0, 1, 2, 255]) }], comment);
-      const listed = readZipEntries(zip);
+      const listed = await readZipEntries(zip);
       assert.ok(listed.ok, listed.ok ? '' : listed.error);
       assert.deepEqual(listed.value.map((e) => [e.name, e.size, e.method]), [['extension/package.json', text.length, 8], ['extension/dist/codicon.ttf', 4, 0]]);
       assert.ok((listed.value[0]?.compressedSize ?? 0) < text.length, 'the deflated entry is smaller than its text');
-      const back = listed.value.map((e) => readZipFile(zip, e));
+      const back = await Promise.all(listed.value.map((e) => readZipFile(zip, e.name)));
       assert.deepEqual(back.map((r) => (r.ok ? [...r.value] : r.error)), [[...text], [0, 1, 2, 255]]);
     });
   }
 
-  test('refuses bytes that are not a zip archive', () => {
-    const res = readZipEntries(Buffer.from('PK but not really a zip archive at all, just text'));
-    assert.deepEqual(res, { ok: false, error: 'not a zip archive: no end-of-central-directory record' });
+  test('refuses bytes that are not a zip archive', async () => {
+    const res = await readZipEntries(Buffer.from('PK but not really a zip archive at all, just text'));
+    assert.equal(res.ok, false);
+    assert.match(res.ok ? '' : res.error, /^not a zip archive: .*end of central directory/i);
+  });
+
+  test('reports a central directory cut short, and a file that is not there', async () => {
+    const zip = zipOf([{ name: 'extension/a.txt', data: Buffer.from('a') }, { name: 'extension/b.txt', data: Buffer.from('b') }]);
+    const end = zip.length - 22;
+    const count = zip.readUInt16LE(end + 10);
+    const lying = Buffer.from(zip);
+    lying.writeUInt16LE(count + 1, end + 8);
+    lying.writeUInt16LE(count + 1, end + 10);
+    const res = await readZipEntries(lying);
+    assert.equal(res.ok, false);
+    assert.match(res.ok ? '' : res.error, /^corrupt zip archive: /);
+    assert.deepEqual(await readZipFile(zip, 'extension/c.txt'), { ok: false, error: 'extension/c.txt: not in the archive' });
   });
 });
 

@@ -183,6 +183,11 @@ describe('prettyJson', () => {
     ['punctuation inside strings is not structure', '{"k,:{":"[],"}', '{\n  "k,:{": "[],"\n}'],
     ['existing whitespace is normalised', '{\n\t"a" :\r\n 1 }', '{\n  "a": 1\n}'],
     ['a top-level scalar', ' "text" ', '"text"'],
+    ['number literals are kept byte for byte', '[1.0,1e3,1E-7,-0.0,0.10,123456789012345678901234567890,-9007199254740993]', '[\n  1.0,\n  1e3,\n  1E-7,\n  -0.0,\n  0.10,\n  123456789012345678901234567890,\n  -9007199254740993\n]'],
+    ['every escape is kept as written', '{"\\u0041":"\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00"}', '{\n  "\\u0041": "\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00"\n}'],
+    ['CRLF and CR line breaks become LF', '{\r\n"a": [1,\r2]\r\n}', '{\n  "a": [\n    1,\n    2\n  ]\n}'],
+    ['whitespace JSON does not allow is refused, not formatted', '{"a":\u00a01}', undefined],
+    ['comments are refused: JSON, not JSONC', '{"a":1 // note\n}', undefined],
     ['invalid JSON', '{"a":', undefined],
     ['not JSON at all', '<html>', undefined],
     ['empty text', '', undefined],
@@ -190,6 +195,24 @@ describe('prettyJson', () => {
   for (const [name, input, expected] of cases) {
     test(name, () => assert.equal(prettyJson(input), expected));
   }
+
+  /** The text without the whitespace between tokens: what formatting may change. */
+  const tokens = (text: string): string => text.replace(/("(?:[^"\\]|\\.)*")|[ \t\r\n]+/g, (_, str: string | undefined) => str ?? '');
+
+  test('changes only the whitespace between tokens, whatever whitespace the text had', () => {
+    const gap = fc.constantFrom('', ' ', '\t', '\n', '\r\n', '\r', ' \t\r\n  ');
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(undefined, 1, 2, '\t'), fc.array(gap, { minLength: 8, maxLength: 8 }), (value, indent, gaps) => {
+        let n = 0;
+        const text = gaps[7] + JSON.stringify(value, null, indent).replace(/("(?:[^"\\]|\\.)*")|[,:[\]{}]/g, (m, str: string | undefined) => str ?? `${gaps[n++ % 7]}${m}${gaps[n++ % 7]}`);
+        const pretty = prettyJson(text);
+        assert.ok(pretty !== undefined);
+        assert.equal(tokens(pretty), tokens(text));
+        assert.ok(!pretty.includes('\r'));
+        assert.equal(prettyJson(pretty), pretty);
+      }),
+    );
+  });
 
   test('keeps the value and is idempotent for any JSON', () => {
     fc.assert(

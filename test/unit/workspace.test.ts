@@ -5,27 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_SAMPLE } from '../../src/core/builtinSample';
-import { findFiles, globToRegExp, loadSamples, readTextFile } from '../../src/core/workspace';
-
-describe('globToRegExp', () => {
-  const cases: Array<{ glob: string; matches: string[]; rejects: string[] }> = [
-    { glob: '**/*.webhook.json', matches: ['a.webhook.json', 'x/a.webhook.json', 'x/y/z.webhook.json'], rejects: ['a.webhook.jsonc', 'a.sample.json', 'x/awebhook.json'] },
-    { glob: '*.json', matches: ['a.json', '.json'], rejects: ['x/a.json'] },
-    { glob: 'x/**', matches: ['x/a', 'x/y/b'], rejects: ['y/a'] },
-    { glob: 'a?.json', matches: ['ab.json'], rejects: ['a.json', 'abc.json', 'a/.json'] },
-    { glob: 'x/**/b.json', matches: ['x/b.json', 'x/y/b.json', 'x/y/z/b.json'], rejects: ['b.json', 'xb.json'] },
-    { glob: '[ab]*.json', matches: ['a1.json', 'b.json'], rejects: ['c.json'] },
-    { glob: '*.{webhook,sample}.json', matches: ['a.webhook.json', 'a.sample.json'], rejects: ['a.other.json'] },
-    { glob: 'a+b(1).json', matches: ['a+b(1).json'], rejects: ['aab1.json'] },
-  ];
-  for (const c of cases) {
-    test(`"${c.glob}" matches whole relative paths`, () => {
-      const re = globToRegExp(c.glob);
-      for (const path of c.matches) assert.ok(re.test(path), `${path} should match`);
-      for (const path of c.rejects) assert.ok(!re.test(path), `${path} should not match`);
-    });
-  }
-});
+import { findFiles, loadSamples, readTextFile } from '../../src/core/workspace';
 
 describe('findFiles and loadSamples', () => {
   let dir: string;
@@ -41,15 +21,40 @@ describe('findFiles and loadSamples', () => {
     write('node_modules/pkg/x.webhook.json', '{}');
     write('dist/y.webhook.json', '{}');
     write('.hidden/z.webhook.json', '{}');
+    write('out/o.webhook.json', '{}');
+    write('.vscode-test/v.webhook.json', '{}');
+    write('sub/node_modules/n.webhook.json', '{}');
+    write('.config/hooks/h.webhook.json', '{}');
+    write('.config/hooks/dist/d.webhook.json', '{}');
+    write('odd/a[1].webhook.json', '{}');
+    write('odd/a1.webhook.json', '{}');
+    write('we[ird]/w.webhook.json', '{}');
     write('samples/2-second.sample.json', '{"name":"Second","contact":{"id":"2"}}');
     write('samples/1-first.sample.json', '{"name":"First","contact":{"id":"1"}}');
     write('samples/3-broken.sample.json', '{"contact": ');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('the default glob finds action files at any depth, skipping node_modules, dist and hidden directories', async () => {
+  test('the default glob finds action files at any depth, skipping node_modules, dist, out and hidden directories', async () => {
     const found = await findFiles([], dir);
-    assert.deepEqual(found, [join(dir, 'b.webhook.json'), join(dir, 'sub/a.webhook.json'), join(dir, 'sub/deep/c.webhook.json')]);
+    assert.deepEqual(found, [
+      join(dir, 'b.webhook.json'),
+      join(dir, 'odd/a1.webhook.json'),
+      join(dir, 'odd/a[1].webhook.json'),
+      join(dir, 'sub/a.webhook.json'),
+      join(dir, 'sub/deep/c.webhook.json'),
+      join(dir, 'we[ird]/w.webhook.json'),
+    ]);
+  });
+
+  test('a glob whose fixed part names a skipped directory searches it, but not the skipped directories below', async () => {
+    assert.deepEqual(await findFiles(['.config/**/*.webhook.json'], dir), [join(dir, '.config/hooks/h.webhook.json')]);
+  });
+
+  test('brackets are a character class (and a name equal to the pattern matches too); escaped, they name one file', async () => {
+    assert.deepEqual(await findFiles(['odd/a[1].webhook.json'], dir), [join(dir, 'odd/a1.webhook.json'), join(dir, 'odd/a[1].webhook.json')]);
+    assert.deepEqual(await findFiles(['odd/a\\[1\\].webhook.json'], dir), [join(dir, 'odd/a[1].webhook.json')]);
+    assert.deepEqual(await findFiles(['we\\[ird\\]/*.json'], dir), [join(dir, 'we[ird]/w.webhook.json')]);
   });
 
   test('a glob with a directory prefix only searches below it', async () => {
