@@ -1,13 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { goTo } from './panelHelpers';
+import { focusEditor, goTo } from './panelHelpers';
 import { openWorkbench, runCommand, settled, waitUntil } from './workbench';
 import type { Workbench } from './workbench';
-
-async function focusEditor(page: Page): Promise<void> {
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
-}
 
 describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () => {
   let workbench: Workbench;
