@@ -33,17 +33,32 @@ function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
 }
 
 /**
+ * A completion item whose documentation is made only when the editor asks for it (`resolveCompletionItem`):
+ * the list the workbench receives, and re-filters on every keystroke, carries labels, details and edits alone.
+ */
+export class TemplateCompletionItem extends vscode.CompletionItem {
+  documentationOf?: () => vscode.MarkdownString;
+}
+
+/**
  * Completion of `{{…}}` templates inside strings: namespaces and `secrets` after `{{`, then the fields
  * found at that path in every sample (plus the standard contact fields), with the selected sample's
- * value as detail. Adds the closing `}}` when the template is not closed yet.
+ * value as detail. Adds the closing `}}` when the template is not closed yet. The table of every sample's
+ * value is the item's documentation, resolved for the focused item only.
  */
-export class TemplateCompletionProvider implements vscode.CompletionItemProvider {
+export class TemplateCompletionProvider implements vscode.CompletionItemProvider<TemplateCompletionItem> {
   constructor(
     private readonly samples: SampleStore,
     private readonly secrets: SecretStore,
   ) {}
 
-  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+  resolveCompletionItem(item: TemplateCompletionItem): TemplateCompletionItem {
+    if (item.documentationOf && item.documentation === undefined) item.documentation = item.documentationOf();
+    item.documentationOf = undefined;
+    return item;
+  }
+
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionList<TemplateCompletionItem> | undefined> {
     const found = templateContextAt(document, position);
     const typing = found?.context.typing;
     if (!found || !typing) return undefined;
@@ -60,15 +75,15 @@ export class TemplateCompletionProvider implements vscode.CompletionItemProvider
 
     const { samples, selected } = await this.samples.inPlay();
     const separator = readSettings(document.uri).arraySeparator;
-    const leaf = (label: string, kind: vscode.CompletionItemKind, detail: string, sort: number): vscode.CompletionItem => {
-      const item = new vscode.CompletionItem(label, kind);
+    const leaf = (label: string, kind: vscode.CompletionItemKind, detail: string, sort: number): TemplateCompletionItem => {
+      const item = new TemplateCompletionItem(label, kind);
       item.range = replace;
       item.insertText = label + closing;
       item.detail = detail;
       item.sortText = String(sort).padStart(5, '0');
       return item;
     };
-    const branch = (label: string, kind: vscode.CompletionItemKind, detail: string, sort: number): vscode.CompletionItem => {
+    const branch = (label: string, kind: vscode.CompletionItemKind, detail: string, sort: number): TemplateCompletionItem => {
       const item = leaf(label, kind, detail, sort);
       item.insertText = `${label}.`;
       item.command = { title: 'Suggest fields', command: 'editor.action.triggerSuggest' };
@@ -78,17 +93,18 @@ export class TemplateCompletionProvider implements vscode.CompletionItemProvider
     if (segments.length === 1) {
       const items = namespacesOf(samples).map((ns, i) => branch(ns, vscode.CompletionItemKind.Module, `namespace · ${describe(selected.data[ns], separator)}`, i));
       items.push(branch(SECRETS_NAMESPACE, vscode.CompletionItemKind.Module, 'secret storage', items.length));
-      return items;
+      return new vscode.CompletionList(items, false);
     }
 
     if (segments[0]!.name === SECRETS_NAMESPACE) {
-      if (segments.length !== 2) return [];
+      if (segments.length !== 2) return new vscode.CompletionList([], false);
       await this.secrets.ready();
-      return this.secrets.list().map((name, i) => {
+      const items = this.secrets.list().map((name, i) => {
         const item = leaf(name, vscode.CompletionItemKind.Constant, 'secret · set', i);
-        item.documentation = new vscode.MarkdownString(`Secret \`${name}\`, read from VS Code secret storage at send time. Its value is never shown.`);
+        item.documentationOf = () => new vscode.MarkdownString(`Secret \`${name}\`, read from VS Code secret storage at send time. Its value is never shown.`);
         return item;
       });
+      return new vscode.CompletionList(items, false);
     }
 
     const parent = segments.slice(0, -1);
@@ -107,17 +123,20 @@ export class TemplateCompletionProvider implements vscode.CompletionItemProvider
         fields.set(f.name, { object: known?.object ?? false, documentation: f.description });
       }
     }
-    return [...fields].map(([name, info], i) => {
+    const items = [...fields].map(([name, info], i) => {
       const path = [...parent, { name, indexes: [] }];
       const value = lookupPath(selected.data, path);
       const detail = value.found ? describe(value.value, separator) : `not in "${selected.name}"`;
       const item = info.object ? branch(name, vscode.CompletionItemKind.Module, detail, i) : leaf(name, vscode.CompletionItemKind.Field, detail, i);
-      const md = new vscode.MarkdownString();
-      if (info.documentation) md.appendMarkdown(`${info.documentation}\n\n`);
-      md.appendMarkdown(valuesTable(samples, path, separator));
-      item.documentation = md;
+      item.documentationOf = () => {
+        const md = new vscode.MarkdownString();
+        if (info.documentation) md.appendMarkdown(`${info.documentation}\n\n`);
+        md.appendMarkdown(valuesTable(samples, path, separator));
+        return md;
+      };
       return item;
     });
+    return new vscode.CompletionList(items, false);
   }
 }
 

@@ -1,13 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { goTo } from './panelHelpers';
-import { openWorkbench, runCommand } from './workbench';
+import { focusEditor, goTo } from './panelHelpers';
+import { openWorkbench, runCommand, settled, waitUntil } from './workbench';
 import type { Workbench } from './workbench';
-
-async function focusEditor(page: Page): Promise<void> {
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
-}
 
 describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () => {
   let workbench: Workbench;
@@ -31,18 +26,18 @@ describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () =
     await widget.waitFor({ timeout: 15_000 });
     await widget.locator('.monaco-list-row', { hasText: 'first_name' }).first().waitFor();
     // The sort order of the list is the editor's: move the focus down to first_name, whose detail is Jane.
-    // The list can refresh (and reset its focus) as late results arrive: stop only on a focus that stays.
+    // The list can refresh (and reset its focus) as late results arrive, so each key press waits until the
+    // focus has moved, and the test ends on the focused first_name showing Jane, read in one look.
     const focused = widget.locator('.monaco-list-row.focused');
-    const onFirstName = async () => (await focused.innerText().catch(() => '')).includes('first_name');
-    for (let i = 0; i < 60; i++) {
-      if (await onFirstName()) {
-        await page.waitForTimeout(400);
-        if (await onFirstName()) break;
-        continue;
-      }
+    const shown = async () => `focused: ${await focused.innerText().catch(() => 'none')}; the list shows: ${await widget.innerText().catch(() => '')}`;
+    const onFirstNameWithValue = async () => (await focused.innerText()).includes('first_name') && /Jane/.test(await widget.innerText());
+    await waitUntil(async () => {
+      if (await onFirstNameWithValue()) return true;
+      const from = await focused.getAttribute('data-index');
       await page.keyboard.press('ArrowDown');
-      await page.waitForTimeout(50);
-    }
+      await widget.locator(`.monaco-list-row.focused:not([data-index="${from}"])`).waitFor({ timeout: 2000 });
+      return onFirstNameWithValue();
+    }, shown, 30_000);
     const text = await widget.innerText();
     assert.match(text, /first_name/);
     assert.match(text, /Jane/, 'the focused field shows the selected sample value');
@@ -55,9 +50,9 @@ describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () =
     await goTo(page, 12, 25);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
-    const hover = page.locator('.monaco-hover:not(.hidden)').first();
+    // The hover is complete once it shows the last sample's value; it can open with part of its content.
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Zoë' }).first();
     await hover.waitFor({ timeout: 15_000 });
-    await page.waitForTimeout(300);
     const text = await hover.innerText();
     assert.match(text, /Jane/);
     assert.match(text, /Zoë/);
@@ -89,8 +84,10 @@ describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () =
     await page.locator('.statusbar-item', { hasText: 'Jane Doe' }).first().waitFor({ timeout: 15_000 });
     await page.locator('.codelens-decoration', { hasText: 'Send test request' }).first().waitFor({ timeout: 15_000 });
     await runCommand(page, 'Webhook Studio: Open Preview');
-    await workbench.webviewFrame().locator('#request-url').waitFor({ timeout: 20_000 });
-    await page.waitForTimeout(500);
+    const frame = workbench.webviewFrame();
+    await frame.locator('#request-url').waitFor({ timeout: 20_000 });
+    await frame.locator('#request-body').waitFor();
+    await settled(page, frame);
     await workbench.screenshot('authoring-codelens-preview');
   });
 });

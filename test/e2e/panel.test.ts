@@ -7,7 +7,7 @@ import { prettyJson } from '../../src/protocol/prettyJson';
 import type { Sample } from '../../src/core/types';
 import { expectedRequest, fixtureSample, focusEditor, goTo, receiverAction, shownRequest, startReceiver, writeWorkspaceFile } from './panelHelpers';
 import type { Receiver } from './panelHelpers';
-import { fixtureWorkspace, openWorkbench, runCommand } from './workbench';
+import { fixtureWorkspace, openWorkbench, panelThemed, runCommand, settled } from './workbench';
 import type { ThemeName, Workbench } from './workbench';
 
 const JANE = fixtureSample('jane.sample.json');
@@ -25,12 +25,14 @@ describe('the preview panel in the workbench', { timeout: 300_000 }, () => {
   async function shoot(state: string): Promise<void> {
     // Send notifications stack over the panel; the pictures are of the panel.
     await runCommand(workbench.page, 'Notifications: Clear All Notifications');
-    await workbench.page.waitForTimeout(300);
+    await workbench.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' });
+    await settled(workbench.page, frame);
     await workbench.screenshot(`panel-${state}-${theme}`);
     await focusEditor(workbench.page);
     theme = theme === 'dark' ? 'light' : 'dark';
     await workbench.setTheme(theme);
-    await workbench.page.waitForTimeout(500);
+    await panelThemed(frame, theme);
+    await settled(workbench.page, frame);
     await workbench.screenshot(`panel-${state}-${theme}`);
   }
 

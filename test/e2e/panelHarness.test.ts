@@ -7,6 +7,7 @@ import type { HostToWebview, ResultParams, StateParams, WebviewToHost } from '..
 import { prettyJson } from '../../src/protocol/prettyJson';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/vscodeServer';
 import { startHarness } from './panelHarness/server';
+import { noFiniteAnimation } from './workbench';
 import type { Harness } from './panelHarness/server';
 import { error500, inboxResult, networkError, ok200, requestState, samplesReport, sending } from './panelHarness/fixtures';
 
@@ -62,6 +63,7 @@ async function send(page: Page, ...messages: HostToWebview[]): Promise<void> {
   await page.evaluate(async (all) => {
     const w = globalThis as unknown as HarnessWindow;
     for (const m of all) w.postMessage(m, '*');
+    // Each message is dispatched in a task of its own: one more task runs after them, then two frames paint.
     await new Promise<void>((done) => setTimeout(done, 0));
     await new Promise<void>((done) => w.requestAnimationFrame(() => w.requestAnimationFrame(done)));
   }, messages);
@@ -431,7 +433,7 @@ for (const csp of [true, false]) {
           },
           { method: 'error', params: { message: payload } },
         );
-        await page.waitForTimeout(50);
+        // send() returns once the messages are handled and painted; a handler firing later is caught by the last test.
         assert.equal(await page.evaluate(() => (globalThis as unknown as HarnessWindow).__pwned), undefined);
         assert.equal(await page.locator('#action-name').textContent(), payload);
         assert.equal(await page.locator('#request-url').textContent(), `https://x.test/?q=${payload}`);
@@ -449,6 +451,8 @@ for (const csp of [true, false]) {
     }
 
     test('nothing ran later either (load and error events of injected elements)', async () => {
+      // A sleep on purpose: an event that never fires cannot be waited for. An element made and dropped
+      // again would still fire onload or onerror once its load ends; give that a moment to show itself.
       await panel.page.waitForTimeout(300);
       assert.equal(await panel.page.evaluate(() => (globalThis as unknown as HarnessWindow).__pwned), undefined);
       assert.deepEqual(panel.errors, []);
@@ -478,7 +482,8 @@ describe('screenshots of every state in every theme', () => {
         await waitForPosted(page, 'ready');
         await send(page, ...messages());
         if (click) await page.locator(click).click();
-        await page.waitForTimeout(150);
+        // The tab switch and the panel's transitions end before the picture is taken.
+        await page.waitForFunction(noFiniteAnimation);
         await page.screenshot({ path: `${SCREENSHOTS}/${name}-${theme}.png`, fullPage: true });
       }
       assert.deepEqual(await page.evaluate(() => (globalThis as unknown as HarnessWindow).__csp), []);

@@ -177,3 +177,34 @@ export async function assertEditorContains(page: Page, expected: string): Promis
   const text = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
   assert.ok(text.replace(/\u00a0/g, ' ').includes(expected), `the editor shows:\n${text}`);
 }
+
+/** Polls `check` until it holds; fails after `timeoutMs` with what `describe` says (the state seen last). */
+export async function waitUntil(check: () => Promise<boolean>, describe: string | (() => Promise<string> | string), timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms: ${typeof describe === 'string' ? describe : await describe()}`);
+    // The interval of the poll, not a wait for something to happen.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+type Animation = { playState: string; effect: { getComputedTiming(): { iterations?: number | null } } | null };
+
+/** True when no finite animation or transition runs in the document (endless ones, like a cursor blink or a progress bar, never end). */
+export const noFiniteAnimation = (): boolean =>
+  (globalThis as unknown as { document: { getAnimations(): Animation[] } }).document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity);
+
+/**
+ * Waits until the workbench, and the panel's frame when given, have no animation or transition halfway,
+ * so a screenshot shows the state itself rather than a fade.
+ */
+export async function settled(page: Page, frame?: FrameLocator): Promise<void> {
+  await page.waitForFunction(noFiniteAnimation, undefined, { timeout: 15_000 });
+  if (frame) await waitUntil(() => frame.locator('body').evaluate(noFiniteAnimation), 'the panel is still animating');
+}
+
+/** Waits until the panel's frame has taken on the workbench's theme (webviews mark their body `vscode-light` or `vscode-dark`). */
+export async function panelThemed(frame: FrameLocator, theme: ThemeName): Promise<void> {
+  await frame.locator(`body.${theme === 'light' ? 'vscode-light' : 'vscode-dark'}`).waitFor({ state: 'attached', timeout: 15_000 });
+}

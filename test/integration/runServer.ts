@@ -52,12 +52,36 @@ interface Placement {
 const testHostManifest = { name: 'webhook-studio-test-host', publisher: 'webhook-studio-tests', version: '0.0.0', engines: { vscode: '*' }, extensionKind: ['workspace'] };
 
 /**
+ * An extensions folder in which VS Code's built-in JSON language features are replaced by an extension of
+ * the same id and a higher version that does nothing (an installed extension takes the place of a built-in
+ * one), for measuring the extension with them out of play: `WEBHOOK_STUDIO_JSON_FEATURES=off`. The server
+ * has no flag that disables a built-in extension.
+ */
+function withoutJsonFeatures(extensionsDir: string): void {
+  const id = 'vscode.json-language-features';
+  const version = '999.0.0';
+  const folder = join(extensionsDir, `${id}-${version}`);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'package.json'), `${JSON.stringify({ name: 'json-language-features', publisher: 'vscode', version, engines: { vscode: '*' } }, null, 2)}\n`);
+  const entry = { identifier: { id }, version, location: { $mid: 1, path: folder, scheme: 'file' }, relativeLocation: `${id}-${version}`, metadata: { installedTimestamp: Date.now() } };
+  writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify([entry]));
+}
+
+/**
  * Development mode: the repository is the development extension. VSIX mode: the `.vsix` is installed into a
  * fresh extensions folder and an empty test host is the development extension, so the extension under test
  * is the installed copy.
  */
 function place(source: ExtensionSource): Result<Placement> {
-  if (source.kind === 'development') return { ok: true, value: { extensionPath: repoRoot, developmentPath: repoRoot, remove: async () => undefined } };
+  if (source.kind === 'development') {
+    if (process.env['WEBHOOK_STUDIO_JSON_FEATURES'] !== 'off') return { ok: true, value: { extensionPath: repoRoot, developmentPath: repoRoot, remove: async () => undefined } };
+    const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-nojson-'));
+    const remove = async (): Promise<void> => rmSync(scratch, { recursive: true, force: true });
+    const unregister = registerCleanup(remove);
+    const extensionsDir = join(scratch, 'extensions');
+    withoutJsonFeatures(extensionsDir);
+    return { ok: true, value: { extensionsDir, extensionPath: repoRoot, developmentPath: repoRoot, remove: async () => (unregister(), remove()) } };
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-vsix-'));
   const remove = async (): Promise<void> => rmSync(scratch, { recursive: true, force: true });
   const unregister = registerCleanup(remove);

@@ -69,6 +69,27 @@ describe('authoring a webhook file', () => {
       assert.equal(insertOf(byLabel.get('address')!), 'address.', 'an object drills down');
     });
 
+    it('sends the list without documentation and resolves the table of every sample for the item the editor focuses', async () => {
+      const uri = await writeGenerated('complete-docs.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact." }\n}\n');
+      const editor = await open(uri);
+      const at = positionOf(editor.document, '{{contact.');
+      const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, at, '.')) as Completions;
+      assert.equal(list.isIncomplete, false, 'the list is complete: typing filters it without asking again');
+      const ours = list.items.filter((i) => i.detail !== undefined && i.sortText !== undefined);
+      assert.ok(ours.length > 10, `the template fields are offered (${ours.length})`);
+      assert.ok(ours.every((i) => i.documentation === undefined), 'no item carries its documentation in the list');
+      // The fourth argument resolves that many items, as the editor does for the focused one.
+      const resolved = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, at, '.', list.items.length)) as Completions;
+      const firstName = resolved.items.find((i) => labelOf(i) === 'first_name');
+      const docs = firstName?.documentation;
+      const text = typeof docs === 'string' ? docs : (docs?.value ?? '');
+      assert.match(text, /\| Sample \| Value \|/, 'the resolved item has the table');
+      assert.match(text, /Jane/);
+      assert.match(text, /Zoë/, 'every sample is in the table');
+      const company = resolved.items.find((i) => labelOf(i) === 'company_name')?.documentation;
+      assert.ok((typeof company === 'string' ? company : (company?.value ?? '')).length > 0, 'a standard contact field is documented too');
+    });
+
     it('drills into nested objects and does not add braces that are already there', async () => {
       const uri = await writeGenerated('complete-nested.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact.address.}}" }\n}\n');
       const editor = await open(uri);
@@ -87,6 +108,11 @@ describe('authoring a webhook file', () => {
       const item = items.find((i) => labelOf(i) === 'COMPLETION_KEY');
       assert.ok(item, 'the stored secret is offered');
       assert.ok(!JSON.stringify(items.map((i) => [i.detail, i.documentation])).includes('completion-secret-value'), 'no value in completion');
+      const resolved = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, positionOf(editor.document, '{{secrets.'), '.', 50)) as Completions;
+      const docs = resolved.items.find((i) => labelOf(i) === 'COMPLETION_KEY')?.documentation;
+      const text = typeof docs === 'string' ? docs : (docs?.value ?? '');
+      assert.match(text, /never shown/, 'the resolved secret says its value is never shown');
+      assert.ok(!JSON.stringify(resolved.items.map((i) => [i.detail, i.documentation])).includes('completion-secret-value'), 'no value in the resolved items either');
     });
   });
 
