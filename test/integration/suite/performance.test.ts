@@ -57,7 +57,7 @@ describe('performance', () => {
     const lineText = editor.document.lineAt(line).text;
     const completionAt = new vscode.Position(line, lineText.indexOf('{{contact.') + '{{contact.'.length);
     const hoverAt = new vscode.Position(line, lineText.indexOf('{{contact.') + 4);
-    const items = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, completionAt)) as vscode.CompletionList;
+    const items = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, completionAt);
     assert.ok(items.items.some((i) => i.label === 'first_name'), 'completion works on the big file');
     const direct = {
       completion: await timeMedian(() => Promise.resolve(api.providers.completion.provideCompletionItems(editor.document, completionAt))),
