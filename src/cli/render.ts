@@ -32,7 +32,7 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   const reveal = values['reveal-secrets'] === true;
   const request = toPlainRequest(render.request, reveal);
   const shownDiagnostics = diagnosticsJson(action.doc.text, diagnostics);
-  const write = reveal ? io.outRaw : io.out;
+  const write = (text: string): void => (reveal ? io.outRaw(text) : io.out(text));
 
   if (format === 'json') {
     const object = {

@@ -150,7 +150,7 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
       // One chunk (the usual case) is kept as received, without a copy.
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, held);
       const raw = req.rawHeaders;
-      const rawHeaders: Array<readonly [string, string]> = new Array(raw.length >> 1);
+      const rawHeaders = new Array<readonly [string, string]>(raw.length >> 1);
       for (let i = 0; i < raw.length; i += 2) rawHeaders[i >> 1] = [raw[i]!, raw[i + 1]!];
       record({
         id: nextId++,

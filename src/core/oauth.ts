@@ -218,7 +218,7 @@ async function requestToken(
   }
   const tokenType = body['token_type'];
   if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    return failure(`the token endpoint ${label} issued a "${printable(String(tokenType))}" token; only Bearer tokens are supported`, 'Configure the client at the provider to issue Bearer tokens.');
+    return failure(`the token endpoint ${label} issued a "${printable(typeof tokenType === 'string' ? tokenType : JSON.stringify(tokenType))}" token; only Bearer tokens are supported`, 'Configure the client at the provider to issue Bearer tokens.');
   }
   return { ok: true, token: { token: accessToken, expiresAt: expiry(requestedAt, body['expires_in'], skewMs) } };
 }

@@ -414,7 +414,7 @@ function renderBodyFast(doc: ActionDocument, body: OffsetRange, state: RenderSta
     text += json.slice(at, m.index);
     if (piece.length > 0) spans.push({ start: text.length, end: text.length + piece.length, source: part.source! });
     text += piece;
-    at = m.index! + m[0].length;
+    at = m.index + m[0].length;
   }
   return { text: text + json.slice(at), spans };
 }
@@ -548,14 +548,14 @@ function hasDuplicateKeys(props: readonly Node[]): boolean {
   if (props.length < 2) return false;
   if (props.length <= 8) {
     for (let i = 1; i < props.length; i++) {
-      const key = props[i]!.children?.[0]?.value;
+      const key: unknown = props[i]!.children?.[0]?.value;
       for (let j = 0; j < i; j++) if (props[j]!.children?.[0]?.value === key) return true;
     }
     return false;
   }
   const seen = new Set<unknown>();
   for (const p of props) {
-    const key = p.children?.[0]?.value;
+    const key: unknown = p.children?.[0]?.value;
     if (seen.has(key)) return true;
     seen.add(key);
   }

@@ -144,7 +144,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (!imported.ok) return refusal(imported.error, s.log);
       const folder = rootFolder();
       if (!folder) return refusal('Open a folder first: the new webhook file is written into it.', s.log);
-      const name = parseJsonc(imported.text).root?.children?.find((p) => p.children?.[0]?.value === 'name')?.children?.[1]?.value;
+      const name: unknown = parseJsonc(imported.text).root?.children?.find((p) => p.children?.[0]?.value === 'name')?.children?.[1]?.value;
       const uri = await freeUri(folder, slug(typeof name === 'string' ? name : 'from-curl'), '.webhook.json');
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(imported.text));
       await vscode.window.showTextDocument(uri, { preview: false });

@@ -60,7 +60,7 @@ export class SecretStore implements vscode.Disposable {
 
   private async readIndex(): Promise<Set<string>> {
     const raw = await this.storage.get(SECRET_INDEX_KEY);
-    let list: unknown = [];
+    let list: unknown;
     try {
       list = raw ? JSON.parse(raw) : [];
     } catch {

@@ -12,6 +12,7 @@ let loaded: SendStack | undefined;
  */
 export function loadSendStack(): SendStack {
   const file = join(__dirname, 'sendStack.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time path the bundler must not follow
   loaded ??= require(file) as SendStack;
   return loaded;
 }

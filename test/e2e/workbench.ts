@@ -104,7 +104,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     };
   } catch (error) {
     await close();
-    throw new Error(`${(error as Error).message}\n${logTail(logFile)}`);
+    throw new Error(`${(error as Error).message}\n${logTail(logFile)}`, { cause: error });
   }
 }
 

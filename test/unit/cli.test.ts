@@ -43,7 +43,7 @@ const DIAGNOSTIC_LINE = /^[^\s:]+:\d+:\d+ (error|warning|info) [a-z-]+ \S.*$/;
 let snapshot: Map<string, { mtimeMs: number; text: string }>;
 
 before(() => {
-  let stale = true;
+  let stale: boolean;
   try {
     stale = statSync(CLI).mtimeMs < newestSource();
   } catch {

@@ -191,7 +191,7 @@ describe('auth', () => {
   });
 
   test('secrets never come from a sample', () => {
-    const r = renderAction({ body: { t: '{{secrets.T}}' } }, { secrets: { T: 'from-sample' } } as never);
+    const r = renderAction({ body: { t: '{{secrets.T}}' } }, { secrets: { T: 'from-sample' } });
     assert.equal(r.request.body, '{"t":""}');
   });
 

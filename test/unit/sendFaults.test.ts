@@ -24,7 +24,7 @@ function request(url: string): PlainRequest {
 function failure(result: SendResult): SendError {
   assert.equal(result.ok, false, 'expected a failure');
   assert.equal(result.outcome, 'network-error');
-  return (result as Extract<SendResult, { ok: false }>).error;
+  return result.error;
 }
 
 function assertNoSecret(error: SendError): void {

@@ -47,7 +47,7 @@ function prematureClose(): Error {
 /** Waits until the stream has data, ends or fails; removes its listeners either way. */
 function readableOrEnd(stream: Readable): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const settle = (err?: unknown): void => {
+    const settle = (err?: Error): void => {
       stream.off('readable', onReady);
       stream.off('end', onReady);
       stream.off('error', settle);

@@ -38,7 +38,7 @@ export function errorChain(err: unknown): Found[] {
     const candidate = item as { code?: unknown; cause?: unknown; errors?: unknown };
     found.push({ code: typeof candidate.code === 'string' ? candidate.code : '', error: item as Found['error'] });
     if (candidate.cause !== undefined) queue.push(candidate.cause);
-    if (Array.isArray(candidate.errors)) queue.push(...candidate.errors);
+    if (Array.isArray(candidate.errors)) queue.push(...(candidate.errors as unknown[]));
   }
   return found;
 }
@@ -125,7 +125,8 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
 
   const blocked = has((c) => c === BLOCKED_ADDRESS_CODE);
   if (blocked) {
-    const address = String((blocked.error as { address?: unknown }).address ?? '');
+    const named = (blocked.error as { address?: unknown }).address;
+    const address = typeof named === 'string' ? named : '';
     return error(
       'blocked-address',
       `${ctx.host} is the private address ${address}; the private network policy blocks it`,
@@ -236,7 +237,8 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
   }
   const decode = has((c) => c === BODY_DECODE_CODE);
   if (decode) {
-    const encoding = String((decode.error as { encoding?: unknown }).encoding ?? 'encoded');
+    const named = (decode.error as { encoding?: unknown }).encoding;
+    const encoding = typeof named === 'string' ? named : 'encoded';
     return error(
       'malformed-response',
       `${ctx.host} sent a ${encoding} body that does not decode`,

@@ -397,7 +397,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     this.inFlight = { kind: 'all', cancel };
     const results = new Map<string, { status?: number; outcome: OutcomeClass }>();
     this.allResults = results;
-    this.post(createMessage(SendingMessage, { kind: 'all' as SendKind, startedAt: Date.now() }));
+    this.post(createMessage(SendingMessage, { kind: 'all' as const, startedAt: Date.now() }));
     try {
       await this.postReport(results, true);
       for (const sample of await this.reportSamples()) {

@@ -18,7 +18,7 @@ describe('Webhook Studio in Restricted Mode', () => {
   ];
   for (const [command, args] of refusedCommands) {
     it(`${command} is refused with a reason, not thrown`, async () => {
-      const result = (await vscode.commands.executeCommand(command, ...args)) as Refusal;
+      const result = await vscode.commands.executeCommand<Refusal>(command, ...args);
       assert.equal(result.refused, true);
       assert.match(result.reason, /trusted workspace/);
     });
@@ -26,15 +26,15 @@ describe('Webhook Studio in Restricted Mode', () => {
 
   it('still completes templates', async () => {
     const editor = await openFixture('lead.webhook.json');
-    const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', editor.document.uri, positionOf(editor.document, '{{contact.'), '.')) as vscode.CompletionList;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, positionOf(editor.document, '{{contact.'), '.');
     assert.ok(list.items.some((i) => i.label === 'first_name' && i.detail === 'Jane'));
   });
 
   it('still hovers, with secrets shown only as set or not set', async () => {
     const editor = await openFixture('lead.webhook.json');
-    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{contact.first_', { delta: -2 }))) as vscode.Hover[];
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{contact.first_', { delta: -2 }));
     assert.match(hoverText(hovers), /Jane/);
-    const secret = (await vscode.commands.executeCommand('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{secrets.CRM', { delta: -2 }))) as vscode.Hover[];
+    const secret = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{secrets.CRM', { delta: -2 }));
     assert.match(hoverText(secret), /not set/);
   });
 
@@ -45,14 +45,14 @@ describe('Webhook Studio in Restricted Mode', () => {
   });
 
   it('still renders the masked request and copies masked cURL', async () => {
-    const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+    const view = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'));
     assert.equal(view.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
-    const curl = (await vscode.commands.executeCommand('webhookStudio.copyAsCurl', fixtureUri('lead.webhook.json'))) as string;
+    const curl = await vscode.commands.executeCommand<string>('webhookStudio.copyAsCurl', fixtureUri('lead.webhook.json'));
     assert.match(curl, /^curl /);
   });
 
   it('still runs the local inbox', async () => {
-    const started = (await vscode.commands.executeCommand('webhookStudio.startInbox')) as { url: string };
+    const started = await vscode.commands.executeCommand<{ url: string }>('webhookStudio.startInbox');
     assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${started.url}/probe`, { method: 'POST', body: 'x' });
     assert.equal(response.status, 200);

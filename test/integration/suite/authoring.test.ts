@@ -6,7 +6,7 @@ import { codesOf, hoverText, JANE, open, positionOf, removeGenerated, selectSamp
 type Completions = vscode.CompletionList;
 
 async function completionsAt(uri: vscode.Uri, position: vscode.Position, trigger?: string): Promise<vscode.CompletionItem[]> {
-  const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, position, trigger)) as Completions;
+  const list = await vscode.commands.executeCommand<Completions>('vscode.executeCompletionItemProvider', uri, position, trigger);
   return list.items;
 }
 
@@ -19,7 +19,7 @@ function insertOf(item: vscode.CompletionItem): string {
 }
 
 async function hoversAt(uri: vscode.Uri, position: vscode.Position): Promise<vscode.Hover[]> {
-  return (await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position)) as vscode.Hover[];
+  return await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
 }
 
 const EVERY_CODE = [
@@ -169,7 +169,7 @@ describe('authoring a webhook file', () => {
     it('lands on the field in the selected sample file', async () => {
       const uri = fixtureUri('lead.webhook.json');
       const editor = await open(uri);
-      const locations = (await vscode.commands.executeCommand('vscode.executeDefinitionProvider', uri, positionOf(editor.document, '{{contact.first_', { delta: -2 }))) as vscode.Location[];
+      const locations = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', uri, positionOf(editor.document, '{{contact.first_', { delta: -2 }));
       const ours = locations.find((l) => l.uri.path.endsWith('/jane.sample.json'));
       assert.ok(ours, `no location in jane.sample.json: ${JSON.stringify(locations.map((l) => l.uri.path))}`);
       const sample = await vscode.workspace.openTextDocument(ours.uri);
@@ -222,7 +222,7 @@ describe('authoring a webhook file', () => {
 
     it('reports problems of files that are not open after a workspace scan', async () => {
       const uri = fixtureUri('problems/local-url.webhook.json');
-      const result = (await vscode.commands.executeCommand('webhookStudio.validateWorkspace')) as { files: number; errors: number };
+      const result = await vscode.commands.executeCommand<{ files: number; errors: number }>('webhookStudio.validateWorkspace');
       assert.ok(result.files >= 4, `files scanned: ${result.files}`);
       assert.ok(result.errors > 0);
       assert.deepEqual(codesOf(studioDiagnostics(uri)), ['plain-http', 'private-address']);
@@ -241,7 +241,7 @@ describe('authoring a webhook file', () => {
     async function actionsFor(uri: vscode.Uri, code: string): Promise<vscode.CodeAction[]> {
       const diagnostic = studioDiagnostics(uri).find((d) => d.code === code);
       assert.ok(diagnostic, `no ${code} diagnostic`);
-      const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
       // The command's result carries no diagnostics, so actions are told apart by their titles.
       const mine = actions.filter((a) => a.kind?.value === vscode.CodeActionKind.QuickFix.value);
       assert.ok(mine.length > 0, `no quick fix for ${code} at ${JSON.stringify(diagnostic.range)}`);
@@ -283,7 +283,7 @@ describe('authoring a webhook file', () => {
       await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
       assert.ok(editor.document.getText().includes('"token": "{{secrets.WEBHOOK_TOKEN}}"'), editor.document.getText());
       assert.ok(!editor.document.getText().includes('sk_live_51HardCodedTokenValue'));
-      const names = (await vscode.commands.executeCommand('webhookStudio.listSecrets')) as { names: string[] };
+      const names = await vscode.commands.executeCommand<{ names: string[] }>('webhookStudio.listSecrets');
       assert.ok(names.names.includes('WEBHOOK_TOKEN'));
     });
 
@@ -303,7 +303,7 @@ describe('authoring a webhook file', () => {
     it('offers send, preview, inbox and cURL at the top of the file', async () => {
       const uri = fixtureUri('lead.webhook.json');
       await open(uri);
-      const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) as vscode.CodeLens[];
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
       const ours = lenses.filter((l) => l.command?.command.startsWith('webhookStudio.'));
       assert.deepEqual(
         ours.map((l) => [l.command!.title, l.command!.command, l.range.start.line]),

@@ -68,7 +68,7 @@ describe('commands', () => {
           body: { first_name: '{{contact.first_name}}', score: '{{contact.lead_score}}' },
         }),
       );
-      const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+      const record = await vscode.commands.executeCommand<ExecutionRecord>('webhookStudio.sendTestRequest', uri);
       assert.equal(receiver.received.length, 1);
       const got = receiver.received[0]!;
       assert.equal(got.method, 'POST');
@@ -81,7 +81,7 @@ describe('commands', () => {
       assert.match(record.file, /send\.webhook\.json$/);
       assert.ok(!JSON.stringify(record).includes(SEND_SECRET), 'the record holds no secret, not even the echoed one');
       assert.deepEqual(record.request.headers.find(([n]) => n === 'X-Token'), ['X-Token', '••••••']);
-      assert.match(record.response!.bodyPreview, /"received":true/);
+      assert.match(record.response.bodyPreview, /"received":true/);
     });
 
     it('sends a stored OAuth access token for an oauth2 connection', async () => {
@@ -90,7 +90,7 @@ describe('commands', () => {
         'send-oauth.webhook.json',
         JSON.stringify({ name: 'OAuth', method: 'GET', url: `http://127.0.0.1:${receiver.port}/oauth`, auth: { type: 'oauth2', connection: 'crm' } }),
       );
-      const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+      const record = await vscode.commands.executeCommand<ExecutionRecord>('webhookStudio.sendTestRequest', uri);
       const got = receiver.received.at(-1)!;
       assert.equal(got.url, '/oauth');
       assert.equal(got.headers['authorization'], 'Bearer oauth-access-5d4c');
@@ -163,7 +163,7 @@ describe('commands', () => {
       const port = closed.port;
       await closeServer(closed.server);
       const uri = await writeGenerated('send-refused.webhook.json', JSON.stringify({ name: 'Refused', method: 'GET', url: `http://127.0.0.1:${port}/` }));
-      const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+      const record = await vscode.commands.executeCommand<ExecutionRecord>('webhookStudio.sendTestRequest', uri);
       assert.equal(record.outcome, 'network-error');
       assert.equal(record.error?.code, 'refused');
       assert.ok(record.error?.hint);
@@ -176,7 +176,7 @@ describe('commands', () => {
       const before = receiver.received.length;
       try {
         await vscode.workspace.getConfiguration('webhookStudio').update('network.privateAddresses', 'block', vscode.ConfigurationTarget.Workspace);
-        const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+        const record = await vscode.commands.executeCommand<ExecutionRecord>('webhookStudio.sendTestRequest', uri);
         assert.equal(record.error?.code, 'blocked-address');
         assert.equal(receiver.received.length, before, 'nothing reached the server');
       } finally {
@@ -187,7 +187,7 @@ describe('commands', () => {
     });
 
     it('refuses an unsendable request with a reason', async () => {
-      const result = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', fixtureUri('problems/every-code.webhook.json'))) as Refusal;
+      const result = await vscode.commands.executeCommand<Refusal>('webhookStudio.sendTestRequest', fixtureUri('problems/every-code.webhook.json'));
       assert.equal(result.refused, true);
       assert.match(result.reason, /cannot be sent/);
     });
@@ -195,18 +195,18 @@ describe('commands', () => {
 
   describe('local inbox', () => {
     it('starts and stops on 127.0.0.1', async () => {
-      const started = (await vscode.commands.executeCommand('webhookStudio.startInbox')) as { url: string };
+      const started = await vscode.commands.executeCommand<{ url: string }>('webhookStudio.startInbox');
       assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-      const again = (await vscode.commands.executeCommand('webhookStudio.startInbox')) as { url: string };
+      const again = await vscode.commands.executeCommand<{ url: string }>('webhookStudio.startInbox');
       assert.equal(again.url, started.url, 'starting twice keeps one inbox');
-      const stopped = (await vscode.commands.executeCommand('webhookStudio.stopInbox')) as { url: string };
+      const stopped = await vscode.commands.executeCommand<{ url: string }>('webhookStudio.stopInbox');
       assert.equal(stopped.url, started.url);
     });
 
     it('sendToInbox captures exactly the rendered request, with only the origin replaced', async () => {
       const uri = fixtureUri('clean.webhook.json');
-      const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', uri)) as RenderedView;
-      const outcome = (await vscode.commands.executeCommand('webhookStudio.sendToInbox', uri)) as SendOutcome;
+      const view = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', uri);
+      const outcome = await vscode.commands.executeCommand<SendOutcome>('webhookStudio.sendToInbox', uri);
       const capture = outcome.capture as Capture;
       assert.ok(capture, 'a capture came back');
       const url = new URL(view.url);
@@ -224,7 +224,7 @@ describe('commands', () => {
 
   describe('renderRequest and samples', () => {
     it('renders the masked request, unresolved variables and diagnostics', async () => {
-      const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+      const view = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'));
       assert.equal(view.method, 'POST');
       assert.equal(view.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
       assert.deepEqual(view.headers.find(([n]) => n === 'Authorization'), ['Authorization', 'Bearer ••••••']);
@@ -234,25 +234,25 @@ describe('commands', () => {
 
     it('switches sample by name and changes the render; remembers the choice', async () => {
       try {
-        const selected = (await vscode.commands.executeCommand('webhookStudio.selectSample', ZOE)) as { name: string; file: string };
+        const selected = await vscode.commands.executeCommand<{ name: string; file: string }>('webhookStudio.selectSample', ZOE);
         assert.match(selected.file, /zoe\.sample\.json$/);
-        const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+        const view = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'));
         assert.equal(view.sample, ZOE);
         assert.equal(JSON.parse(view.body!).first_name, 'Zoë');
-        const builtin = (await vscode.commands.executeCommand('webhookStudio.selectSample', 'builtin')) as { name: string };
+        const builtin = await vscode.commands.executeCommand<{ name: string }>('webhookStudio.selectSample', 'builtin');
         assert.equal(builtin.name, 'Built-in sample contact');
-        const viewBuiltin = (await vscode.commands.executeCommand('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'))) as RenderedView;
+        const viewBuiltin = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'));
         assert.equal(JSON.parse(viewBuiltin.body!).first_name, 'Maria');
       } finally {
         await selectSample(JANE);
       }
-      const refused = (await vscode.commands.executeCommand('webhookStudio.selectSample', 'no such sample')) as Refusal;
+      const refused = await vscode.commands.executeCommand<Refusal>('webhookStudio.selectSample', 'no such sample');
       assert.equal(refused.refused, true);
     });
 
     it('createSample writes the built-in sample and never overwrites', async () => {
-      const first = (await vscode.commands.executeCommand('webhookStudio.createSample')) as vscode.Uri;
-      const second = (await vscode.commands.executeCommand('webhookStudio.createSample')) as vscode.Uri;
+      const first = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.createSample');
+      const second = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.createSample');
       try {
         assert.match(first.path, /\/samples\/contact\.sample\.json$/);
         assert.match(second.path, /\/samples\/contact-2\.sample\.json$/);
@@ -269,25 +269,25 @@ describe('commands', () => {
     it('copyAsCurl returns the masked command and puts it on the clipboard; withSecrets reveals', async () => {
       await vscode.commands.executeCommand('webhookStudio.setSecret', 'CRM_TOKEN', 'crm-curl-secret-42');
       const uri = fixtureUri('lead.webhook.json');
-      const masked = (await vscode.commands.executeCommand('webhookStudio.copyAsCurl', uri)) as string;
+      const masked = await vscode.commands.executeCommand<string>('webhookStudio.copyAsCurl', uri);
       assert.match(masked, /^curl 'https:\/\/api\.example\.com\/v1\/leads\/c_81f2\?source=hoop&tag=vip&tag=new'/);
       assert.match(masked, /-H 'Authorization: Bearer ••••••'/);
       assert.ok(!masked.includes('crm-curl-secret-42'));
       assert.equal(await vscode.env.clipboard.readText(), masked);
-      const revealed = (await vscode.commands.executeCommand('webhookStudio.copyAsCurl', uri, { withSecrets: true })) as string;
+      const revealed = await vscode.commands.executeCommand<string>('webhookStudio.copyAsCurl', uri, { withSecrets: true });
       assert.match(revealed, /Bearer crm-curl-secret-42/);
     });
 
     it('newFromCurl writes a new webhook file at the workspace root, never overwriting, and opens it', async () => {
       const command = `curl -X POST https://api.example.com/v1/leads -H 'Content-Type: application/json' -d '{"email":"a@b.c"}'`;
-      const first = (await vscode.commands.executeCommand('webhookStudio.newFromCurl', command)) as vscode.Uri;
-      const second = (await vscode.commands.executeCommand('webhookStudio.newFromCurl', command)) as vscode.Uri;
+      const first = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.newFromCurl', command);
+      const second = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.newFromCurl', command);
       try {
         assert.ok(first instanceof vscode.Uri);
         assert.notEqual(first.toString(), second.toString());
         assert.match(first.path, /\/test\/fixtures\/workspace\/[^/]+\.webhook\.json$/);
         assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), second.toString());
-        const view = (await vscode.commands.executeCommand('webhookStudio.renderRequest', first)) as RenderedView;
+        const view = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', first);
         assert.equal(view.method, 'POST');
         assert.equal(view.url, 'https://api.example.com/v1/leads');
         assert.deepEqual(JSON.parse(view.body!), { email: 'a@b.c' });
@@ -301,17 +301,17 @@ describe('commands', () => {
   describe('secrets and preview', () => {
     it('sets, lists and deletes a secret by argument', async () => {
       assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.setSecret', 'TEMP_SECRET', 'temp'), { name: 'TEMP_SECRET', set: true });
-      assert.ok(((await vscode.commands.executeCommand('webhookStudio.listSecrets')) as { names: string[] }).names.includes('TEMP_SECRET'));
+      assert.ok((await vscode.commands.executeCommand<{ names: string[] }>('webhookStudio.listSecrets')).names.includes('TEMP_SECRET'));
       assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.deleteSecret', 'TEMP_SECRET'), { name: 'TEMP_SECRET', deleted: true });
-      assert.ok(!((await vscode.commands.executeCommand('webhookStudio.listSecrets')) as { names: string[] }).names.includes('TEMP_SECRET'));
-      const bad = (await vscode.commands.executeCommand('webhookStudio.setSecret', 'not valid', 'x')) as Refusal;
+      assert.ok(!(await vscode.commands.executeCommand<{ names: string[] }>('webhookStudio.listSecrets')).names.includes('TEMP_SECRET'));
+      const bad = await vscode.commands.executeCommand<Refusal>('webhookStudio.setSecret', 'not valid', 'x');
       assert.equal(bad.refused, true);
     });
 
     it('openPreview shows the rendered request with secrets masked', async () => {
       const uri = fixtureUri('lead.webhook.json');
       await open(uri);
-      const opened = (await vscode.commands.executeCommand('webhookStudio.openPreview', uri)) as { source: string; view: string };
+      const opened = await vscode.commands.executeCommand<{ source: string; view: string }>('webhookStudio.openPreview', uri);
       assert.equal(opened.source, uri.toString());
       assert.equal(opened.view, 'webview');
       const state = (await studioApi()).preview.state();

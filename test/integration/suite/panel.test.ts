@@ -54,7 +54,7 @@ describe('preview panel and views', () => {
   it('opens one webview panel beside the editor and returns what it shows', async () => {
     const uri = fixtureUri('lead.webhook.json');
     await open(uri);
-    const opened = (await vscode.commands.executeCommand('webhookStudio.openPreview', uri)) as { source: string; view: string; visible: boolean };
+    const opened = await vscode.commands.executeCommand<{ source: string; view: string; visible: boolean }>('webhookStudio.openPreview', uri);
     assert.deepEqual(opened, { source: uri.toString(), view: 'webview', visible: true });
     await waitFor(() => previewTabs().length === 1, 'a preview tab');
     await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
@@ -131,7 +131,7 @@ describe('preview panel and views', () => {
     const item = api.views.logs.getTreeItem(newest);
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
     assert.equal(item.command?.command, 'webhookStudio.showLogRecord');
-    const shown = (await vscode.commands.executeCommand('webhookStudio.showLogRecord', newest.id)) as { id: string; file?: string };
+    const shown = await vscode.commands.executeCommand<{ id: string; file?: string }>('webhookStudio.showLogRecord', newest.id);
     assert.deepEqual(shown, { id: newest.id, file: uri.toString() });
   });
 
@@ -186,7 +186,7 @@ describe('preview panel and views', () => {
 
   it('exports the execution records as JSON lines without secrets', async () => {
     const target = fixtureUri('generated/export.jsonl');
-    const result = (await vscode.commands.executeCommand('webhookStudio.exportLogs', target)) as { uri: string; count: number };
+    const result = await vscode.commands.executeCommand<{ uri: string; count: number }>('webhookStudio.exportLogs', target);
     assert.ok(result.count >= 1);
     const text = readFileSync(target.fsPath, 'utf8');
     const lines = text.trim().split('\n').map((l) => JSON.parse(l) as ExecutionRecord);
@@ -197,11 +197,11 @@ describe('preview panel and views', () => {
 
   it('answers inbox sends with the status picked, and lists and masks the captures', async () => {
     const api = await studioApi();
-    const set = (await vscode.commands.executeCommand('webhookStudio.setInboxResponse', 503)) as { status: number; url: string };
+    const set = await vscode.commands.executeCommand<{ status: number; url: string }>('webhookStudio.setInboxResponse', 503);
     assert.equal(set.status, 503);
     assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.setInboxResponse', 99), { refused: true, reason: 'inbox status must be an integer from 200 to 599, got 99' });
     const uri = fixtureUri('generated/panel-send.webhook.json');
-    const outcome = (await vscode.commands.executeCommand('webhookStudio.sendToInbox', uri)) as SendOutcome | Refusal;
+    const outcome = await vscode.commands.executeCommand<SendOutcome | Refusal>('webhookStudio.sendToInbox', uri);
     assert.ok('record' in outcome);
     assert.equal(outcome.record.response?.status, 503);
     const captures = await waitFor(() => {
@@ -221,7 +221,7 @@ describe('preview panel and views', () => {
 
   it('clears the execution log', async () => {
     const api = await studioApi();
-    const cleared = (await vscode.commands.executeCommand('webhookStudio.clearLogs', { confirm: false })) as { cleared: number };
+    const cleared = await vscode.commands.executeCommand<{ cleared: number }>('webhookStudio.clearLogs', { confirm: false });
     assert.ok(cleared.cleared >= 2);
     assert.equal((await api.views.logs.getChildren()).length, 0);
   });
@@ -231,7 +231,7 @@ describe('preview panel and views', () => {
     // Earlier suites made and deleted files of the first free names; documents of theirs may still be loaded.
     const taken = ['', '-2', '-3'].map((n) => fixtureUri(`imported-from-curl${n}.webhook.json`));
     for (const t of taken) await vscode.workspace.fs.writeFile(t, new TextEncoder().encode('{}'));
-    const uri = (await vscode.commands.executeCommand('webhookStudio.newFromCurl', "curl -X PUT https://api.example.com/v1/deals/7 -H 'X-Team: blue' -d '{\"stage\":\"won\"}'")) as vscode.Uri;
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.newFromCurl', "curl -X PUT https://api.example.com/v1/deals/7 -H 'X-Team: blue' -d '{\"stage\":\"won\"}'");
     taken.push(uri);
     try {
       assert.ok(uri instanceof vscode.Uri);

@@ -83,7 +83,7 @@ export function writeFigures(name: string, figures: unknown): string | undefined
 
 /** Selects a sample by name through the command, without UI. */
 export async function selectSample(name: string): Promise<void> {
-  const selected = (await vscode.commands.executeCommand('webhookStudio.selectSample', name)) as { name?: string };
+  const selected = await vscode.commands.executeCommand<{ name?: string }>('webhookStudio.selectSample', name);
   assert.equal(selected.name, name);
 }
 

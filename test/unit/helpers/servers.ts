@@ -62,7 +62,7 @@ export function startHttpsServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<TestServer> {
   const server = createHttpsServer({ key: tls.key, cert: tls.cert }, handler);
-  return track(server as unknown as HttpServer, 'https');
+  return track(server, 'https');
 }
 
 /** Reads one HTTP/1.1 request (head plus a Content-Length body) from a raw socket, as bytes. */
