@@ -5,7 +5,7 @@
  * - by value: text that comes back from the outside world (a response, a capture, an error message,
  *   a log line) is searched for every known secret value in every encoding a receiver commonly echoes.
  */
-import type { Capture, ExecutionRecord, PlainRequest, RenderedRequest, Span, SpanSource } from './types';
+import type { Capture, ExecutionRecord, PlainRequest, RenderedRequest, Span } from './types';
 
 /** The mask every hidden secret is replaced with. */
 export const MASK = '••••••';
@@ -16,7 +16,7 @@ export function isSecretSpan(span: Span): boolean {
 }
 
 /** True for the provenance kinds that are secret material. */
-export function isSecretSource(kind: SpanSource['kind'] | string | undefined): boolean {
+export function isSecretSource(kind: string | undefined): boolean {
   return kind === 'secret' || kind === 'credential';
 }
 

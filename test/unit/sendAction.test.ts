@@ -300,7 +300,7 @@ describe('sendAction: OAuth refresh after a 401', () => {
     assert.equal(authorizations.length, 0);
     assert.equal(report.record.outcome, 'network-error');
     assert.equal(report.record.error?.code, 'oauth');
-    assert.match(report.record.error!.message, /no OAuth connection named "crm"/);
+    assert.match(report.record.error?.message ?? '', /no OAuth connection named "crm"/);
   });
 });
 

@@ -73,13 +73,13 @@ describe('authoring a webhook file', () => {
       const uri = await writeGenerated('complete-docs.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact." }\n}\n');
       const editor = await open(uri);
       const at = positionOf(editor.document, '{{contact.');
-      const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, at, '.')) as Completions;
+      const list = await vscode.commands.executeCommand<Completions>('vscode.executeCompletionItemProvider', uri, at, '.');
       assert.equal(list.isIncomplete, false, 'the list is complete: typing filters it without asking again');
       const ours = list.items.filter((i) => i.detail !== undefined && i.sortText !== undefined);
       assert.ok(ours.length > 10, `the template fields are offered (${ours.length})`);
       assert.ok(ours.every((i) => i.documentation === undefined), 'no item carries its documentation in the list');
       // The fourth argument resolves that many items, as the editor does for the focused one.
-      const resolved = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, at, '.', list.items.length)) as Completions;
+      const resolved = await vscode.commands.executeCommand<Completions>('vscode.executeCompletionItemProvider', uri, at, '.', list.items.length);
       const firstName = resolved.items.find((i) => labelOf(i) === 'first_name');
       const docs = firstName?.documentation;
       const text = typeof docs === 'string' ? docs : (docs?.value ?? '');
@@ -108,7 +108,7 @@ describe('authoring a webhook file', () => {
       const item = items.find((i) => labelOf(i) === 'COMPLETION_KEY');
       assert.ok(item, 'the stored secret is offered');
       assert.ok(!JSON.stringify(items.map((i) => [i.detail, i.documentation])).includes('completion-secret-value'), 'no value in completion');
-      const resolved = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, positionOf(editor.document, '{{secrets.'), '.', 50)) as Completions;
+      const resolved = await vscode.commands.executeCommand<Completions>('vscode.executeCompletionItemProvider', uri, positionOf(editor.document, '{{secrets.'), '.', 50);
       const docs = resolved.items.find((i) => labelOf(i) === 'COMPLETION_KEY')?.documentation;
       const text = typeof docs === 'string' ? docs : (docs?.value ?? '');
       assert.match(text, /never shown/, 'the resolved secret says its value is never shown');

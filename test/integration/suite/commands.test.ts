@@ -131,7 +131,7 @@ describe('commands', () => {
           'send-oauth-cc.webhook.json',
           JSON.stringify({ name: 'OAuth CC', method: 'POST', url: `http://127.0.0.1:${(strict.address() as AddressInfo).port}/deals`, auth: { type: 'oauth2', connection: 'billing' }, body: {} }),
         );
-        const record = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as ExecutionRecord;
+        const record = await vscode.commands.executeCommand<ExecutionRecord>('webhookStudio.sendTestRequest', uri);
         assert.equal(tokenRequests.length, 2, 'one token, then one refresh after the 401');
         const first = tokenRequests[0]!;
         assert.equal(first.url, '/oauth/token');
@@ -152,7 +152,7 @@ describe('commands', () => {
     it('refuses a file that is not valid JSON, and sends nothing', async () => {
       const before = receiver.received.length;
       const uri = await writeGenerated('send-broken.webhook.json', `{ "name": "Broken", "method": "POST", "url": "http://127.0.0.1:${receiver.port}/broken", "body": { "email": {{contact.email}} } }`);
-      const result = (await vscode.commands.executeCommand('webhookStudio.sendTestRequest', uri)) as Refusal;
+      const result = await vscode.commands.executeCommand<Refusal>('webhookStudio.sendTestRequest', uri);
       assert.equal(result.refused, true);
       assert.match(result.reason, /cannot be sent: the file is not valid JSON/);
       assert.equal(receiver.received.length, before);

@@ -35,7 +35,7 @@ class MemoryMemento implements vscode.Memento {
 }
 
 /** Records what the store says, and where. */
-function recorder(): { warnings: string[]; notifications: string[]; log: { warn(m: string): void }; notify(m: string): void } {
+function recorder(): { warnings: string[]; notifications: string[]; log: { warn(m: string): void }; notify: (m: string) => void } {
   const warnings: string[] = [];
   const notifications: string[] = [];
   return { warnings, notifications, log: { warn: (m) => warnings.push(m) }, notify: (m) => notifications.push(m) };
@@ -83,12 +83,12 @@ describe('sample discovery', () => {
     await writeGenerated('dist/late.sample.json', sampleText('Skipped late in dist'));
     await writeGenerated('kept/late.sample.json', sampleText('Kept late'));
     await waitFor(async () => {
-      const picked = (await vscode.commands.executeCommand('webhookStudio.selectSample', 'Kept late')) as { name?: string };
+      const picked = await vscode.commands.executeCommand<{ name?: string }>('webhookStudio.selectSample', 'Kept late');
       return picked.name === 'Kept late';
     }, 'the extension to pick up kept/late.sample.json', 10_000);
     try {
       for (const name of ['Skipped late in dist', ...SKIPPED.map((p) => `Skipped ${p}`)]) {
-        const refused = (await vscode.commands.executeCommand('webhookStudio.selectSample', name)) as { refused?: boolean };
+        const refused = await vscode.commands.executeCommand<{ refused?: boolean }>('webhookStudio.selectSample', name);
         assert.equal(refused.refused, true, `"${name}" is not a sample of the workspace`);
       }
     } finally {
