@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-/** One printed benchmark figure, compared with its baseline and budget (DESIGN §15). */
+/** One printed benchmark figure, compared with its baseline and budget (docs/architecture.md, "Performance budgets"). */
 export interface BenchRow {
   measure: string;
   figure: number;

@@ -1,5 +1,5 @@
 /**
- * A 200 MiB response (DESIGN §15): peak RSS growth of HttpSender.send with the default 5 MiB cap must stay
+ * A 200 MiB response (docs/architecture.md, "Performance budgets"): peak RSS growth of HttpSender.send with the default 5 MiB cap must stay
  * within cap + 32 MiB, and the send must finish within 2× a bare streamed read of the whole body with
  * `undici.request`. The server runs in a child process so its memory does not count. With the cap, the sender
  * stops reading at 5 MiB and closes the connection, so it reads far less than the bare baseline.

@@ -1,5 +1,5 @@
 /**
- * Whole-process time of `webhook-studio send` of a 1 KiB body to a loopback server (DESIGN §15:
+ * Whole-process time of `webhook-studio send` of a 1 KiB body to a loopback server (docs/architecture.md, "Performance budgets":
  * ≤ 0.25 s wall, median, startup included), next to a bare `node -e ''` started the same way.
  * Runs alternate between the two so changes in machine load touch both. Each child also reports
  * its own CPU time at exit (through a preload on fd 3), a figure other work on the machine disturbs less.

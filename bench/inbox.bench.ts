@@ -1,5 +1,5 @@
 /**
- * Inbox throughput against a bare node:http server answering the same `200 {"ok":true}` (DESIGN §15:
+ * Inbox throughput against a bare node:http server answering the same `200 {"ok":true}` (docs/architecture.md, "Performance budgets":
  * the inbox sustains ≥ 0.8× the bare requests/s). Each server runs in its own child process and a third
  * process drives the same bounded load at each in turn, interleaved, so both see the same machine state.
  */

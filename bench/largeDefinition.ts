@@ -1,4 +1,4 @@
-/** Generates the benchmark definition of DESIGN §15: about 1 MiB of action with 10,000 templates. */
+/** Generates the benchmark definition (docs/architecture.md, "Performance budgets"): about 1 MiB of action with 10,000 templates. */
 export function largeDefinition(templates = 10_000, targetBytes = 1024 * 1024): string {
   const fields = ['first_name', 'last_name', 'email', 'phone', 'city', 'tags', 'lead_score'];
   const items: Record<string, unknown>[] = [];

@@ -1,6 +1,6 @@
 /**
  * Lint + render of a 1 MiB definition with 10,000 templates against a bare jsonc-parser parse of the
- * same text, medians in the same run (DESIGN §15: ratio ≤ 2), and render against 1,000 samples (≤ 1 s).
+ * same text, medians in the same run (docs/architecture.md, "Performance budgets": ratio ≤ 2), and render against 1,000 samples (≤ 1 s).
  */
 import { parse } from 'jsonc-parser';
 import { performance } from 'node:perf_hooks';

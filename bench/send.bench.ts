@@ -1,6 +1,6 @@
 /**
  * Latency of HttpSender.send against a bare `undici.request` with the same Agent settings, for a 1 KiB POST
- * to a loopback server (DESIGN §15: ≤ 1.15× the bare request). The server runs in a child process; the two
+ * to a loopback server (docs/architecture.md, "Performance budgets": ≤ 1.15× the bare request). The server runs in a child process; the two
  * clients alternate request by request so drift in machine load favours neither.
  */
 import { performance } from 'node:perf_hooks';

@@ -1,5 +1,5 @@
 /**
- * The built-in sample contact (DESIGN §3.2): used when the workspace has no `*.sample.json`, so that
+ * The built-in sample contact (docs/architecture.md, "From file text to the wire"): used when the workspace has no `*.sample.json`, so that
  * completion, hover and the preview work on first open. Every standard contact field is filled.
  */
 import type { JsonObject, Sample } from './types';

@@ -1,5 +1,5 @@
 /**
- * Execution log records (DESIGN §8): built from a send, stored as JSON lines (newest N kept),
+ * Execution log records (docs/architecture.md, "Execution records"): built from a send, stored as JSON lines (newest N kept),
  * and printed as compact text for the terminal.
  */
 import { randomUUID } from 'node:crypto';

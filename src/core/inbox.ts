@@ -1,5 +1,5 @@
 /**
- * The local inbox (DESIGN §9): a capture server on 127.0.0.1 that records every request exactly as
+ * The local inbox (docs/architecture.md, "The local inbox"): a capture server on 127.0.0.1 that records every request exactly as
  * received and answers with a configurable status and body.
  */
 import { createServer } from 'node:http';

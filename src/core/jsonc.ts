@@ -1,7 +1,7 @@
 import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Diagnostic } from './types';
 
-/** JSON with comments and trailing commas, as the files are written (DESIGN §3.1). */
+/** JSON with comments and trailing commas, as the files are written (docs/architecture.md, "From file text to the wire"). */
 export const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false } as const;
 
 const MESSAGES: Record<string, string> = {

@@ -1,5 +1,5 @@
 /**
- * Lint (DESIGN §5): diagnostics with stable codes, exact ranges and quick fixes, computed from the
+ * Lint (docs/architecture.md, "Lint codes"): diagnostics with stable codes, exact ranges and quick fixes, computed from the
  * parsed document, the samples and one render against the selected sample.
  */
 import { modify } from 'jsonc-parser';

@@ -1,5 +1,5 @@
 /**
- * OAuth 2.0 access tokens for `auth: { type: "oauth2", connection }` (DESIGN §6): a stored
+ * OAuth 2.0 access tokens for `auth: { type: "oauth2", connection }` (docs/architecture.md, "OAuth"): a stored
  * ("pre-configured") token, or one obtained with the client-credentials grant and cached until expiry.
  *
  * Rendering reads tokens synchronously through `TokenSource.token`; the send pipeline (`sendAction.ts`)

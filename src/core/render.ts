@@ -1,5 +1,5 @@
 /**
- * Rendering (DESIGN §4): an action plus a sample become the exact request the platform sends, with the
+ * Rendering (docs/architecture.md, "Rendering"): an action plus a sample become the exact request the platform sends, with the
  * provenance of every substituted piece so adapters can redact secrets and explain values.
  */
 import type { Node } from 'jsonc-parser';

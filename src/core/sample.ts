@@ -101,7 +101,7 @@ export function lookupPath(data: JsonObject, segments: readonly Pick<PathSegment
   return { found: true, value: cur };
 }
 
-/** Converts a value to the text the platform substitutes (DESIGN §4). Null and missing become "". */
+/** Converts a value to the text the platform substitutes (docs/architecture.md, "Rendering"). Null and missing become "". */
 export function valueToText(value: JsonValue | undefined, arraySeparator: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
@@ -146,7 +146,7 @@ export function namespacesOf(samples: readonly Sample[]): string[] {
 }
 
 /**
- * Picks a sample by path or by name (DESIGN §11 `--sample`): an exact path match first, then an exact
+ * Picks a sample by path or by name, as `--sample` does (docs/architecture.md, "The CLI"): an exact path match first, then an exact
  * name, then a case-insensitive name.
  */
 export function findSample(samples: readonly Sample[], pathOrName: string, resolvePath: (p: string) => string): Sample | undefined {

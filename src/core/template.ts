@@ -1,5 +1,5 @@
 /**
- * The template tokenizer (DESIGN §4): finds every `{{ … }}` in a string and classifies it.
+ * The template tokenizer (docs/architecture.md, "Rendering"): finds every `{{ … }}` in a string and classifies it.
  * Offsets here are in the decoded string; `document.ts` maps them into the file.
  */
 

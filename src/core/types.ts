@@ -153,7 +153,7 @@ export interface Sample {
   readonly builtin: boolean;
 }
 
-/** How templates in the body are substituted (DESIGN §4). */
+/** How templates in the body are substituted (docs/architecture.md, "Rendering"). */
 export type EscapingMode = 'json' | 'text';
 
 /** Looks up secret values that the adapter already loaded. Returns undefined when not set. */
@@ -183,10 +183,10 @@ export interface Logger {
   debug(message: string): void;
 }
 
-/** The result classes of the platform's execution log (DESIGN §7). */
+/** The result classes of the platform's execution log (docs/architecture.md, "The send path"). */
 export type OutcomeClass = 'accepted' | 'redirect' | 'rejected' | 'receiver-error' | 'network-error';
 
-/** Classified network failures (DESIGN §7). */
+/** Classified network failures (docs/architecture.md, "The send path"). */
 export type SendErrorCode =
   | 'refused'
   | 'dns'
@@ -258,7 +258,7 @@ export interface Capture {
   readonly bodyTruncated: boolean;
 }
 
-/** An execution log record (DESIGN §8). Holds only redacted data. */
+/** An execution log record (docs/architecture.md, "Execution records"). Holds only redacted data. */
 export interface ExecutionRecord {
   readonly id: string;
   readonly time: string;

@@ -129,7 +129,7 @@ export interface SendingParams {
   readonly startedAt: number;
 }
 
-/** An execution record as the Response tab shows it (DESIGN §8); holds only redacted data. */
+/** An execution record as the Response tab shows it (docs/architecture.md, "Execution records"); holds only redacted data. */
 export interface RecordView {
   readonly id: string;
   readonly time: string;

@@ -244,7 +244,7 @@ describe('robustness', () => {
     });
   }
 
-  test('the example action of DESIGN §3.1 renders as documented', () => {
+  test('a full action (templated path, bearer auth, headers, repeated query, nested body) renders exactly', () => {
     const text = actionText({
       url: 'https://api.example.com/v1/leads/{{contact.id}}',
       auth: { type: 'bearer', token: '{{secrets.CRM_TOKEN}}' },
