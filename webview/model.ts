@@ -68,9 +68,26 @@ export function looksLikeState(value: unknown): value is StateParams {
   );
 }
 
-/** A shape check of a result from the host or from persisted state. */
+/** A shape check of a result from the host or from persisted state; a result must name its owner. */
 export function looksLikeResult(value: unknown): value is ResultParams {
-  return isObject(value) && isObject(value.record) && typeof value.record.bodyText === 'string';
+  return (
+    isObject(value) &&
+    isObject(value.owner) &&
+    typeof value.owner.fileUri === 'string' &&
+    typeof value.owner.sampleId === 'string' &&
+    isObject(value.record) &&
+    typeof value.record.bodyText === 'string'
+  );
+}
+
+/** The file and sample a state shows; results are shown only under the same pair. */
+function keyOf(state: StateParams | undefined): string {
+  return state ? JSON.stringify([state.fileUri, state.selectedSample]) : '';
+}
+
+/** True when `result` was sent from the file and with the sample `state` shows. */
+export function belongsTo(result: ResultParams, state: StateParams | undefined): boolean {
+  return state !== undefined && result.owner.fileUri === state.fileUri && result.owner.sampleId === state.selectedSample;
 }
 
 /** An empty model: no file yet, on the Request tab. */
@@ -86,9 +103,12 @@ export function restoreModel(saved: unknown): Model {
   model.fileUri = restored.fileUri;
   model.tab = restored.tab;
   if (looksLikeState(saved.state)) model.state = saved.state;
-  if (looksLikeResult(saved.result)) {
+  if (looksLikeResult(saved.result) && belongsTo(saved.result, model.state)) {
     model.result = saved.result;
     model.past = saved.past === true;
+  } else if (saved.result !== undefined && model.tab === 'response') {
+    // The persisted result is not this file's (or not trustworthy): show the request instead.
+    model.tab = 'request';
   }
   return model;
 }
@@ -96,7 +116,7 @@ export function restoreModel(saved: unknown): Model {
 /** What the page persists of the model; undefined before any file was shown. */
 export function persistedState(model: Model): PanelState | undefined {
   if (model.fileUri === '') return undefined;
-  const keepResult = model.result && model.result.record.bodyText.length <= MAX_PERSISTED_BODY;
+  const keepResult = model.result && belongsTo(model.result, model.state) && model.result.record.bodyText.length <= MAX_PERSISTED_BODY;
   return {
     fileUri: model.fileUri,
     tab: model.tab,
@@ -133,12 +153,31 @@ function endSending(model: Model, changes: Changes): void {
 export function receive(model: Model, message: HostToWebview): Update {
   const changes = new Changes();
   switch (message.method) {
-    case 'state':
+    case 'state': {
       if (!looksLikeState(message.params)) return { render: new Set(), post: [], persist: false };
-      model.state = message.params;
-      model.fileUri = message.params.fileUri;
+      const { lastResult, ...state } = message.params;
+      const switched = keyOf(state) !== keyOf(model.state);
+      const otherFile = state.fileUri !== model.fileUri;
+      model.state = state;
+      model.fileUri = state.fileUri;
       changes.render.add('header').add('request');
+      if (lastResult !== undefined && looksLikeResult(lastResult) && belongsTo(lastResult, state)) {
+        model.result = lastResult;
+        model.past = false;
+        changes.render.add('response');
+      } else if (switched) {
+        // What is shown belonged to the file or sample shown before: drop it, and leave its tab.
+        model.result = undefined;
+        model.past = false;
+        changes.render.add('response');
+        if (model.tab === 'response') moveTo(model, 'request', changes);
+      }
+      if (otherFile && model.report) {
+        model.report = undefined;
+        changes.render.add('samples');
+      }
       break;
+    }
     case 'sending':
       model.sending = message.params;
       model.error = undefined;
@@ -150,9 +189,11 @@ export function receive(model: Model, message: HostToWebview): Update {
       // During a send to all, single results may arrive; the progress and the tab stay with the samples.
       const duringAll = model.sending?.kind === 'all' && message.method === 'result';
       if (!duringAll) endSending(model, changes);
+      model.error = undefined;
+      // A send of another file or sample may finish after a switch: it ends the progress, but is not shown here.
+      if (!belongsTo(message.params, model.state)) break;
       model.result = message.params;
       model.past = message.method === 'logRecord';
-      model.error = undefined;
       changes.render.add('response');
       if (!duringAll) moveTo(model, 'response', changes);
       break;

@@ -120,6 +120,11 @@ export interface StateParams {
   readonly revealed: boolean;
   /** Workspace trust: sending is refused in an untrusted workspace. */
   readonly trusted: boolean;
+  /**
+   * The last result of this file with this sample, attached when the state is for another file or sample
+   * than the one posted before: the page shows it in place of the previous file's (or none when absent).
+   */
+  readonly lastResult?: ResultParams;
 }
 
 /** What is in flight. */
@@ -132,7 +137,7 @@ export interface SendingParams {
   readonly startedAt: number;
 }
 
-/** An execution record as the Response tab shows it (DESIGN §8); holds only redacted data. */
+/** An execution record as the Response tab shows it; holds only redacted data. */
 export interface RecordView {
   readonly id: string;
   readonly time: string;
@@ -180,8 +185,16 @@ export interface IntendedView {
   readonly body: string | null;
 }
 
+/** Whose result it is: the file and the sample it was sent with. The page shows a result only under these. */
+export interface ResultOwner {
+  readonly fileUri: string;
+  /** The sample's id, as in `StateParams.selectedSample`. */
+  readonly sampleId: string;
+}
+
 /** The outcome of a send, or a past record to show. */
 export interface ResultParams {
+  readonly owner: ResultOwner;
   readonly record: RecordView;
   readonly capture?: CaptureView;
   readonly intended?: IntendedView;

@@ -232,6 +232,41 @@ describe('preview panel in a browser', () => {
     await page.close();
   });
 
+  test("another file's response is never shown under this file: a switch shows this file's own, or its request", async () => {
+    const { page } = await openPanel();
+    const otherUri = 'file:///home/dev/crm-hooks/actions/other.webhook.json';
+    const other: StateParams = { ...requestState, fileUri: otherUri, file: 'actions/other.webhook.json', name: 'Other action' };
+    const rec42: ResultParams = {
+      owner: { fileUri: requestState.fileUri, sampleId: requestState.selectedSample },
+      record: { ...ok200.record, id: 'rec_42', status: 201, statusText: 'Created', bodyText: '{"id":"rec_42"}' },
+    };
+    await send(page, stateMessage(requestState), { method: 'sending', params: sending('send') }, resultMessage(rec42));
+    assert.ok(await page.locator('#response-panel').isVisible());
+    assert.match((await page.locator('#response-status').textContent()) ?? '', /201/);
+
+    await send(page, stateMessage(other));
+    assert.equal(await page.locator('#action-name').textContent(), 'Other action');
+    assert.ok(await page.locator('#request-panel').isVisible(), 'the Request tab of other.webhook.json is shown');
+    assert.ok(!(await page.locator('#response-panel').isVisible()));
+    assert.equal(await page.locator('#response-status').count(), 0, 'no status of lead is left in the Response tab');
+    assert.ok(!((await page.locator('#response-panel').textContent()) ?? '').includes('rec_42'));
+    assert.deepEqual((await posted(page)).at(-1), { method: 'showTab', params: { tab: 'request' } });
+
+    // A reload of the page (the panel hidden and shown again) must not bring lead's response back either.
+    await page.reload();
+    await waitForPosted(page, 'ready');
+    assert.equal(await page.locator('#action-name').textContent(), 'Other action');
+    assert.equal(await page.locator('#response-status').count(), 0);
+
+    // Back on lead, the host attaches lead's own last response: it is there on the Response tab.
+    await send(page, stateMessage({ ...requestState, lastResult: rec42 }));
+    assert.ok(await page.locator('#request-panel').isVisible(), 'the switch keeps the tab the user was on');
+    await page.locator('vscode-tab-header[data-tab="response"]').click();
+    assert.match((await page.locator('#response-status').textContent()) ?? '', /201/);
+    assert.equal(await page.locator('#response-body').textContent(), prettyJson('{"id":"rec_42"}'));
+    await page.close();
+  });
+
   test('a 500 reads as a receiver error, with the truncation notice and the text body as sent', async () => {
     const { page } = await openPanel();
     await send(page, stateMessage(requestState), resultMessage(error500));
@@ -387,6 +422,7 @@ function hostileState(payload: string): StateParams {
 
 function hostileResult(payload: string): ResultParams {
   return {
+    owner: { fileUri: requestState.fileUri, sampleId: 'evil' },
     record: {
       ...ok200.record,
       statusText: payload,
