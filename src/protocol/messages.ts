@@ -69,6 +69,11 @@ export interface HeaderView {
   readonly origin: HeaderOrigin;
   /** The value carries secret material. */
   readonly secret: boolean;
+  /**
+   * The header cannot be sent (the `invalid-header` problem): its name is not a token, or its value holds a
+   * line break or NUL; `name` and `value` then show those characters escaped (`\r`, `\n`, `\0`).
+   */
+  readonly invalid?: true;
 }
 
 /** A problem of the file, positioned for display: lines and columns are 1-based. */

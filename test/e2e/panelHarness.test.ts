@@ -101,6 +101,27 @@ async function texts(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).allTextContents();
 }
 
+/** The request with a sample value that holds line breaks in a header: the host escapes it and marks it. */
+const invalidHeaderState: StateParams = {
+  ...requestState,
+  sendable: false,
+  headers: [
+    { name: 'X-Last', value: 'line1\\nline2\\rline3', origin: 'user', secret: false, invalid: true },
+    { name: 'Content-Type', value: 'application/json', origin: 'auto', secret: false },
+  ],
+  problems: [
+    {
+      code: 'invalid-header',
+      severity: 'error',
+      message: 'Header "X-Last" would contain a line break or NUL (header injection); the request is not sent.',
+      line: 6,
+      column: 15,
+      endLine: 6,
+      endColumn: 35,
+    },
+  ],
+};
+
 const stateMessage = (params: StateParams): HostToWebview => ({ method: 'state', params });
 const resultMessage = (params: ResultParams): HostToWebview => ({ method: 'result', params });
 
@@ -131,6 +152,18 @@ describe('preview panel in a browser', () => {
     const selected = await page.locator('#sample-select').evaluate((el) => (el as unknown as { value: string }).value);
     assert.equal(selected, requestState.selectedSample);
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a header value with a line break is one row, escaped and marked invalid-header', async () => {
+    const { page } = await openPanel();
+    await send(page, stateMessage(invalidHeaderState));
+    assert.deepEqual(await texts(page, '#request-headers .kv-name .mono'), ['X-Last', 'Content-Type']);
+    assert.deepEqual(await texts(page, '#request-headers .kv-value'), ['line1\\nline2\\rline3', 'application/json']);
+    assert.deepEqual(await texts(page, '#request-headers .tag-invalid'), ['invalid-header']);
+    assert.equal(await page.locator('#request-headers tr:has(.tag-invalid) .kv-value.invalid').count(), 1);
+    const shown = await page.locator('#request-headers tbody').innerText();
+    assert.ok(!/^line2/m.test(shown), `no line of its own: ${shown}`);
     await page.close();
   });
 
@@ -496,6 +529,7 @@ describe('screenshots of every state in every theme', () => {
   const states: Array<[string, () => HostToWebview[], string?]> = [
     ['request', () => [stateMessage(requestState)]],
     ['untrusted', () => [stateMessage({ ...requestState, trusted: false, sendable: false })]],
+    ['invalid-header', () => [stateMessage(invalidHeaderState)]],
     ['sending', () => [stateMessage(requestState), { method: 'sending', params: sending('send') }]],
     ['response-200', () => [stateMessage(requestState), resultMessage(ok200)]],
     ['response-500', () => [stateMessage(requestState), resultMessage(error500)]],

@@ -3,6 +3,7 @@
  * report. Secret material is replaced by `REDACTED` here, before anything is posted, unless revealed.
  */
 import type { ActionDocument } from '../../core/document';
+import { escapeHeaderText, isInvalidHeader } from '../../core/headerText';
 import { lint } from '../../core/lint';
 import { isSecretSpan, toPlainRequest } from '../../core/redact';
 import type { RenderedRequest, RenderOptions, Sample } from '../../core/types';
@@ -10,7 +11,8 @@ import { REDACTED } from '../../protocol/messages';
 import type { HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
 import { prettyJson } from '../../protocol/prettyJson';
 import { urlSegments } from '../../protocol/views';
-import { editorDiagnostics, type Analysis } from '../analysis';
+import type { Analysis } from '../analysis';
+import { editorDiagnostics } from '../editorDiagnostics';
 
 /** What a state needs besides the analysis. */
 export interface StateInputs {
@@ -84,18 +86,19 @@ export function bodyDropped(doc: ActionDocument): boolean {
   return doc.model.body !== undefined && (doc.model.method === 'GET' || doc.model.method === 'DELETE');
 }
 
+/** A header as the Request tab lists it; one that cannot be sent is marked, its line breaks and NULs escaped. */
+export function headerView(name: string, value: string, origin: HeaderView['origin'], secret: boolean): HeaderView {
+  if (!isInvalidHeader(name, value)) return { name, value, origin, secret };
+  return { name: escapeHeaderText(name), value: escapeHeaderText(value), origin, secret, invalid: true };
+}
+
 /** The Request tab's state of an analysis. */
 export function buildState(analysis: Analysis, inputs: StateInputs): StateParams {
   const { request, revealed } = inputs;
   const plain = toPlainRequest(request, revealed);
   const segments = maskedSegments(request, revealed);
   const url = segments.map((s) => s.text).join('');
-  const headers: HeaderView[] = request.headers.map((h, i) => ({
-    name: h.name,
-    value: plain.headers[i]![1],
-    origin: h.origin,
-    secret: h.spans.some(isSecretSpan),
-  }));
+  const headers: HeaderView[] = request.headers.map((h, i) => headerView(h.name, plain.headers[i]![1], h.origin, h.spans.some(isSecretSpan)));
   const pretty = plain.body === null || plain.body.length > MAX_PRETTY_BODY ? undefined : prettyJson(plain.body);
   return {
     fileUri: inputs.fileUri,
