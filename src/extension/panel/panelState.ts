@@ -123,13 +123,26 @@ export function buildState(analysis: Analysis, inputs: StateInputs): StateParams
   };
 }
 
-/** Lines of `next` that differ from `base`: `- old` and `+ new`, from a longest-common-subsequence diff. */
+/** Past this many cells (changed lines of one body times those of the other) the diff compares line by line instead. */
+export const MAX_DIFF_CELLS = 4_000_000;
+
+/**
+ * Lines of `next` that differ from `base`, in order: `- old` and `+ new`, from a longest-common-subsequence
+ * diff (so as few lines as possible), where a removal comes before the insertion that replaces it. Lines the
+ * two share at the start and at the end are left out first, so a change in a large body costs only its
+ * middle; when that middle is still too large, lines are compared by position.
+ */
 export function lineDiff(base: string, next: string): string[] {
   if (base === next) return [];
-  const a = base.split('\n');
-  const b = next.split('\n');
-  // Past this many cells the table would cost too much: compare line by line instead.
-  if (a.length * b.length > 4_000_000) {
+  const all = base.split('\n');
+  const other = next.split('\n');
+  let head = 0;
+  while (head < all.length && head < other.length && all[head] === other[head]) head++;
+  let tail = 0;
+  while (tail < all.length - head && tail < other.length - head && all[all.length - 1 - tail] === other[other.length - 1 - tail]) tail++;
+  const a = all.slice(head, all.length - tail);
+  const b = other.slice(head, other.length - tail);
+  if (a.length * b.length > MAX_DIFF_CELLS) {
     const out: string[] = [];
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (a[i] === b[i]) continue;
@@ -152,10 +165,10 @@ export function lineDiff(base: string, next: string): string[] {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i * width + j + 1]! >= lcs[(i + 1) * width + j]!)) {
-      out.push(`+ ${b[j++]}`);
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!)) {
       out.push(`- ${a[i++]}`);
+    } else {
+      out.push(`+ ${b[j++]}`);
     }
   }
   return out;
