@@ -57,7 +57,7 @@ export function replaceRegion(region: Element, ...children: Child[]): void {
 export function kvTable(
   id: string,
   caption: string,
-  rows: ReadonlyArray<{ name: string; value: string; badges?: readonly Node[] }>,
+  rows: ReadonlyArray<{ name: string; value: string; badges?: readonly Node[]; valueClass?: string }>,
 ): HTMLTableElement {
   return h(
     'table',
@@ -72,7 +72,7 @@ export function kvTable(
           'tr',
           null,
           h('td', 'kv-name', h('span', 'mono', row.name), ...(row.badges ?? [])),
-          h('td', 'kv-value mono', row.value),
+          h('td', row.valueClass ? `kv-value mono ${row.valueClass}` : 'kv-value mono', row.value),
         ),
       ),
     ),

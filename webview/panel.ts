@@ -1,91 +1,44 @@
-/** The preview panel: a fixed frame (header, toolbar, tabs) whose regions re-render from host messages. */
+/**
+ * The preview panel's views: a fixed frame (header, toolbar, tabs) whose regions render from the model in
+ * `model.ts`. Host messages and user actions go through the model's updates; this file only draws.
+ */
 import {
   CancelMessage,
   CopyCurlMessage,
   ReadyMessage,
-  SelectSampleMessage,
   SendMessage,
   SendToAllMessage,
   SendToInboxMessage,
-  SetRevealMessage,
-  ShowTabMessage,
   OpenProblemMessage,
   TABS,
   createMessage,
   isHostMessage,
-  parsePanelState,
 } from '../src/protocol/messages';
-import type {
-  HostToWebview,
-  PanelState,
-  ResultParams,
-  SamplesReportParams,
-  SampleOption,
-  SendingParams,
-  StateParams,
-  Tab,
-} from '../src/protocol/messages';
+import type { SampleOption } from '../src/protocol/messages';
 import { h, icon, replaceRegion } from './dom';
 import type { Child } from './dom';
+import { controlsOf, dismissError, persistedState, pickSample, receive, restoreModel, selectTab, toggleReveal } from './model';
+import type { Model, Region, Update } from './model';
 import { renderRequest } from './requestView';
 import { renderResponse } from './responseView';
 import { renderSamples } from './samplesView';
 import type { HostBridge } from './vscodeApi';
 
-interface Model {
-  fileUri: string;
-  tab: Tab;
-  state?: StateParams;
-  result?: ResultParams;
-  past: boolean;
-  report?: SamplesReportParams;
-  sending?: SendingParams;
-  error?: string;
-}
-
-/** Results larger than this are not persisted: webview state is meant to stay small. */
-const MAX_PERSISTED_BODY = 1_000_000;
-
-const SENDING_LABEL: Record<SendingParams['kind'], string> = {
-  send: 'Sending test request…',
-  inbox: 'Sending to the local inbox…',
-  all: 'Sending to every sample…',
-};
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function looksLikeState(value: unknown): value is StateParams {
-  return (
-    isObject(value) &&
-    typeof value.url === 'string' &&
-    typeof value.name === 'string' &&
-    Array.isArray(value.headers) &&
-    Array.isArray(value.samples) &&
-    Array.isArray(value.problems)
-  );
-}
-
-function looksLikeResult(value: unknown): value is ResultParams {
-  return isObject(value) && isObject(value.record) && typeof value.record.bodyText === 'string';
-}
+type Tabs = HTMLElement & { selectedIndex: number };
+type Select = HTMLElement & { value: string };
 
 function button(id: string, label: string, iconName: string, secondary: boolean): HTMLElement {
-  const b = h('vscode-button', { id, icon: iconName, secondary, disabled: true }, label);
-  return b;
+  return h('vscode-button', { id, icon: iconName, secondary, disabled: true }, label);
 }
 
-/** Builds the panel inside `root` and connects it to the host. */
-export function startPanel(root: HTMLElement, host: HostBridge): void {
-  const model: Model = { fileUri: '', tab: 'request', past: false };
-
+/** The panel's elements, built once; regions are filled by the renderers. */
+function buildFrame() {
   const methodBadge = h('span', { class: 'method', id: 'method' }, '');
   const title = h('h1', { id: 'action-name' }, 'Webhook preview');
   const file = h('span', { class: 'file mono', id: 'action-file' }, 'Open a *.webhook.json file to preview it.');
   const header = h('header', 'header', methodBadge, title, file);
 
-  const sampleSelect = h('vscode-single-select', { id: 'sample-select', 'aria-label': 'Sample' });
+  const sampleSelect = h('vscode-single-select', { id: 'sample-select', 'aria-label': 'Sample' }) as Select;
   const sendButton = button('send', 'Send test request', 'send', false);
   const inboxButton = button('send-inbox', 'Send to local inbox', 'inbox', true);
   const curlButton = button('copy-curl', 'Copy as cURL', 'copy', true);
@@ -131,157 +84,107 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
     h('vscode-tab-panel', null, requestRegion),
     h('vscode-tab-panel', null, responseRegion),
     h('vscode-tab-panel', null, h('div', 'samples-toolbar', sendAllButton), samplesRegion),
-  );
+  ) as Tabs;
 
-  root.replaceChildren(header, toolbar, progress, errorBanner, tabs);
-
-  let timer: ReturnType<typeof setInterval> | undefined;
-
-  const persist = (): void => {
-    if (model.fileUri === '') return;
-    const keepResult = model.result && model.result.record.bodyText.length <= MAX_PERSISTED_BODY;
-    const saved: PanelState = {
-      fileUri: model.fileUri,
-      tab: model.tab,
-      ...(model.state ? { state: model.state } : {}),
-      ...(keepResult ? { result: model.result, past: model.past } : {}),
-    };
-    host.saveState(saved);
+  return {
+    roots: [header, toolbar, progress, errorBanner, tabs],
+    methodBadge, title, file, sampleSelect, sendButton, inboxButton, curlButton, reveal,
+    progress, progressText, cancelButton, errorBanner, errorText, dismiss,
+    requestRegion, responseRegion, samplesRegion, sendAllButton, tabs,
   };
+}
 
-  const setDisabled = (element: HTMLElement, disabled: boolean): void => {
-    element.toggleAttribute('disabled', disabled);
-  };
+type Frame = ReturnType<typeof buildFrame>;
 
-  const renderControls = (): void => {
-    const s = model.state;
-    const busy = model.sending !== undefined;
-    setDisabled(sendButton, !s || !s.trusted || !s.sendable || busy);
-    setDisabled(inboxButton, !s || !s.sendable || busy);
-    setDisabled(curlButton, !s || s.url === '');
-    setDisabled(reveal, !s || !s.trusted);
-    setDisabled(sendAllButton, !s || !s.trusted || busy);
-    const revealed = s?.revealed ?? false;
-    reveal.setAttribute('aria-pressed', String(revealed));
-    reveal.setAttribute('icon', revealed ? 'eye-closed' : 'eye');
-    reveal.toggleAttribute('secondary', !revealed);
-    progress.hidden = !busy;
-    if (model.sending) {
-      const seconds = Math.max(0, (Date.now() - model.sending.startedAt) / 1000);
-      progressText.textContent = `${SENDING_LABEL[model.sending.kind] ?? SENDING_LABEL.send} ${seconds.toFixed(1)} s`;
-    }
-    errorBanner.hidden = model.error === undefined;
-    errorText.textContent = model.error ?? '';
-  };
+function guarded(region: Element, render: () => Child[]): void {
+  try {
+    replaceRegion(region, ...render());
+  } catch (error) {
+    replaceRegion(region, h('p', 'banner banner-error', `Could not show this: ${String(error)}`));
+  }
+}
 
+function renderControls(frame: Frame, model: Model): void {
+  const c = controlsOf(model, Date.now());
+  const enable = (element: HTMLElement, enabled: boolean): void => void element.toggleAttribute('disabled', !enabled);
+  enable(frame.sendButton, c.send);
+  enable(frame.inboxButton, c.inbox);
+  enable(frame.curlButton, c.curl);
+  enable(frame.reveal, c.reveal);
+  enable(frame.sendAllButton, c.sendAll);
+  frame.reveal.setAttribute('aria-pressed', String(c.revealed));
+  frame.reveal.setAttribute('icon', c.revealed ? 'eye-closed' : 'eye');
+  frame.reveal.toggleAttribute('secondary', !c.revealed);
+  frame.progress.hidden = c.progress === undefined;
+  if (c.progress !== undefined) frame.progressText.textContent = c.progress;
+  frame.errorBanner.hidden = c.error === undefined;
+  frame.errorText.textContent = c.error ?? '';
+}
+
+/** Renders the header and the sample picker; the picker's options are rebuilt only when they change. */
+function headerRenderer(frame: Frame): (model: Model) => void {
   let shownSamples = '';
-  const renderHeader = (): void => {
+  return (model) => {
     const s = model.state;
     if (!s) return;
-    methodBadge.textContent = s.method;
-    methodBadge.className = `method method-${String(s.method).toLowerCase()}`;
-    title.textContent = s.name || 'Untitled action';
-    file.textContent = s.file;
-    file.title = s.file;
+    frame.methodBadge.textContent = s.method;
+    frame.methodBadge.className = `method method-${String(s.method).toLowerCase()}`;
+    frame.title.textContent = s.name || 'Untitled action';
+    frame.file.textContent = s.file;
+    frame.file.title = s.file;
     const key = JSON.stringify(s.samples.map((o: SampleOption) => [o.id, o.name, o.builtin]));
     if (key !== shownSamples) {
       shownSamples = key;
-      sampleSelect.replaceChildren(
-        ...s.samples.map((o: SampleOption) =>
-          h('vscode-option', { value: o.id }, o.builtin ? `${o.name} (built-in)` : o.name),
-        ),
+      frame.sampleSelect.replaceChildren(
+        ...s.samples.map((o: SampleOption) => h('vscode-option', { value: o.id }, o.builtin ? `${o.name} (built-in)` : o.name)),
       );
     }
-    (sampleSelect as HTMLElement & { value: string }).value = s.selectedSample;
+    frame.sampleSelect.value = s.selectedSample;
   };
+}
 
-  const guarded = (region: Element, render: () => Child[]): void => {
-    try {
-      replaceRegion(region, ...render());
-    } catch (error) {
-      replaceRegion(region, h('p', 'banner banner-error', `Could not show this: ${String(error)}`));
-    }
-  };
+/** Builds the panel inside `root` and connects it to the host. */
+export function startPanel(root: HTMLElement, host: HostBridge): void {
+  const frame = buildFrame();
+  root.replaceChildren(...frame.roots);
+  const model = restoreModel(host.loadState());
+  const renderHeader = headerRenderer(frame);
+  let timer: ReturnType<typeof setInterval> | undefined;
 
-  const renderRequestRegion = (): void => {
-    const s = model.state;
-    if (!s) {
-      replaceRegion(requestRegion, h('p', 'note empty', 'Waiting for the active webhook file…'));
-      return;
-    }
-    guarded(requestRegion, () =>
-      renderRequest(s, {
-        openProblem: (line, column) => host.post(createMessage(OpenProblemMessage, { line, column })),
-      }),
-    );
-  };
-
-  const setTab = (tab: Tab): void => {
-    const index = TABS.indexOf(tab);
-    if (index < 0) return;
-    if ((tabs as HTMLElement & { selectedIndex: number }).selectedIndex !== index) {
-      (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = index;
-    }
-    if (model.tab !== tab) {
-      model.tab = tab;
-      host.post(createMessage(ShowTabMessage, { tab }));
-    }
-    persist();
-  };
-
-  const stopTimer = (): void => {
-    if (timer !== undefined) clearInterval(timer);
-    timer = undefined;
-  };
-
-  const handle = (message: HostToWebview): void => {
-    switch (message.method) {
-      case 'state':
-        if (!looksLikeState(message.params)) return;
-        model.state = message.params;
-        model.fileUri = message.params.fileUri;
-        renderHeader();
-        renderRequestRegion();
-        break;
-      case 'sending':
-        model.sending = message.params;
-        model.error = undefined;
-        stopTimer();
-        timer = setInterval(renderControls, 200);
-        break;
-      case 'result':
-      case 'logRecord':
-      {
-        if (!looksLikeResult(message.params)) return;
-        // During a send to all, single results may arrive; the progress and the tab stay with the samples.
-        const duringAll = model.sending?.kind === 'all' && message.method === 'result';
-        if (!duringAll) {
-          model.sending = undefined;
-          stopTimer();
-        }
-        model.result = message.params;
-        model.past = message.method === 'logRecord';
-        model.error = undefined;
-        guarded(responseRegion, () => renderResponse(model.result, model.past));
-        if (!duringAll) setTab('response');
-        break;
+  const renderers: Record<Region, () => void> = {
+    header: () => renderHeader(model),
+    request: () => {
+      const s = model.state;
+      if (!s) {
+        replaceRegion(frame.requestRegion, h('p', 'note empty', 'Waiting for the active webhook file…'));
+        return;
       }
-      case 'samplesReport':
-        model.report = message.params;
-        if (!message.params.inProgress && model.sending?.kind === 'all') {
-          model.sending = undefined;
-          stopTimer();
-        }
-        guarded(samplesRegion, () => renderSamples(model.report));
-        break;
-      case 'error':
-        model.sending = undefined;
-        stopTimer();
-        model.error = typeof message.params.message === 'string' ? message.params.message : 'Something went wrong.';
-        break;
+      guarded(frame.requestRegion, () =>
+        renderRequest(s, { openProblem: (line, column) => host.post(createMessage(OpenProblemMessage, { line, column })) }),
+      );
+    },
+    response: () => guarded(frame.responseRegion, () => renderResponse(model.result, model.past)),
+    samples: () => guarded(frame.samplesRegion, () => renderSamples(model.report)),
+    controls: () => renderControls(frame, model),
+    tab: () => {
+      const index = TABS.indexOf(model.tab);
+      if (index >= 0 && frame.tabs.selectedIndex !== index) frame.tabs.selectedIndex = index;
+    },
+  };
+  // The order regions are drawn in, whatever order an update names them.
+  const ORDER: readonly Region[] = ['header', 'request', 'response', 'samples', 'tab', 'controls'];
+
+  const apply = (update: Update): void => {
+    for (const region of ORDER) if (update.render.has(region)) renderers[region]();
+    for (const message of update.post) host.post(message);
+    if (update.timer) {
+      if (timer !== undefined) clearInterval(timer);
+      timer = update.timer === 'start' ? setInterval(renderers.controls, 200) : undefined;
     }
-    renderControls();
-    persist();
+    if (update.persist) {
+      const saved = persistedState(model);
+      if (saved) host.saveState(saved);
+    }
   };
 
   const onActivate = (element: HTMLElement, action: () => void): void => {
@@ -289,48 +192,30 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
       if (!element.hasAttribute('disabled')) action();
     });
   };
-  onActivate(sendButton, () => host.post(createMessage(SendMessage)));
-  onActivate(inboxButton, () => host.post(createMessage(SendToInboxMessage)));
-  onActivate(curlButton, () => host.post(createMessage(CopyCurlMessage)));
-  onActivate(sendAllButton, () => host.post(createMessage(SendToAllMessage)));
-  onActivate(cancelButton, () => host.post(createMessage(CancelMessage)));
-  dismiss.addEventListener('click', () => {
-    model.error = undefined;
-    renderControls();
+  onActivate(frame.sendButton, () => host.post(createMessage(SendMessage)));
+  onActivate(frame.inboxButton, () => host.post(createMessage(SendToInboxMessage)));
+  onActivate(frame.curlButton, () => host.post(createMessage(CopyCurlMessage)));
+  onActivate(frame.sendAllButton, () => host.post(createMessage(SendToAllMessage)));
+  onActivate(frame.cancelButton, () => host.post(createMessage(CancelMessage)));
+  frame.dismiss.addEventListener('click', () => apply(dismissError(model)));
+  onActivate(frame.reveal, () => {
+    const message = toggleReveal(model);
+    if (message) host.post(message);
   });
-  onActivate(reveal, () => {
-    if (model.state) host.post(createMessage(SetRevealMessage, { revealed: !model.state.revealed }));
+  frame.sampleSelect.addEventListener('change', () => {
+    const message = pickSample(model, frame.sampleSelect.value);
+    if (message) host.post(message);
   });
-  sampleSelect.addEventListener('change', () => {
-    const id = (sampleSelect as HTMLElement & { value: string }).value;
-    if (model.state && id !== '' && id !== model.state.selectedSample) host.post(createMessage(SelectSampleMessage, { id }));
-  });
-  tabs.addEventListener('vsc-tabs-select', (event) => {
-    const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
-    const tab = TABS[index];
-    if (tab) setTab(tab);
+  frame.tabs.addEventListener('vsc-tabs-select', (event) => {
+    const tab = TABS[(event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
+    if (tab) apply(selectTab(model, tab));
   });
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isHostMessage(event.data)) handle(event.data);
+    if (isHostMessage(event.data)) apply(receive(model, event.data));
   });
 
-  const saved: unknown = host.loadState();
-  const restored = parsePanelState(saved);
-  if (restored && isObject(saved)) {
-    model.fileUri = restored.fileUri;
-    model.tab = restored.tab;
-    (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = TABS.indexOf(restored.tab);
-    if (looksLikeState(saved.state)) model.state = saved.state;
-    if (looksLikeResult(saved.result)) {
-      model.result = saved.result;
-      model.past = saved.past === true;
-    }
-  }
-  renderHeader();
-  renderRequestRegion();
-  guarded(responseRegion, () => renderResponse(model.result, model.past));
-  guarded(samplesRegion, () => renderSamples(model.report));
-  renderControls();
+  frame.tabs.selectedIndex = TABS.indexOf(model.tab);
+  for (const region of ORDER) if (region !== 'tab') renderers[region]();
   host.post(createMessage(ReadyMessage));
 }

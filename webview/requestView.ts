@@ -31,6 +31,11 @@ function headerBadges(header: HeaderView): Node[] {
   const badges: Node[] = [];
   if (header.origin !== 'user') badges.push(h('span', `tag tag-${header.origin}`, header.origin));
   if (header.secret) badges.push(h('span', { class: 'tag tag-secret', title: 'carries a secret' }, icon('lock'), 'secret'));
+  if (header.invalid) {
+    badges.push(
+      h('span', { class: 'tag tag-invalid', title: 'A line break or NUL, or a name that is not a token: this header is not sent. See the problems below.' }, icon('error'), 'invalid-header'),
+    );
+  }
   return badges;
 }
 
@@ -101,7 +106,7 @@ export function renderRequest(state: StateParams, events: RequestViewEvents): No
         : kvTable(
             'request-headers',
             'Request headers',
-            state.headers.map((header) => ({ name: header.name, value: header.value, badges: headerBadges(header) })),
+            state.headers.map((header) => ({ name: header.name, value: header.value, badges: headerBadges(header), ...(header.invalid ? { valueClass: 'invalid' } : {}) })),
           ),
     ),
   );

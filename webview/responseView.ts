@@ -83,7 +83,7 @@ export function renderResponse(result: ResultParams | undefined, past: boolean):
   if (!result) return [note('No response yet. Press Send test request or Send to local inbox.', 'empty')];
   const { record } = result;
   const blocks: Node[] = [];
-  if (past) blocks.push(note(`Execution record from ${record.time} · sample ${record.sample}`, 'banner banner-info'));
+  if (past) blocks.push(note(`Execution record from ${record.time} · ${record.file} · sample ${record.sample}`, 'banner banner-info'));
   blocks.push(statusLine(record));
   const error = networkError(record);
   if (error) blocks.push(error);

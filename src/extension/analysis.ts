@@ -3,8 +3,9 @@ import { parseActionDocument, type ActionDocument } from '../core/document';
 import { lint, type LintResult } from '../core/lint';
 import { render } from '../core/render';
 import { secretValuesOf, toPlainRequest } from '../core/redact';
-import type { Diagnostic, PlainRequest, RenderOptions, RenderResult, Sample, SecretSource, TokenSource, UnresolvedVariable } from '../core/types';
+import type { PlainRequest, RenderOptions, RenderResult, Sample, SecretSource, TokenSource, UnresolvedVariable } from '../core/types';
 import { readSettings } from './config';
+import { editorDiagnostics } from './editorDiagnostics';
 import type { SampleStore } from './samples';
 import type { SecretStore } from './secrets';
 
@@ -136,13 +137,7 @@ export function viewOf(uri: vscode.Uri, a: Analysis): RenderedView {
   };
 }
 
-/**
- * The diagnostics the extension shows: JSON syntax and schema problems are left to the editor's own JSON
- * support (which validates against the contributed schemas), so they are not reported twice.
- */
-export function editorDiagnostics(all: readonly Diagnostic[]): Diagnostic[] {
-  return all.filter((d) => d.code !== 'invalid-json' && d.code !== 'schema');
-}
+export { editorDiagnostics };
 
 /** Every secret or credential value in a render, for last-line-of-defence redaction. */
 export function secretsIn(result: RenderResult): string[] {

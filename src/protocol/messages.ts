@@ -66,6 +66,11 @@ export interface HeaderView {
   readonly origin: HeaderOrigin;
   /** The value carries secret material. */
   readonly secret: boolean;
+  /**
+   * The header cannot be sent (the `invalid-header` problem): its name is not a token, or its value holds a
+   * line break or NUL; `name` and `value` then show those characters escaped (`\r`, `\n`, `\0`).
+   */
+  readonly invalid?: true;
 }
 
 /** A problem of the file, positioned for display: lines and columns are 1-based. */
@@ -117,6 +122,11 @@ export interface StateParams {
   readonly revealed: boolean;
   /** Workspace trust: sending is refused in an untrusted workspace. */
   readonly trusted: boolean;
+  /**
+   * The last result of this file with this sample, attached when the state is for another file or sample
+   * than the one posted before: the page shows it in place of the previous file's (or none when absent).
+   */
+  readonly lastResult?: ResultParams;
 }
 
 /** What is in flight. */
@@ -177,8 +187,16 @@ export interface IntendedView {
   readonly body: string | null;
 }
 
+/** Whose result it is: the file and the sample it was sent with. The page shows a result only under these. */
+export interface ResultOwner {
+  readonly fileUri: string;
+  /** The sample's id, as in `StateParams.selectedSample`. */
+  readonly sampleId: string;
+}
+
 /** The outcome of a send, or a past record to show. */
 export interface ResultParams {
+  readonly owner: ResultOwner;
   readonly record: RecordView;
   readonly capture?: CaptureView;
   readonly intended?: IntendedView;

@@ -114,6 +114,26 @@ describe('the preview panel in the workbench', { timeout: 300_000 }, () => {
     await shoot('inbox');
   });
 
+  test("another file never shows this file's response; coming back shows this file's own", { timeout: 60_000 }, async () => {
+    const { page } = workbench;
+    // Both files are open: switch with their tabs, as a user flipping between editors does.
+    const tab = (name: string) => page.locator(`.part.editor .tab[data-resource-name="${name}"]`).first();
+    await tab('lead.webhook.json').click();
+    await page.locator('.tab.active[data-resource-name="lead.webhook.json"]').waitFor({ timeout: 10_000 });
+    await frame.locator('#action-name', { hasText: 'Push new lead to CRM' }).waitFor({ timeout: 10_000 });
+    await frame.locator('#request-url').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(!(await frame.locator('#response-panel').isVisible()), 'the Request tab of the file never sent is shown');
+    assert.equal(await frame.locator('#response-status').count(), 0, 'no status of e2e/send.webhook.json is left');
+    assert.equal(await frame.locator('#capture-raw').count(), 0);
+    await tab('send.webhook.json').click();
+    await page.locator('.tab.active[data-resource-name="send.webhook.json"]').waitFor({ timeout: 10_000 });
+    await frame.locator('#action-name', { hasText: 'E2E send' }).waitFor({ timeout: 10_000 });
+    await frame.locator('vscode-tab-header[data-tab="response"]').click();
+    await frame.locator('#capture-raw', { hasText: 'POST /ok/c_zoe HTTP/1.1' }).waitFor({ timeout: 10_000 });
+    assert.match(await frame.locator('#response-status').innerText(), /200/);
+    await focusEditor(page);
+  });
+
   test('the Samples tab compares every sample and sends to all of them', { timeout: 90_000 }, async () => {
     await frame.locator('vscode-tab-header[data-tab="samples"]').click();
     const rows = frame.locator('#samples-table tbody tr');

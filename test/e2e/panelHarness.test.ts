@@ -103,6 +103,27 @@ async function texts(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).allTextContents();
 }
 
+/** The request with a sample value that holds line breaks in a header: the host escapes it and marks it. */
+const invalidHeaderState: StateParams = {
+  ...requestState,
+  sendable: false,
+  headers: [
+    { name: 'X-Last', value: 'line1\\nline2\\rline3', origin: 'user', secret: false, invalid: true },
+    { name: 'Content-Type', value: 'application/json', origin: 'auto', secret: false },
+  ],
+  problems: [
+    {
+      code: 'invalid-header',
+      severity: 'error',
+      message: 'Header "X-Last" would contain a line break or NUL (header injection); the request is not sent.',
+      line: 6,
+      column: 15,
+      endLine: 6,
+      endColumn: 35,
+    },
+  ],
+};
+
 const stateMessage = (params: StateParams): HostToWebview => ({ method: 'state', params });
 const resultMessage = (params: ResultParams): HostToWebview => ({ method: 'result', params });
 
@@ -133,6 +154,18 @@ describe('preview panel in a browser', () => {
     const selected = await page.locator('#sample-select').evaluate((el) => (el as unknown as { value: string }).value);
     assert.equal(selected, requestState.selectedSample);
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a header value with a line break is one row, escaped and marked invalid-header', async () => {
+    const { page } = await openPanel();
+    await send(page, stateMessage(invalidHeaderState));
+    assert.deepEqual(await texts(page, '#request-headers .kv-name .mono'), ['X-Last', 'Content-Type']);
+    assert.deepEqual(await texts(page, '#request-headers .kv-value'), ['line1\\nline2\\rline3', 'application/json']);
+    assert.deepEqual(await texts(page, '#request-headers .tag-invalid'), ['invalid-header']);
+    assert.equal(await page.locator('#request-headers tr:has(.tag-invalid) .kv-value.invalid').count(), 1);
+    const shown = await page.locator('#request-headers tbody').innerText();
+    assert.ok(!/^line2/m.test(shown), `no line of its own: ${shown}`);
     await page.close();
   });
 
@@ -231,6 +264,41 @@ describe('preview panel in a browser', () => {
     assert.equal(await page.locator('#response-body').textContent(), prettyJson(ok200.record.bodyText));
     assert.deepEqual(await texts(page, '#response-headers .kv-value'), ok200.record.headers.map(([, v]) => v));
     assert.equal(await page.locator('#response-meta').textContent(), 'First byte 84 ms · Total 131 ms · 92 B');
+    await page.close();
+  });
+
+  test("another file's response is never shown under this file: a switch shows this file's own, or its request", async () => {
+    const { page } = await openPanel();
+    const otherUri = 'file:///home/dev/crm-hooks/actions/other.webhook.json';
+    const other: StateParams = { ...requestState, fileUri: otherUri, file: 'actions/other.webhook.json', name: 'Other action' };
+    const rec42: ResultParams = {
+      owner: { fileUri: requestState.fileUri, sampleId: requestState.selectedSample },
+      record: { ...ok200.record, id: 'rec_42', status: 201, statusText: 'Created', bodyText: '{"id":"rec_42"}' },
+    };
+    await send(page, stateMessage(requestState), { method: 'sending', params: sending('send') }, resultMessage(rec42));
+    assert.ok(await page.locator('#response-panel').isVisible());
+    assert.match((await page.locator('#response-status').textContent()) ?? '', /201/);
+
+    await send(page, stateMessage(other));
+    assert.equal(await page.locator('#action-name').textContent(), 'Other action');
+    assert.ok(await page.locator('#request-panel').isVisible(), 'the Request tab of other.webhook.json is shown');
+    assert.ok(!(await page.locator('#response-panel').isVisible()));
+    assert.equal(await page.locator('#response-status').count(), 0, 'no status of lead is left in the Response tab');
+    assert.ok(!((await page.locator('#response-panel').textContent()) ?? '').includes('rec_42'));
+    assert.deepEqual((await posted(page)).at(-1), { method: 'showTab', params: { tab: 'request' } });
+
+    // A reload of the page (the panel hidden and shown again) must not bring lead's response back either.
+    await page.reload();
+    await waitForPosted(page, 'ready');
+    assert.equal(await page.locator('#action-name').textContent(), 'Other action');
+    assert.equal(await page.locator('#response-status').count(), 0);
+
+    // Back on lead, the host attaches lead's own last response: it is there on the Response tab.
+    await send(page, stateMessage({ ...requestState, lastResult: rec42 }));
+    assert.ok(await page.locator('#request-panel').isVisible(), 'the switch keeps the tab the user was on');
+    await page.locator('vscode-tab-header[data-tab="response"]').click();
+    assert.match((await page.locator('#response-status').textContent()) ?? '', /201/);
+    assert.equal(await page.locator('#response-body').textContent(), prettyJson('{"id":"rec_42"}'));
     await page.close();
   });
 
@@ -389,6 +457,7 @@ function hostileState(payload: string): StateParams {
 
 function hostileResult(payload: string): ResultParams {
   return {
+    owner: { fileUri: requestState.fileUri, sampleId: 'evil' },
     record: {
       ...ok200.record,
       statusText: payload,
@@ -464,6 +533,7 @@ describe('screenshots of every state in every theme', () => {
   const states: Array<[string, () => HostToWebview[], string?]> = [
     ['request', () => [stateMessage(requestState)]],
     ['untrusted', () => [stateMessage({ ...requestState, trusted: false, sendable: false })]],
+    ['invalid-header', () => [stateMessage(invalidHeaderState)]],
     ['sending', () => [stateMessage(requestState), { method: 'sending', params: sending('send') }]],
     ['response-200', () => [stateMessage(requestState), resultMessage(ok200)]],
     ['response-500', () => [stateMessage(requestState), resultMessage(error500)]],

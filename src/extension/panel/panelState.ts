@@ -3,13 +3,15 @@
  * report. Secret material is masked here (`core/redact.ts`), before anything is posted, unless revealed.
  */
 import type { ActionDocument } from '../../core/document';
+import { escapeHeaderText, isInvalidHeader } from '../../core/headerText';
 import { lint } from '../../core/lint';
 import { isSecretSpan, maskSegments, toPlainRequest } from '../../core/redact';
 import type { RenderedRequest, RenderOptions, Sample } from '../../core/types';
 import type { HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
 import { prettyJson } from '../../protocol/prettyJson';
 import { urlSegments } from '../../protocol/views';
-import { editorDiagnostics, type Analysis } from '../analysis';
+import type { Analysis } from '../analysis';
+import { editorDiagnostics } from '../editorDiagnostics';
 
 /** What a state needs besides the analysis. */
 export interface StateInputs {
@@ -74,18 +76,19 @@ export function bodyDropped(doc: ActionDocument): boolean {
   return doc.model.body !== undefined && (doc.model.method === 'GET' || doc.model.method === 'DELETE');
 }
 
+/** A header as the Request tab lists it; one that cannot be sent is marked, its line breaks and NULs escaped. */
+export function headerView(name: string, value: string, origin: HeaderView['origin'], secret: boolean): HeaderView {
+  if (!isInvalidHeader(name, value)) return { name, value, origin, secret };
+  return { name: escapeHeaderText(name), value: escapeHeaderText(value), origin, secret, invalid: true };
+}
+
 /** The Request tab's state of an analysis. */
 export function buildState(analysis: Analysis, inputs: StateInputs): StateParams {
   const { request, revealed } = inputs;
   const plain = toPlainRequest(request, revealed);
   const segments = maskedSegments(request, revealed);
   const url = segments.map((s) => s.text).join('');
-  const headers: HeaderView[] = request.headers.map((h, i) => ({
-    name: h.name,
-    value: plain.headers[i]![1],
-    origin: h.origin,
-    secret: h.spans.some(isSecretSpan),
-  }));
+  const headers: HeaderView[] = request.headers.map((h, i) => headerView(h.name, plain.headers[i]![1], h.origin, h.spans.some(isSecretSpan)));
   const pretty = plain.body === null || plain.body.length > MAX_PRETTY_BODY ? undefined : prettyJson(plain.body);
   return {
     fileUri: inputs.fileUri,
@@ -110,13 +113,26 @@ export function buildState(analysis: Analysis, inputs: StateInputs): StateParams
   };
 }
 
-/** Lines of `next` that differ from `base`: `- old` and `+ new`, from a longest-common-subsequence diff. */
+/** Past this many cells (changed lines of one body times those of the other) the diff compares line by line instead. */
+export const MAX_DIFF_CELLS = 4_000_000;
+
+/**
+ * Lines of `next` that differ from `base`, in order: `- old` and `+ new`, from a longest-common-subsequence
+ * diff (so as few lines as possible), where a removal comes before the insertion that replaces it. Lines the
+ * two share at the start and at the end are left out first, so a change in a large body costs only its
+ * middle; when that middle is still too large, lines are compared by position.
+ */
 export function lineDiff(base: string, next: string): string[] {
   if (base === next) return [];
-  const a = base.split('\n');
-  const b = next.split('\n');
-  // Past this many cells the table would cost too much: compare line by line instead.
-  if (a.length * b.length > 4_000_000) {
+  const all = base.split('\n');
+  const other = next.split('\n');
+  let head = 0;
+  while (head < all.length && head < other.length && all[head] === other[head]) head++;
+  let tail = 0;
+  while (tail < all.length - head && tail < other.length - head && all[all.length - 1 - tail] === other[other.length - 1 - tail]) tail++;
+  const a = all.slice(head, all.length - tail);
+  const b = other.slice(head, other.length - tail);
+  if (a.length * b.length > MAX_DIFF_CELLS) {
     const out: string[] = [];
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (a[i] === b[i]) continue;
@@ -139,10 +155,10 @@ export function lineDiff(base: string, next: string): string[] {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i * width + j + 1]! >= lcs[(i + 1) * width + j]!)) {
-      out.push(`+ ${b[j++]}`);
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!)) {
       out.push(`- ${a[i++]}`);
+    } else {
+      out.push(`+ ${b[j++]}`);
     }
   }
   return out;

@@ -12,7 +12,7 @@ import {
   SendingMessage,
   StateMessage,
 } from '../../protocol/messages';
-import type { HostToWebview, SampleOption, SendKind, StateParams, Tab, WebviewToHost } from '../../protocol/messages';
+import type { HostToWebview, ResultOwner, SampleOption, SendKind, StateParams, Tab, WebviewToHost } from '../../protocol/messages';
 import { panelHtml } from '../../protocol/panelHtml';
 import { readDocumentText } from '../analysis';
 import { affectsStudio, readSettings } from '../config';
@@ -22,7 +22,7 @@ import type { PreviewController, PreviewOpened, PreviewServices } from '../previ
 import { sampleId } from '../samples';
 import { isRefusal, type Refusal, type SendOutcome, type SendRequest } from '../send';
 import { buildSamplesReport, buildState } from './panelState';
-import { pastResultOf, resultOf } from './results';
+import { pastResultOf, ResultStore, resultOf } from './results';
 
 /** The view type of the preview panel (and of its serializer). */
 export const PREVIEW_VIEW_TYPE = 'webhookStudio.preview';
@@ -70,6 +70,10 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   private renders = 0;
   private inFlight: { readonly kind: SendKind; readonly cancel: vscode.CancellationTokenSource } | undefined;
   private lastState: StateParams | undefined;
+  /** The last result of each file and sample, shown again when the panel comes back to that pair. */
+  private readonly results = new ResultStore();
+  /** The file and sample of the state last posted since the page last loaded; a state for another pair carries that pair's result. */
+  private shownKey: string | undefined;
   /** Results of the last send to all of the current file, kept for the Samples tab until the file changes. */
   private allResults = new Map<string, { status?: number; outcome: OutcomeClass }>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -105,10 +109,25 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     return { source: source.toString(), view: 'webview', visible: this.panel?.visible ?? false };
   }
 
-  /** A send of `source` finished (from a command or from the panel): the panel shows it when it shows that file. */
+  /**
+   * A send of `source` with the selected sample finished (from a command): it is kept as that file's and
+   * sample's last result, and the panel shows it when it shows that file with that sample.
+   */
   showResult(source: vscode.Uri, outcome: SendOutcome): void {
-    if (!this.panel || source.toString() !== this.source?.toString()) return;
-    this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
+    const result = this.keep(source, sampleId(outcome.sample), outcome);
+    if (this.panel && source.toString() === this.source?.toString()) this.post(createMessage(ResultMessage, result));
+  }
+
+  /** Keeps the result of a send of `source` with the sample `sample` (an id) as that pair's last one. */
+  private keep(source: vscode.Uri, sample: string, outcome: SendOutcome) {
+    const result = resultOf(outcome, readSettings(source).maxResponseBytes, { fileUri: source.toString(), sampleId: sample });
+    this.results.set(result);
+    return result;
+  }
+
+  /** Keeps a result of a send from the panel and posts it; the page shows it only under its own file and sample. */
+  private deliver(source: vscode.Uri, sample: string, outcome: SendOutcome): void {
+    this.post(createMessage(ResultMessage, this.keep(source, sample, outcome)));
   }
 
   /** Shows a past execution record, opening the panel on its file when that file still exists. */
@@ -116,7 +135,9 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     if (file) await this.open(file);
     else if (!this.panel) this.adopt(this.createPanel());
     else this.panel.reveal(undefined, true);
-    this.post(createMessage(LogRecordMessage, pastResultOf(record, readSettings(file).maxResponseBytes)));
+    // The record is shown under the file it was opened on (its banner names its own sample and file).
+    const owner: ResultOwner = this.lastState ? { fileUri: this.lastState.fileUri, sampleId: this.lastState.selectedSample } : { fileUri: '', sampleId: '' };
+    this.post(createMessage(LogRecordMessage, pastResultOf(record, readSettings(file).maxResponseBytes, owner)));
   }
 
   /** Restores the panel after a reload from the state the page persisted. */
@@ -203,6 +224,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     this.ready = false;
     this.pending = [];
     this.lastState = undefined;
+    this.shownKey = undefined;
     this.inFlight?.cancel.cancel();
     clearTimeout(this.timer);
   }
@@ -249,7 +271,11 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       const state = await this.stateOf(source);
       if (run !== this.renders || source !== this.source) return;
       this.lastState = state;
-      this.post(createMessage(StateMessage, state));
+      const owner = { fileUri: state.fileUri, sampleId: state.selectedSample };
+      const key = ResultStore.key(owner);
+      const last = key !== this.shownKey ? this.results.get(owner) : undefined;
+      this.shownKey = key;
+      this.post(createMessage(StateMessage, last ? { ...state, lastResult: last } : state));
       if (this.tab === 'samples' && this.inFlight?.kind !== 'all') await this.postReport();
     } catch (error) {
       if (run === this.renders) this.fail(`${vscode.workspace.asRelativePath(source)} could not be rendered: ${(error as Error).message}`);
@@ -313,6 +339,8 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     switch (message.method) {
       case 'ready':
         this.ready = true;
+        // A page that loaded again may hold a persisted result of the pair or none: the next state carries the pair's own.
+        this.shownKey = undefined;
         await this.refresh();
         this.flush();
         return;
@@ -377,7 +405,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     try {
       const outcome = await this.services.send(source, { toInbox, cancel: cancel.token });
       if (isRefusal(outcome)) this.fail(outcome.reason);
-      else this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
+      else this.deliver(source, sampleId(outcome.sample), outcome);
     } catch (error) {
       this.fail(`Not sent: ${(error as Error).message}`);
     } finally {
@@ -408,8 +436,9 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
           break;
         }
         const response = outcome.record.response;
-        results.set(sampleId(sample), { ...(response ? { status: response.status } : {}), outcome: outcome.record.outcome });
-        this.post(createMessage(ResultMessage, resultOf(outcome, readSettings(source).maxResponseBytes)));
+        const id = sampleId(sample);
+        results.set(id, { ...(response ? { status: response.status } : {}), outcome: outcome.record.outcome });
+        this.deliver(source, id, outcome);
         await this.postReport(results, true);
       }
     } catch (error) {

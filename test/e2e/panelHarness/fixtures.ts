@@ -76,6 +76,9 @@ export const requestState: StateParams = {
   trusted: true,
 };
 
+/** Results of the harness belong to the request above: its file, with its selected sample. */
+const owner = { fileUri: requestState.fileUri, sampleId: requestState.selectedSample };
+
 const base = {
   time: '2024-05-14T09:21:07.412Z',
   file: 'actions/new-lead.webhook.json',
@@ -85,6 +88,7 @@ const base = {
 
 /** A 200 JSON response. */
 export const ok200: ResultParams = {
+  owner,
   record: {
     ...base,
     id: 'rec_01',
@@ -107,6 +111,7 @@ export const ok200: ResultParams = {
 
 /** A 500 with a plain-text body, truncated at the cap. */
 export const error500: ResultParams = {
+  owner,
   record: {
     ...base,
     id: 'rec_02',
@@ -129,6 +134,7 @@ export const error500: ResultParams = {
 
 /** A refused connection. */
 export const networkError: ResultParams = {
+  owner,
   record: {
     ...base,
     id: 'rec_03',
@@ -171,6 +177,7 @@ const captureRaw = [
 
 /** An inbox send: the intended request next to the raw capture. */
 export const inboxResult: ResultParams = {
+  owner,
   record: {
     ...base,
     id: 'rec_04',
