@@ -1,7 +1,7 @@
 /** The `webhook-studio` dispatcher: picks the command and loads only the code that command needs. */
 import { version } from '../../package.json';
 import type { CliIo } from './io';
-import { UsageError } from './session';
+import { isUsageError } from './usageError';
 import { USAGE } from './usage';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -40,7 +40,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await (await load())(rest, io);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!isUsageError(error)) throw error;
     io.err(`webhook-studio: ${error.message}\n`);
     if (error.showUsage) io.err(`\n${USAGE[name]}\n`);
     return 2;

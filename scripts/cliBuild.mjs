@@ -1,0 +1,42 @@
+// The esbuild options of the `webhook-studio` CLI, shared by esbuild.mjs and the CLI tests.
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The CLI as one small dispatcher, `dist/cli.js`, plus one file per command, `dist/cli-<command>.js`, which
+ * the dispatcher requires for the command it runs: `--version` loads none of them, `render` and `validate`
+ * not undici, `send` not the schema validators. `src/cli/cli.ts` imports each command module lazily
+ * (`import('./send.js')`); in the bundle those imports become requires of the command's own file.
+ * undici is one more file, `dist/cli-undici.js` (only the parts the core uses, see src/cli/lazy/undici.ts),
+ * shared by the commands that send and required only by them (and by a token request, should `render`
+ * ever make one).
+ * Its own module so tests can build the CLI into a folder of their own.
+ * @param {import('esbuild').BuildOptions} options common options and the output folder
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function cliBuild(options) {
+  const commands = ['validate', 'render', 'send', 'inbox', 'demo'];
+  /** @type {import('esbuild').Plugin} */
+  const commandFiles = {
+    name: 'cli-command-files',
+    setup(build) {
+      const pattern = new RegExp(`^\\./(${commands.join('|')})\\.js$`);
+      build.onResolve({ filter: pattern }, (args) => {
+        if (!/[\\/]src[\\/]cli[\\/]cli\.ts$/.test(args.importer)) return undefined;
+        return { path: `./cli-${pattern.exec(args.path)[1]}.js`, external: true };
+      });
+      build.onResolve({ filter: /^undici$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './cli-undici.js', external: true }));
+    },
+  };
+  return {
+    absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
+    ...options,
+    entryPoints: { cli: 'src/cli/main.ts', ...Object.fromEntries(commands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), 'cli-undici': 'src/cli/lazy/undici.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // `import()` of a command file becomes a plain `require()`: no ES module loader at start.
+    supported: { 'dynamic-import': false },
+    plugins: [commandFiles],
+    banner: { js: '#!/usr/bin/env node' },
+  };
+}
