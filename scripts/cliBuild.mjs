@@ -31,6 +31,9 @@ export function cliBuild(options) {
     absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
     ...options,
     entryPoints: { cli: 'src/cli/main.ts', ...Object.fromEntries(commands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), 'cli-undici': 'src/cli/lazy/undici.ts' },
+    bundle: true,
+    // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles cleanly.
+    mainFields: ['module', 'main'],
     platform: 'node',
     format: 'cjs',
     target: 'node20',
