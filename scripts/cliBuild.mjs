@@ -25,6 +25,17 @@ export function cliBuild(options) {
         return { path: `./cli-${pattern.exec(args.path)[1]}.js`, external: true };
       });
       build.onResolve({ filter: /^undici$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './cli-undici.js', external: true }));
+      // undici's HTTP/1.1-or-2 client requires its HTTP/2 half up front, and with it node:http2, node:tls and
+      // node:crypto, which together cost more start-up time than the rest of undici. The CLI's requests speak
+      // HTTP/1.1 unless a server offers h2: the HTTP/2 half is required on the first HTTP/2 connection instead.
+      build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+        /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(args.importer) ? { path: 'undici-client-h2', namespace: 'cli-lazy' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'cli-lazy' }, () => ({
+        contents: "let connectH2;\nmodule.exports = function (...args) {\n  connectH2 ??= require('undici/lib/dispatcher/client-h2.js');\n  return connectH2.apply(this, args);\n};\n",
+        resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+        loader: 'js',
+      }));
     },
   };
   return {

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, ROOT, runCli, startCli, waitForMatch, type BuiltCli, type CliRun } from './helpers/cli';
+import { startHttpsServer } from './helpers/servers';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
 const SECRET = 'sk_live_9f8e7d6c5b4a';
@@ -479,6 +480,23 @@ describe('the built webhook-studio binary (a real process)', () => {
     assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
     assert.equal(received.at(-1)!.authorization, `Bearer ${SECRET}`);
     assert.equal(JSON.parse(received.at(-1)!.body).pad.length, 1000);
+  });
+
+  test('send over TLS loads TLS when it needs it: a self-signed receiver is refused, exit 1', { timeout: 30_000 }, async () => {
+    const tls = {
+      key: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.key.pem')),
+      cert: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.cert.pem')),
+    };
+    const https = await startHttpsServer(tls, (_req, res) => res.end('{}'));
+    try {
+      writeFileSync(join(work, 'tls.webhook.json'), JSON.stringify({ name: 'TLS', method: 'POST', url: `${https.origin}/hook`, body: { a: 1 } }));
+      const r = await built.run(['send', 'tls.webhook.json'], { cwd: work });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /tls-self-signed/);
+      assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), 'no stack trace');
+    } finally {
+      await https.close();
+    }
   });
 
   test('inbox ends with exit 0 on SIGINT', { timeout: 30_000 }, async () => {
