@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -495,6 +495,42 @@ describe('the built webhook-studio binary (a real process)', () => {
       assert.match(r.stdout, /tls-self-signed/);
       assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), 'no stack trace');
     } finally {
+      await https.close();
+    }
+  });
+
+  test('send honours HTTPS_PROXY: an https target is tunnelled through the proxy with CONNECT', { timeout: 30_000 }, async () => {
+    const tls = {
+      key: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.key.pem')),
+      cert: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.cert.pem')),
+    };
+    const https = await startHttpsServer(tls, (_req, res) => res.end('{}'));
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host!, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      writeFileSync(join(work, 'proxied.webhook.json'), JSON.stringify({ name: 'Proxied', method: 'POST', url: `${https.origin}/hook`, body: { a: 1 } }));
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const r = await built.run(['send', 'proxied.webhook.json'], { cwd: work, env: { HTTPS_PROXY: proxyUrl } });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.deepEqual(tunnels, [`127.0.0.1:${https.port}`]);
+      // The certificate is checked end to end through the tunnel.
+      assert.match(r.stdout, /tls-self-signed/);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
       await https.close();
     }
   });
