@@ -22,9 +22,15 @@ export function cliBuild(options) {
       const pattern = new RegExp(`^\\./(${commands.join('|')})\\.js$`);
       build.onResolve({ filter: pattern }, (args) => {
         if (!/[\\/]src[\\/]cli[\\/]cli\.ts$/.test(args.importer)) return undefined;
-        return { path: `./cli-${pattern.exec(args.path)[1]}.js`, external: true };
+        return { path: `cli-${pattern.exec(args.path)[1]}.js`, namespace: 'cli-file' };
       });
-      build.onResolve({ filter: /^undici$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './cli-undici.js', external: true }));
+      build.onResolve({ filter: /^undici$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: 'cli-undici.js', namespace: 'cli-file' }));
+      // Each of those imports becomes a load of that file through src/cli/lazy/bundleFiles.ts (V8's code cache).
+      build.onLoad({ filter: /.*/, namespace: 'cli-file' }, (args) => ({
+        contents: `module.exports = require('./src/cli/lazy/bundleFiles.ts').loadBundleFile(${JSON.stringify(args.path)});\n`,
+        resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+        loader: 'js',
+      }));
       // undici's HTTP/1.1-or-2 client requires its HTTP/2 half up front, and with it node:http2, node:tls and
       // node:crypto, which together cost more start-up time than the rest of undici. The CLI's requests speak
       // HTTP/1.1 unless a server offers h2: the HTTP/2 half is required on the first HTTP/2 connection instead.

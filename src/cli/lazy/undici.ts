@@ -5,12 +5,6 @@
  * module loads only the dispatchers, the connector and `request`.
  */
 import type * as Undici from 'undici';
-import { setFlagsFromString } from 'node:v8';
-
-// undici parses HTTP with a WebAssembly module, compiled on the first connection. A CLI process sends a
-// request or two and exits: V8's baseline compiler is enough, and without it V8 optimises the parser on
-// background threads that the process then waits for at exit (100 ms and more on a busy machine).
-setFlagsFromString('--liftoff-only');
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const Dispatcher: { prototype: object } = require('undici/lib/dispatcher/dispatcher');

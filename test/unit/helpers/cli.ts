@@ -5,7 +5,7 @@
  * alongside may delete at any moment.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,7 +63,9 @@ export async function buildCli(): Promise<BuiltCli> {
   await build(cliBuild({ outdir: join(folder, 'dist'), logLevel: 'error', sourcemap: false }));
   await symlink(join(ROOT, 'examples'), join(folder, 'examples'));
   const file = join(folder, 'dist', 'cli.js');
-  const envOf = (env: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', ...env });
+  // The bundle keeps V8 code caches under TMPDIR: the folder's own, so runs leave nothing behind.
+  await mkdir(join(folder, 'tmp'));
+  const envOf = (env: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', TMPDIR: join(folder, 'tmp'), ...env });
   return {
     file,
     run: (args, options) =>
