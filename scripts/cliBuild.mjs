@@ -2,13 +2,13 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * The CLI as one small dispatcher, `dist/cli.js`, plus one file per command, `dist/cli-<command>.js`, which
- * the dispatcher requires for the command it runs: `--version` loads none of them, `render` and `validate`
- * not undici, `send` not the schema validators. `src/cli/cli.ts` imports each command module lazily
- * (`import('./send.js')`); in the bundle those imports become requires of the command's own file.
- * undici is one more file, `dist/cli-undici.js` (only the parts the core uses, see src/cli/lazy/undici.ts),
- * shared by the commands that send and required only by them (and by a token request, should `render`
- * ever make one).
+ * The CLI as one small dispatcher, `dist/cli.js`, plus one file per command, `dist/cli-<command>.js`, of which
+ * the dispatcher loads the one for the command it runs: `--version` loads none, `render` and `validate` not
+ * undici, `send` not the schema validators. `src/cli/cli.ts` imports each command module lazily
+ * (`import('./send.js')`); in the bundle each such import loads the command's own file through
+ * src/cli/lazy/bundleFiles.ts, which keeps V8's code cache of it. undici is one more file,
+ * `dist/cli-undici.js` (only the parts the core uses, see src/cli/lazy/undici.ts), loaded the same way by the
+ * commands that send (and by a token request, should `render` ever make one).
  * Its own module so tests can build the CLI into a folder of their own.
  * @param {import('esbuild').BuildOptions} options common options and the output folder
  * @returns {import('esbuild').BuildOptions}
@@ -54,7 +54,7 @@ export function cliBuild(options) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // `import()` of a command file becomes a plain `require()`: no ES module loader at start.
+    // What `import()` is left becomes a plain `require()`: no ES module loader at start.
     supported: { 'dynamic-import': false },
     plugins: [commandFiles],
     banner: { js: '#!/usr/bin/env node' },

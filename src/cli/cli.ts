@@ -6,7 +6,8 @@ import { USAGE } from './usage';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-// Each command is loaded on demand, so `send` does not pay for ajv and `validate` not for undici.
+// Each command is loaded on demand, so `send` does not pay for the schema validators and `validate` not for undici
+// (in the bundle each command is a file of its own, see scripts/cliBuild.mjs).
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.js')).runValidate,
   render: async () => (await import('./render.js')).runRender,
