@@ -40,7 +40,7 @@ export interface CapturedIo extends CliIo {
   readonly stdout: string;
   /** Everything written to stderr so far. */
   readonly stderr: string;
-  /** Plays Ctrl+C: resolves `interrupted()`. */
+  /** Stands for Ctrl+C: resolves `interrupted()`. */
   interrupt(): void;
 }
 

@@ -464,6 +464,10 @@ describe('the built webhook-studio binary (a real process)', () => {
   test('a usage error exits 2, a command that finds errors 1, a clean one 0', async () => {
     assert.equal((await built.run(['frobnicate'], { cwd: FIXTURES })).code, 2);
     assert.equal((await built.run(['render', 'nope.webhook.json'], { cwd: FIXTURES })).code, 2);
+    // A usage error from a command's own file is still recognised as one: the command's usage follows it.
+    const bogus = await built.run(['render', 'render/action.webhook.json', '--bogus'], { cwd: FIXTURES });
+    assert.equal(bogus.code, 2);
+    assert.match(bogus.stderr, /^webhook-studio: unknown option --bogus\n\nUsage: webhook-studio render <file>/);
     assert.equal((await built.run(['validate'], { cwd: join(FIXTURES, 'dirty') })).code, 1);
     const clean = await built.run(['validate'], { cwd: join(FIXTURES, 'clean') });
     assert.equal(clean.code, 0);
