@@ -2,9 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildCli, ROOT, runCli, startCli, waitForMatch, type BuiltCli, type CliRun } from './helpers/cli';
 import { startHttpsServer } from './helpers/servers';
 
@@ -569,6 +570,34 @@ describe('the built webhook-studio binary (a real process)', () => {
     } finally {
       rmSync(temp, { recursive: true, force: true });
     }
+  });
+
+  test('each command needs only its own files of the bundle: --version none, render and validate not undici', { timeout: 60_000 }, async () => {
+    const only = async (names: string[], args: string[], cwd: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-only-'));
+      try {
+        for (const name of ['cli.js', ...names]) copyFileSync(join(dirname(built.file), name), join(dir, name));
+        return await new Promise<CliRun>((resolveRun) =>
+          execFile(process.execPath, [join(dir, 'cli.js'), ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', TMPDIR: dir }, encoding: 'utf8' }, (error, stdout, stderr) =>
+            resolveRun({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+          ),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const version = await only([], ['--version'], ROOT);
+    assert.equal(version.code, 0, version.stderr);
+    const render = await only(['cli-render.js'], ['render', 'action.webhook.json', '--format', 'json'], join(FIXTURES, 'render'));
+    assert.equal(render.code, 0, render.stderr);
+    assert.equal(JSON.parse(render.stdout).method, 'POST');
+    const validate = await only(['cli-validate.js'], ['validate'], join(FIXTURES, 'dirty'));
+    assert.equal(validate.code, 1, validate.stderr);
+    assert.match(validate.stdout, /unknown-auth\.webhook\.json:5:21 error schema/);
+    const sample = join(work, 'only.sample.json');
+    writeFileSync(sample, JSON.stringify({ name: 'only', contact: { email: 'jane@example.com' }, workflow: { port, outcome: 'ok', pad: 'x' } }));
+    const send = await only(['cli-send.js', 'cli-undici.js'], ['send', 'hook.webhook.json', '--sample', sample, '--secret', `API_TOKEN=${SECRET}`], join(FIXTURES, 'send'));
+    assert.equal(send.code, 0, send.stdout + send.stderr);
   });
 
   test('inbox ends with exit 0 on SIGINT', { timeout: 30_000 }, async () => {
