@@ -1,7 +1,10 @@
-// Builds the three bundles: the extension host entry, the webview script and the CLI.
+// Builds the bundles: the extension host entry (and its lazily loaded send stack), the webview script and
+// the CLI (a dispatcher and one file per command, see scripts/cliBuild.mjs).
 // `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { cliBuild } from './scripts/cliBuild.mjs';
+import { GENERATED_PATH, writeSchemaValidators } from './scripts/schemaValidators.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,17 +31,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    // Heavy parts (undici, ajv) are split into lazily required chunks by the entry points below.
   },
-  {
-    ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-  },
+  cliBuild({ ...common, outdir: 'dist' }),
   {
     ...common,
     entryPoints: { webview: 'webview/main.ts' },
@@ -77,6 +71,9 @@ if (process.argv.includes('--tests')) {
   });
   process.exit(0);
 }
+
+// The schema validators are compiled ahead of time into a source module; a schema change shows up here.
+if (writeSchemaValidators()) console.log(`${GENERATED_PATH} regenerated from the schemas`);
 
 if (!watch) await rm('dist', { recursive: true, force: true });
 if (watch) {

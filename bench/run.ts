@@ -10,7 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './benchRow';
 import { run as runBigResponse } from './bigResponse.bench';
-import { run as runCliSend } from './cliSend.bench';
+import { run as runCliStart } from './cliStart.bench';
 import { run as runInbox } from './inbox.bench';
 import { run as runPrettyJson } from './prettyJson.bench';
 import { run as runRender } from './render.bench';
@@ -27,7 +27,7 @@ const benches: Bench[] = [
   { name: 'send', run: runSend },
   { name: 'big response', run: runBigResponse },
   { name: 'inbox', run: runInbox },
-  { name: 'cli send', run: runCliSend },
+  { name: 'cli start', run: runCliStart },
 ];
 
 function size(file: string): number {

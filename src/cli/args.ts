@@ -1,6 +1,6 @@
 /** Strict option parsing with messages in the CLI's own words. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './session';
+import { UsageError } from './usageError';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

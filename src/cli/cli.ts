@@ -1,12 +1,13 @@
 /** The `webhook-studio` dispatcher: picks the command and loads only the code that command needs. */
 import { version } from '../../package.json';
 import type { CliIo } from './io';
-import { UsageError } from './session';
+import { isUsageError } from './usageError';
 import { USAGE } from './usage';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-// Each command is loaded on demand, so `send` does not pay for ajv and `validate` not for undici.
+// Each command is loaded on demand, so `send` does not pay for the schema validators and `validate` not for undici
+// (in the bundle each command is a file of its own, see scripts/cliBuild.mjs).
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.js')).runValidate,
   render: async () => (await import('./render.js')).runRender,
@@ -40,7 +41,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await (await load())(rest, io);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!isUsageError(error)) throw error;
     io.err(`webhook-studio: ${error.message}\n`);
     if (error.showUsage) io.err(`\n${USAGE[name]}\n`);
     return 2;

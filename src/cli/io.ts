@@ -24,17 +24,83 @@ export interface CliIo {
 
 /** The real process as a CliIo. */
 export function processIo(): CliIo {
-  const seen = new Set<string>();
-  return {
+  return redactingIo({
     cwd: process.cwd(),
     env: process.env,
-    out: (text) => void process.stdout.write(redactText(text, seen)),
-    err: (text) => void process.stderr.write(redactText(text, seen)),
-    outRaw: (text) => void process.stdout.write(text),
+    write: (stream, text) => void (stream === 'out' ? process.stdout : process.stderr).write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
-    seen,
     interrupted: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
+  });
+}
+
+/** A CliIo that keeps what the commands print, for running them in-process (tests). */
+export interface CapturedIo extends CliIo {
+  /** Everything written to stdout so far. */
+  readonly stdout: string;
+  /** Everything written to stderr so far. */
+  readonly stderr: string;
+  /** Stands for Ctrl+C: resolves `interrupted()`. */
+  interrupt(): void;
+}
+
+/** What a captured run starts from: the working directory, the environment and which streams are terminals. */
+export interface CapturedIoOptions {
+  readonly cwd: string;
+  /** Default: empty, so nothing of the calling process leaks in. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly stdoutIsTTY?: boolean;
+  readonly stderrIsTTY?: boolean;
+}
+
+/** A CliIo whose output is kept in memory, with the same redaction as the real process. */
+export function capturedIo(options: CapturedIoOptions): CapturedIo {
+  const written = { out: '', err: '' };
+  let interrupt = (): void => undefined;
+  const interruptedOnce = new Promise<void>((resolve) => (interrupt = resolve));
+  const io = redactingIo({
+    cwd: options.cwd,
+    env: options.env ?? {},
+    write: (stream, text) => void (written[stream] += text),
+    stdoutIsTTY: options.stdoutIsTTY === true,
+    stderrIsTTY: options.stderrIsTTY === true,
+    interrupted: () => interruptedOnce,
+  });
+  return {
+    ...io,
+    get stdout() {
+      return written.out;
+    },
+    get stderr() {
+      return written.err;
+    },
+    interrupt: () => interrupt(),
+  };
+}
+
+interface IoParts {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Writes text as is. */
+  write(stream: 'out' | 'err', text: string): void;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  interrupted(): Promise<void>;
+}
+
+/** The CliIo over raw streams: `out` and `err` redact every secret value seen so far, `outRaw` does not. */
+function redactingIo(parts: IoParts): CliIo {
+  const seen = new Set<string>();
+  return {
+    cwd: parts.cwd,
+    env: parts.env,
+    out: (text) => parts.write('out', redactText(text, seen)),
+    err: (text) => parts.write('err', redactText(text, seen)),
+    outRaw: (text) => parts.write('out', text),
+    stdoutIsTTY: parts.stdoutIsTTY,
+    stderrIsTTY: parts.stderrIsTTY,
+    seen,
+    interrupted: () => parts.interrupted(),
   };
 }
 

@@ -13,17 +13,9 @@ import { LineIndex } from '../core/text';
 import type { Diagnostic, EscapingMode, RenderOptions, RenderResult, Sample, SecretSource, TokenSource } from '../core/types';
 import { loadSamples, readTextFile, type SampleFileProblems } from '../core/workspace';
 import type { CliIo, Colors } from './io';
+import { UsageError } from './usageError';
 
-/** A usage error (exit 2): bad options, missing or unreadable input. */
-export class UsageError extends Error {
-  /** Print the command's usage after the message. */
-  constructor(
-    message: string,
-    readonly showUsage = false,
-  ) {
-    super(message);
-  }
-}
+export { UsageError } from './usageError';
 
 /** The options validate, render and send have in common, as parsed. */
 export interface CommonValues {

@@ -1,62 +1,35 @@
 /**
- * Validates a parsed `*.webhook.json` or `*.sample.json` against its JSON schema (ajv, draft 2020-12)
- * and turns ajv's errors into diagnostics whose ranges point into the file's text.
- * This is the only module that imports ajv, so adapters can load it lazily.
+ * Validates a parsed `*.webhook.json` or `*.sample.json` against its JSON schema (draft 2020-12) and turns
+ * the errors into diagnostics whose ranges point into the file's text. The validators are ajv's, compiled
+ * ahead of time by `scripts/schemaValidators.mjs` into `schemaValidators.generated.ts`, so nothing is
+ * compiled at run time and ajv itself is not loaded.
  */
-import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { getNodeValue } from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
 import actionSchema from '../../schemas/webhook-action.schema.json';
 import sampleSchema from '../../schemas/webhook-sample.schema.json';
+import * as generated from './schemaValidators.generated';
 import type { Diagnostic, OffsetRange } from './types';
 
 /** Which of the two file formats a document is. */
 export type SchemaKind = 'action' | 'sample';
 
 /** Keywords the schemas carry for VS Code's JSON editor; ajv must know them to compile in strict mode. */
-export const EDITOR_SCHEMA_KEYWORDS: readonly string[] = [
-  'allowTrailingCommas',
-  'markdownDescription',
-  'defaultSnippets',
-  'patternErrorMessage',
-  'errorMessage',
-  'enumDescriptions',
-  'markdownEnumDescriptions',
-  'deprecationMessage',
-  'doNotSuggest',
-];
+export const EDITOR_SCHEMA_KEYWORDS: readonly string[] = generated.EDITOR_SCHEMA_KEYWORDS;
 
 type SchemaObject = { readonly [key: string]: unknown };
 
 const SCHEMAS: Record<SchemaKind, SchemaObject> = { action: actionSchema, sample: sampleSchema };
 const ROOT_LABEL: Record<SchemaKind, string> = { action: 'The webhook action', sample: 'The sample' };
 
-let ajv: Ajv2020 | undefined;
-const validators = new Map<SchemaKind, ValidateFunction>();
-
-/** Compiles a schema on first use; ajv and the compiled validators live for the process. */
-function validatorFor(kind: SchemaKind): ValidateFunction {
-  let validate = validators.get(kind);
-  if (!validate) {
-    ajv ??= createAjv();
-    validate = ajv.compile(SCHEMAS[kind]);
-    validators.set(kind, validate);
-  }
-  return validate;
-}
-
-/** A strict draft 2020-12 validator that knows the editor keywords and reports every error with its schema. */
-function createAjv(): Ajv2020 {
-  const instance = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-  instance.addVocabulary([...EDITOR_SCHEMA_KEYWORDS]);
-  return instance;
-}
+/** The precompiled validators: strict, every error reported, each error with its schema (`verbose`). */
+const VALIDATORS = { action: generated.action, sample: generated.sample } as unknown as Record<SchemaKind, ValidateFunction>;
 
 /** Validates a parsed document against the action or sample schema; ranges are offsets into its text. */
 export function validateSchema(kind: SchemaKind, root: Node | undefined): Diagnostic[] {
   if (!root) return [];
-  const validate = validatorFor(kind);
+  const validate = VALIDATORS[kind];
   const data: unknown = getNodeValue(root);
   if (validate(data)) return [];
   const located = collapseDiscriminatedOneOf(validate.errors ?? [], SCHEMAS[kind], data);

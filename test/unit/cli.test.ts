@@ -1,41 +1,24 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { execFile } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { buildCli, ROOT, runCli, startCli, waitForMatch, type BuiltCli, type CliRun } from './helpers/cli';
+import { startHttpsServer } from './helpers/servers';
 
-const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
 const SECRET = 'sk_live_9f8e7d6c5b4a';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built CLI without blocking the event loop (the tests' own servers must keep answering). */
-function cli(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<Run> {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env };
-  return new Promise((resolvePromise) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: options.cwd, env, timeout: options.timeoutMs ?? 20_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+/** Runs the CLI in-process through `main(argv, io)`; the environment is only `options.env`. */
+function cli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
+  return runCli(args, { cwd: options.cwd, env: options.env ?? {} });
 }
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-function newestSource(): number {
-  const sources = [...files(join(ROOT, 'src', 'cli')), ...files(join(ROOT, 'src', 'core')), join(ROOT, 'package.json')];
-  return Math.max(...sources.map((f) => statSync(f).mtimeMs));
 }
 
 const DIAGNOSTIC_LINE = /^[^\s:]+:\d+:\d+ (error|warning|info) [a-z-]+ \S.*$/;
@@ -43,16 +26,6 @@ const DIAGNOSTIC_LINE = /^[^\s:]+:\d+:\d+ (error|warning|info) [a-z-]+ \S.*$/;
 let snapshot: Map<string, { mtimeMs: number; text: string }>;
 
 before(() => {
-  let stale: boolean;
-  try {
-    stale = statSync(CLI).mtimeMs < newestSource();
-  } catch {
-    stale = true;
-  }
-  if (stale) {
-    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    assert.equal(built.status, 0, built.stderr);
-  }
   snapshot = new Map(files(FIXTURES).map((f) => [f, { mtimeMs: statSync(f).mtimeMs, text: readFileSync(f, 'utf8') }]));
 });
 
@@ -88,7 +61,7 @@ describe('webhook-studio (global)', () => {
     { name: 'a bad --timeout', args: ['send', 'send/hook.webhook.json', '--timeout', 'soon'], message: /--timeout must be a whole number/ },
     { name: 'a missing file', args: ['render', 'nope.webhook.json'], message: /^webhook-studio: nope\.webhook\.json: file not found\n$/ },
     { name: 'a directory given as a file', args: ['render', 'render'], message: /^webhook-studio: render: is a directory, not a file\n$/ },
-    // Node 20 itself rejects a missing --env-file path anywhere on the command line, before the CLI runs.
+    { name: 'a missing --env-file', args: ['render', 'render/action.webhook.json', '--env-file', 'render/missing.env'], message: /^webhook-studio: --env-file render\/missing\.env: file not found\n$/ },
     { name: 'an --env-file that is not UTF-8', args: ['render', 'render/action.webhook.json', '--env-file', 'render/latin1.env'], message: /--env-file render\/latin1\.env: is not valid UTF-8 text/ },
     { name: 'an action file that is not UTF-8', args: ['render', 'render/latin1.env'], message: /^webhook-studio: render\/latin1\.env: is not valid UTF-8 text \(the first invalid byte is at line 1, column \d+\); save it as UTF-8\n$/ },
     { name: 'a device as the action file', args: ['render', '/dev/zero'], message: /^webhook-studio: [./]*\/?dev\/zero: is not a regular file \(a device, pipe or socket\), so it is not read\n$/ },
@@ -409,39 +382,245 @@ describe('webhook-studio send', () => {
 });
 
 describe('webhook-studio inbox and demo', () => {
-  test('inbox prints its URL, then each capture; SIGINT closes it with exit 0', { timeout: 30_000 }, async () => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [CLI, 'inbox', '--status', '202', '--body', 'thanks'], { cwd: FIXTURES, env: { PATH: process.env['PATH'] ?? '' } });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    const url = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error('no URL printed')), 10_000);
-      child.stdout.on('data', (chunk: string) => {
-        stdout += chunk;
-        const m = /http:\/\/127\.0\.0\.1:\d+/.exec(stdout);
-        if (m) {
-          clearTimeout(timer);
-          resolveUrl(m[0]);
-        }
-      });
-    });
+  test('inbox prints its URL, then each capture; Ctrl+C closes it with exit 0', { timeout: 30_000 }, async () => {
+    const { io, exited } = startCli(['inbox', '--status', '202', '--body', 'thanks'], { cwd: FIXTURES });
+    const [url] = await waitForMatch(() => io.stdout, /http:\/\/127\.0\.0\.1:\d+/);
     const response = await fetch(`${url}/hook?a=1`, { method: 'POST', body: 'hello', headers: { 'X-Test': 'yes' } });
     assert.equal(response.status, 202);
     assert.equal(await response.text(), 'thanks');
-    await new Promise((r) => setTimeout(r, 200));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.kill('SIGINT');
+    await waitForMatch(() => io.stdout, /\nhello\n/);
+    io.interrupt();
     assert.equal(await exited, 0);
-    assert.match(stdout, /POST \/hook\?a=1 HTTP\/1\.1\r?\n[\s\S]*X-Test: yes[\s\S]*\r?\n\r?\nhello/i);
+    assert.match(io.stdout, /^Local inbox listening on http:\/\/127\.0\.0\.1:\d+ /);
+    assert.match(io.stdout, /── #1 .* 5 body bytes ──\nPOST \/hook\?a=1 HTTP\/1\.1\n[\s\S]*X-Test: yes[\s\S]*\n\nhello\n\nInbox stopped\.\n$/i);
+    // The server is closed once the command has returned.
+    await assert.rejects(fetch(`${url}/again`));
   });
 
-  test('demo sends every example to the inbox, prints each, and exits 0', { timeout: 60_000 }, async () => {
+  test('demo DIR sends every example to the inbox, prints each, and exits 0', { timeout: 60_000 }, async () => {
     const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.webhook.json'));
-    const r = await cli(['demo'], { cwd: ROOT, timeoutMs: 50_000 });
+    const r = await cli(['demo', 'examples'], { cwd: ROOT });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     for (const file of examples) assert.ok(r.stdout.includes(`(examples/${file})`), `${file} printed`);
     assert.equal((r.stdout.match(/✓ received byte for byte as rendered/g) ?? []).length, examples.length);
     assert.match(r.stdout, new RegExp(`${examples.length} of ${examples.length} examples received byte for byte as rendered\\.\\n$`));
     assert.ok(!/demo-[a-z_]+-7f3a9c/.test(r.stdout), 'demo secrets are shown masked');
+  });
+});
+
+describe('colours', () => {
+  test('validate colours severities and the summary on a terminal', async () => {
+    const r = await runCli(['validate'], { cwd: join(FIXTURES, 'dirty'), stdoutIsTTY: true });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /\x1b\[1mfilter\.webhook\.json:5:22\x1b\[22m \x1b\[31merror\x1b\[39m /);
+    assert.match(r.stdout, /\x1b\[31m6 files, 5 errors, 0 warnings\x1b\[39m\n$/);
+  });
+
+  test('NO_COLOR turns colours off on a terminal too', async () => {
+    const r = await runCli(['validate'], { cwd: join(FIXTURES, 'dirty'), stdoutIsTTY: true, env: { NO_COLOR: '1' } });
+    assert.equal(r.code, 1);
+    assert.ok(!r.stdout.includes('\x1b['));
+  });
+
+  test('render warnings on stderr follow stderr, not stdout', async () => {
+    const r = await runCli(['render', 'action.webhook.json'], { cwd: join(FIXTURES, 'render'), stderrIsTTY: true });
+    assert.match(r.stderr, /\x1b\[33mwarning\x1b\[39m/);
+    assert.ok(!r.stdout.includes('\x1b['));
+  });
+});
+
+describe('the built webhook-studio binary (a real process)', () => {
+  let built: BuiltCli;
+  let server: Server;
+  let port = 0;
+  let work: string;
+  const received: Array<{ authorization?: string; body: string }> = [];
+
+  before(async () => {
+    built = await buildCli();
+    work = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-bin-'));
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ authorization: req.headers.authorization, body });
+        res.writeHead(201, { 'content-type': 'application/json', 'x-echo-auth': req.headers.authorization ?? '' });
+        res.end(JSON.stringify({ echo: body }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(work, { recursive: true, force: true });
+    await built?.remove();
+  });
+
+  test('--version prints the package version and exits 0', async () => {
+    const r = await built.run(['--version'], { cwd: ROOT });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  test('a usage error exits 2, a command that finds errors 1, a clean one 0', async () => {
+    assert.equal((await built.run(['frobnicate'], { cwd: FIXTURES })).code, 2);
+    assert.equal((await built.run(['render', 'nope.webhook.json'], { cwd: FIXTURES })).code, 2);
+    // A usage error from a command's own file is still recognised as one: the command's usage follows it.
+    const bogus = await built.run(['render', 'render/action.webhook.json', '--bogus'], { cwd: FIXTURES });
+    assert.equal(bogus.code, 2);
+    assert.match(bogus.stderr, /^webhook-studio: unknown option --bogus\n\nUsage: webhook-studio render <file>/);
+    assert.equal((await built.run(['validate'], { cwd: join(FIXTURES, 'dirty') })).code, 1);
+    const clean = await built.run(['validate'], { cwd: join(FIXTURES, 'clean') });
+    assert.equal(clean.code, 0);
+    assert.equal(clean.stdout, '2 files, 0 errors, 0 warnings\n');
+  });
+
+  test('send puts the request on the wire and exits 0 on a 2xx, the secret never printed', { timeout: 30_000 }, async () => {
+    const sample = join(work, 'bin.sample.json');
+    writeFileSync(sample, JSON.stringify({ name: 'bin', contact: { email: 'jane@example.com' }, workflow: { port, outcome: 'ok', pad: 'x'.repeat(1000) } }));
+    const r = await built.run(['send', 'hook.webhook.json', '--sample', sample, '--secret', `API_TOKEN=${SECRET}`], { cwd: join(FIXTURES, 'send') });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /→ 201 Created · accepted/);
+    assert.match(r.stdout, /x-echo-auth: Bearer ••••••/);
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
+    assert.equal(received.at(-1)!.authorization, `Bearer ${SECRET}`);
+    assert.equal(JSON.parse(received.at(-1)!.body).pad.length, 1000);
+  });
+
+  test('send over TLS loads TLS when it needs it: a self-signed receiver is refused, exit 1', { timeout: 30_000 }, async () => {
+    const tls = {
+      key: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.key.pem')),
+      cert: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.cert.pem')),
+    };
+    const https = await startHttpsServer(tls, (_req, res) => res.end('{}'));
+    try {
+      writeFileSync(join(work, 'tls.webhook.json'), JSON.stringify({ name: 'TLS', method: 'POST', url: `${https.origin}/hook`, body: { a: 1 } }));
+      const r = await built.run(['send', 'tls.webhook.json'], { cwd: work });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /tls-self-signed/);
+      assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), 'no stack trace');
+    } finally {
+      await https.close();
+    }
+  });
+
+  test('send honours HTTPS_PROXY: an https target is tunnelled through the proxy with CONNECT', { timeout: 30_000 }, async () => {
+    const tls = {
+      key: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.key.pem')),
+      cert: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.cert.pem')),
+    };
+    const https = await startHttpsServer(tls, (_req, res) => res.end('{}'));
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host!, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      writeFileSync(join(work, 'proxied.webhook.json'), JSON.stringify({ name: 'Proxied', method: 'POST', url: `${https.origin}/hook`, body: { a: 1 } }));
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const r = await built.run(['send', 'proxied.webhook.json'], { cwd: work, env: { HTTPS_PROXY: proxyUrl } });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.deepEqual(tunnels, [`127.0.0.1:${https.port}`]);
+      // The certificate is checked end to end through the tunnel.
+      assert.match(r.stdout, /tls-self-signed/);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await https.close();
+    }
+  });
+
+  test('the bundle keeps V8 code caches in a private folder under TMPDIR, reuses them and survives a bad one', { timeout: 60_000 }, async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-tmp-'));
+    try {
+      const root = join(temp, `webhook-studio-code-cache-${process.getuid!()}`);
+      const caches = () => (existsSync(root) ? readdirSync(root).flatMap((v) => readdirSync(join(root, v)).map((f) => join(root, v, f))) : []);
+      const validate = () => built.run(['validate'], { cwd: join(FIXTURES, 'clean'), env: { TMPDIR: temp } });
+      const first = await validate();
+      assert.equal(first.code, 0, first.stderr);
+      const [cache, ...others] = caches().filter((f) => f.includes('cli-validate.js'));
+      assert.ok(cache !== undefined && others.length === 0, 'one cache for the validate file');
+      assert.equal(statSync(root).mode & 0o077, 0, 'the folder is private');
+      // An accepted cache is read, not written again.
+      utimesSync(cache, 1000, 1000);
+      const second = await validate();
+      assert.deepEqual([second.code, second.stdout, second.stderr], [first.code, first.stdout, first.stderr]);
+      assert.equal(statSync(cache).mtimeMs, 1000_000);
+      // One V8 rejects is replaced.
+      writeFileSync(cache, 'not a code cache');
+      const third = await validate();
+      assert.deepEqual([third.code, third.stdout, third.stderr], [first.code, first.stdout, first.stderr]);
+      assert.notEqual(readFileSync(cache, 'utf8'), 'not a code cache');
+      // A folder others may write to is not used at all.
+      for (const f of caches()) rmSync(f);
+      chmodSync(root, 0o777);
+      const fourth = await validate();
+      assert.deepEqual([fourth.code, fourth.stdout], [first.code, first.stdout]);
+      assert.deepEqual(caches(), []);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+
+  test('each command needs only its own files of the bundle: --version none, render and validate not undici', { timeout: 60_000 }, async () => {
+    const only = async (names: string[], args: string[], cwd: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-only-'));
+      try {
+        for (const name of ['cli.js', ...names]) copyFileSync(join(dirname(built.file), name), join(dir, name));
+        return await new Promise<CliRun>((resolveRun) =>
+          execFile(process.execPath, [join(dir, 'cli.js'), ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', TMPDIR: dir }, encoding: 'utf8' }, (error, stdout, stderr) =>
+            resolveRun({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+          ),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const version = await only([], ['--version'], ROOT);
+    assert.equal(version.code, 0, version.stderr);
+    const render = await only(['cli-render.js'], ['render', 'action.webhook.json', '--format', 'json'], join(FIXTURES, 'render'));
+    assert.equal(render.code, 0, render.stderr);
+    assert.equal(JSON.parse(render.stdout).method, 'POST');
+    const validate = await only(['cli-validate.js'], ['validate'], join(FIXTURES, 'dirty'));
+    assert.equal(validate.code, 1, validate.stderr);
+    assert.match(validate.stdout, /unknown-auth\.webhook\.json:5:21 error schema/);
+    const sample = join(work, 'only.sample.json');
+    writeFileSync(sample, JSON.stringify({ name: 'only', contact: { email: 'jane@example.com' }, workflow: { port, outcome: 'ok', pad: 'x' } }));
+    const send = await only(['cli-send.js', 'cli-undici.js'], ['send', 'hook.webhook.json', '--sample', sample, '--secret', `API_TOKEN=${SECRET}`], join(FIXTURES, 'send'));
+    assert.equal(send.code, 0, send.stdout + send.stderr);
+  });
+
+  test('inbox ends with exit 0 on SIGINT', { timeout: 30_000 }, async () => {
+    const child = built.spawn(['inbox', '--status', '202', '--body', 'thanks'], { cwd: FIXTURES });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const [url] = await waitForMatch(() => stdout, /http:\/\/127\.0\.0\.1:\d+/);
+    const response = await fetch(`${url}/hook?a=1`, { method: 'POST', body: 'hello' });
+    assert.equal(await response.text(), 'thanks');
+    await waitForMatch(() => stdout, /\nhello\n/);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(stdout, /\nInbox stopped\.\n$/);
+  });
+
+  test('demo without DIR finds the examples shipped next to the bundle', { timeout: 60_000 }, async () => {
+    const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.webhook.json'));
+    const r = await built.run(['demo'], { cwd: work, timeoutMs: 50_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`${examples.length} of ${examples.length} examples received byte for byte as rendered\\.\\n$`));
   });
 });

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseTree } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
 import { validateSchema } from '../../src/core/schemaValidation';
@@ -255,5 +256,16 @@ describe('validateSchema on valid documents', () => {
       (auth) => located('action', `{ "name": "n", "method": "GET", "url": "https://a.example.com", "auth": ${auth} }`).length,
     );
     assert.deepEqual(offenders, []);
+  });
+});
+
+describe('the precompiled validators', () => {
+  test('src/core/schemaValidators.generated.ts is what the schemas compile to now', async () => {
+    const generator = (await import(pathToFileURL(join('scripts', 'schemaValidators.mjs')).href)) as {
+      GENERATED_PATH: string;
+      schemaValidatorsSource(): string;
+    };
+    const committed = readFileSync(generator.GENERATED_PATH, 'utf8');
+    assert.ok(committed === generator.schemaValidatorsSource(), `${generator.GENERATED_PATH} is out of date: run node scripts/schemaValidators.mjs`);
   });
 });
