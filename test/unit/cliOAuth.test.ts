@@ -53,7 +53,8 @@ describe('webhook-studio send with OAuth settings from the environment', () => {
   let tokenStatus = 200;
 
   before(async () => {
-    tokenEndpoint = await startHttpServer(async (req: IncomingMessage, res: ServerResponse) => {
+    tokenEndpoint = await startHttpServer((req: IncomingMessage, res: ServerResponse) => void answerToken(req, res));
+    async function answerToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const body = await readBody(req);
       const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       const decoded = Buffer.from(basic, 'base64').toString('utf8');
@@ -69,13 +70,14 @@ describe('webhook-studio send with OAuth settings from the environment', () => {
           : { error: 'invalid_client', error_description: 'unknown client' };
       res.writeHead(tokenStatus, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));
-    });
-    receiver = await startHttpServer(async (req, res) => {
-      const body = await readBody(req);
-      received.push({ authorization: req.headers.authorization, body });
-      // Echo the credentials back: the CLI must still never print them.
-      res.writeHead(receiverStatuses.shift() ?? 200, { 'content-type': 'application/json', 'x-echo-auth': req.headers.authorization ?? '' });
-      res.end(JSON.stringify({ seen: req.headers.authorization ?? '' }));
+    }
+    receiver = await startHttpServer((req, res) => {
+      void readBody(req).then((body) => {
+        received.push({ authorization: req.headers.authorization, body });
+        // Echo the credentials back: the CLI must still never print them.
+        res.writeHead(receiverStatuses.shift() ?? 200, { 'content-type': 'application/json', 'x-echo-auth': req.headers.authorization ?? '' });
+        res.end(JSON.stringify({ seen: req.headers.authorization ?? '' }));
+      });
     });
     work = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-oauth-'));
     writeFileSync(

@@ -7,18 +7,18 @@
 import type * as Undici from 'undici';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const Dispatcher: { prototype: object } = require('undici/lib/dispatcher/dispatcher');
-const api: object = require('undici/lib/api');
-const global: { getGlobalDispatcher: typeof Undici.getGlobalDispatcher } = require('undici/lib/global');
+const Dispatcher = require('undici/lib/dispatcher/dispatcher') as { prototype: object };
+const api = require('undici/lib/api') as object;
+const global = require('undici/lib/global') as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
 
 // As undici's entry does: every dispatcher gets `request()`, `connect()` and the other API methods
 // (ProxyAgent tunnels with its client's `connect()`).
 Object.assign(Dispatcher.prototype, api);
 
-export const Agent: typeof Undici.Agent = require('undici/lib/dispatcher/agent');
-export const Pool: typeof Undici.Pool = require('undici/lib/dispatcher/pool');
-export const ProxyAgent: typeof Undici.ProxyAgent = require('undici/lib/dispatcher/proxy-agent');
-export const buildConnector: typeof Undici.buildConnector = require('undici/lib/core/connect');
+export const Agent = require('undici/lib/dispatcher/agent') as typeof Undici.Agent;
+export const Pool = require('undici/lib/dispatcher/pool') as typeof Undici.Pool;
+export const ProxyAgent = require('undici/lib/dispatcher/proxy-agent') as typeof Undici.ProxyAgent;
+export const buildConnector = require('undici/lib/core/connect') as typeof Undici.buildConnector;
 export const getGlobalDispatcher = global.getGlobalDispatcher;
 
 /** `request(url, options)`: the request on `options.dispatcher`, else on undici's global dispatcher. */

@@ -5,7 +5,7 @@
  * alongside may delete at any moment.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,13 +59,11 @@ export interface BuiltCli {
 /** Builds the CLI with the build's own options into a new temporary folder. */
 export async function buildCli(): Promise<BuiltCli> {
   const folder = await mkdtemp(join(tmpdir(), 'webhook-studio-cli-build-'));
-  const { cliBuild } = (await import(pathToFileURL(join(ROOT, 'scripts', 'cliBuild.mjs')).href)) as { cliBuild(options: BuildOptions): BuildOptions };
+  const { cliBuild } = (await import(pathToFileURL(join(ROOT, 'scripts', 'cliBuild.mjs')).href)) as { cliBuild: (options: BuildOptions) => BuildOptions };
   await build(cliBuild({ outdir: join(folder, 'dist'), logLevel: 'error', sourcemap: false }));
   await symlink(join(ROOT, 'examples'), join(folder, 'examples'));
   const file = join(folder, 'dist', 'cli.js');
-  // The bundle keeps V8 code caches under TMPDIR: the folder's own, so runs leave nothing behind.
-  await mkdir(join(folder, 'tmp'));
-  const envOf = (env: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', TMPDIR: join(folder, 'tmp'), ...env });
+  const envOf = (env: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', ...env });
   return {
     file,
     run: (args, options) =>
