@@ -16,8 +16,6 @@ const SIZE = 200 * MiB;
 const MEMORY_RUNS = 3;
 const TIME_RUNS = 5;
 
-
-
 /** Runs `work` while sampling RSS every 2 ms; returns the peak growth over the RSS at the start. */
 async function peakRssGrowth(work: () => Promise<unknown>): Promise<number> {
   const start = process.memoryUsage.rss();
@@ -132,6 +130,5 @@ async function serve(): Promise<void> {
   process.send?.({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
   process.on('disconnect', () => process.exit(0));
 }
-
 
 if (require.main === module) runAsScript(run, { server: serve });

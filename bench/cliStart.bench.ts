@@ -103,10 +103,7 @@ export async function run(): Promise<BenchRow[]> {
     const cpu = (key: string) => median(runs.get(key)!.map((s) => s.cpuMs));
     const rows: BenchRow[] = [];
     for (const c of cases.slice(1)) {
-      for (const [what, figure] of [
-        ['wall', wall] as const,
-        ['CPU user+system', cpu] as const,
-      ]) {
+      for (const [what, figure] of [['wall', wall] as const, ['CPU user+system', cpu] as const]) {
         const ratio = figure(c.key) / figure('bare');
         rows.push({
           measure: `${c.label}, whole process, ${what} (median of ${RUNS})`,

@@ -82,10 +82,7 @@ export async function run(): Promise<BenchRow[]> {
   const children = [startChild('bare-server'), startChild('inbox-server'), startChild('load')];
   const [bare, inbox, load] = children as [ChildProcess, ChildProcess, ChildProcess];
   try {
-    const [bareOrigin, inboxOrigin] = await Promise.all([
-      nextMessage<{ origin: string }>(bare, 30_000),
-      nextMessage<{ origin: string }>(inbox, 30_000),
-    ]);
+    const [bareOrigin, inboxOrigin] = await Promise.all([nextMessage<{ origin: string }>(bare, 30_000), nextMessage<{ origin: string }>(inbox, 30_000)]);
     await nextMessage<{ ready: true }>(load, 30_000);
     const servers = { bare: { child: bare, origin: bareOrigin.origin }, inbox: { child: inbox, origin: inboxOrigin.origin } };
     await drive(load, servers.bare.origin, WARMUP_MS);
@@ -186,6 +183,5 @@ async function generateLoad(): Promise<void> {
   });
   process.send?.({ ready: true });
 }
-
 
 if (require.main === module) runAsScript(run, { 'inbox-server': serveInbox, 'bare-server': serveBare, load: generateLoad });

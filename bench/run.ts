@@ -102,8 +102,16 @@ function extensionRows(): BenchRow[] {
     ms('activate() in the extension host', f.activationMs, 20),
     ms('completion on the 1 MiB file, median (provider)', f.providerMs.completion.median, 5),
     ms('hover on the 1 MiB file, median (provider)', f.providerMs.hover.median, 5),
-    roundTrip(`completion via vscode.executeCompletionItemProvider, median (baseline: a plain string of the same file; JSON features ${f.jsonLanguageFeatures})`, f.providerCommandMs.completion.median, f.providerCommandAtPlainStringMs.completion.median),
-    roundTrip(`hover via vscode.executeHoverProvider, median (baseline: a plain string of the same file; JSON features ${f.jsonLanguageFeatures})`, f.providerCommandMs.hover.median, f.providerCommandAtPlainStringMs.hover.median),
+    roundTrip(
+      `completion via vscode.executeCompletionItemProvider, median (baseline: a plain string of the same file; JSON features ${f.jsonLanguageFeatures})`,
+      f.providerCommandMs.completion.median,
+      f.providerCommandAtPlainStringMs.completion.median,
+    ),
+    roundTrip(
+      `hover via vscode.executeHoverProvider, median (baseline: a plain string of the same file; JSON features ${f.jsonLanguageFeatures})`,
+      f.providerCommandMs.hover.median,
+      f.providerCommandAtPlainStringMs.hover.median,
+    ),
   ];
 }
 
@@ -133,7 +141,9 @@ async function main(): Promise<void> {
     rows.push(...extensionRows());
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\n${new Date().toISOString().slice(0, 10)} · Node ${process.versions.node} · ${cpus().length} × ${cpu} · ${Math.round(totalmem() / 2 ** 30)} GiB\n`);
+  console.log(
+    `\n${new Date().toISOString().slice(0, 10)} · Node ${process.versions.node} · ${cpus().length} × ${cpu} · ${Math.round(totalmem() / 2 ** 30)} GiB\n`,
+  );
   console.log(markdownTable(rows));
   const failed = rows.filter((r) => !r.ok);
   console.log(`\n${rows.length - failed.length} of ${rows.length} within budget`);

@@ -12,8 +12,6 @@ import { listenBareJson, median, runAsScript, startServerRole, type BenchRow } f
 const WARMUP = 500;
 const ROUNDS = 2_000;
 
-
-
 /** Runs the interleaved requests and returns the median latencies and their ratio. */
 export async function run(): Promise<BenchRow[]> {
   const { child, origin } = await startServerRole(__filename);
@@ -86,6 +84,5 @@ async function serve(): Promise<void> {
   process.send?.({ origin: await listenBareJson() });
   process.on('disconnect', () => process.exit(0));
 }
-
 
 if (require.main === module) runAsScript(run, { server: serve });

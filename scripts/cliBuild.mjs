@@ -38,7 +38,8 @@ export function cliBuild(options) {
         /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(args.importer) ? { path: 'undici-client-h2', namespace: 'cli-lazy' } : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: 'cli-lazy' }, () => ({
-        contents: "let connectH2;\nmodule.exports = function (...args) {\n  connectH2 ??= require('undici/lib/dispatcher/client-h2.js');\n  return connectH2.apply(this, args);\n};\n",
+        contents:
+          "let connectH2;\nmodule.exports = function (...args) {\n  connectH2 ??= require('undici/lib/dispatcher/client-h2.js');\n  return connectH2.apply(this, args);\n};\n",
         resolveDir: fileURLToPath(new URL('..', import.meta.url)),
         loader: 'js',
       }));
@@ -47,7 +48,11 @@ export function cliBuild(options) {
   return {
     absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
     ...options,
-    entryPoints: { cli: 'src/cli/main.ts', ...Object.fromEntries(commands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])), 'cli-undici': 'src/cli/lazy/undici.ts' },
+    entryPoints: {
+      cli: 'src/cli/main.ts',
+      ...Object.fromEntries(commands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])),
+      'cli-undici': 'src/cli/lazy/undici.ts',
+    },
     bundle: true,
     // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles cleanly.
     mainFields: ['module', 'main'],

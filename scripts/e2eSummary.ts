@@ -84,7 +84,8 @@ export function parseOutcomes(text: string): TestOutcome[] {
     if (!line.startsWith('{')) continue;
     try {
       const v = JSON.parse(line) as unknown;
-      if (typeof v === 'object' && v !== null && typeof (v as TestOutcome).name === 'string' && typeof (v as TestOutcome).passed === 'boolean') out.push({ name: (v as TestOutcome).name, passed: (v as TestOutcome).passed });
+      if (typeof v === 'object' && v !== null && typeof (v as TestOutcome).name === 'string' && typeof (v as TestOutcome).passed === 'boolean')
+        out.push({ name: (v as TestOutcome).name, passed: (v as TestOutcome).passed });
     } catch {
       // a torn last line of a crashed run: the test it named is not counted
     }

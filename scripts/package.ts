@@ -136,10 +136,7 @@ export async function inspectVsix(file: string): Promise<Result<{ entries: ZipEn
   const shown = relative(process.cwd(), file);
   console.log(`${shown && !shown.startsWith('..') ? shown : file}: ${entries.length} files, ${kib(statSync(file).size)} (${kib(unpacked)} unpacked)`);
   const check = checkVsixEntries(entries.map((e) => e.name));
-  const problems = [
-    ...check.missing.map((name) => `missing: ${name}`),
-    ...check.unexpected.map((name) => `should not be packaged: ${name}`),
-  ];
+  const problems = [...check.missing.map((name) => `missing: ${name}`), ...check.unexpected.map((name) => `should not be packaged: ${name}`)];
   if (problems.length > 0) return { ok: false, error: `the VSIX is not as it should be (fix .vscodeignore or the build):\n  ${problems.join('\n  ')}` };
   return { ok: true, value: { entries, bytes: statSync(file).size } };
 }

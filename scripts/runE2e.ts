@@ -11,7 +11,13 @@ import { parseOutcomes, summarize } from './e2eSummary';
 import type { FileAttempt, FileRun } from './e2eSummary';
 
 const dir = join(__dirname, '..', 'test', 'e2e');
-const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', 'e2e', f));
+const files =
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : readdirSync(dir)
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => join('test', 'e2e', f));
 const reporter = join(__dirname, 'e2eReporter.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-e2e-results-'));
 // Run as a test itself (its unit test does), node would make each file report to the outer runner instead.
@@ -20,7 +26,16 @@ delete env.NODE_TEST_CONTEXT;
 
 function attempt(file: string, n: number): FileAttempt {
   const outcomes = join(scratch, `${n}-${file.replace(/[^A-Za-z0-9.-]/g, '_')}.jsonl`);
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${outcomes}`, file];
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${reporter}`,
+    `--test-reporter-destination=${outcomes}`,
+    file,
+  ];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   process.stdout.write(run.stdout);
   let text = '';

@@ -168,13 +168,17 @@ export async function startServer(options: ServerOptions): Promise<Result<Runnin
   const logFd = openSync(options.logFile, 'w');
   const args = [
     entry.value,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...(options.trusted ? ['--disable-workspace-trust'] : []),
   ];
   const child = spawn(process.execPath, args, {
@@ -228,19 +232,26 @@ export function installVsix(vsix: string, extensionsDir: string): Result<string>
   mkdirSync(extensionsDir, { recursive: true });
   const before = new Set(readdirSync(extensionsDir));
   const userDataDir = mkdtempSync(join(tmpdir(), 'webhook-studio-install-'));
-  const res = spawnSync(process.execPath, [entry.value, '--install-extension', resolve(vsix), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
-  });
+  const res = spawnSync(
+    process.execPath,
+    [entry.value, '--install-extension', resolve(vsix), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
+    },
+  );
   rmSync(userDataDir, { recursive: true, force: true });
   const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
   const added = readdirSync(extensionsDir).filter((name) => !before.has(name) && statSync(join(extensionsDir, name)).isDirectory());
   if (res.status !== 0 || !/successfully installed/i.test(output) || added.length !== 1) {
     const tail = output.trim().split('\n').slice(-10).join('\n');
-    return { ok: false, error: `installing ${vsix} failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`}, ${added.length} new folder(s)):\n${tail}` };
+    return {
+      ok: false,
+      error: `installing ${vsix} failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`}, ${added.length} new folder(s)):\n${tail}`,
+    };
   }
   return { ok: true, value: join(extensionsDir, added[0] as string) };
 }

@@ -20,13 +20,9 @@ function append(parent: Node, children: readonly Child[]): void {
 }
 
 /** Creates an element with a class, attributes and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Attrs | string | null = null,
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | string | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
-  const all: Attrs = typeof attrs === 'string' ? { class: attrs } : attrs ?? {};
+  const all: Attrs = typeof attrs === 'string' ? { class: attrs } : (attrs ?? {});
   for (const [name, value] of Object.entries(all)) {
     if (FORBIDDEN_ATTR.test(name)) throw new Error(`attribute ${name} is not allowed`);
     if (value === undefined || value === false) continue;

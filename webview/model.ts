@@ -4,16 +4,7 @@
  * timer). No DOM here, so it runs under Node as well as in the page.
  */
 import { SetRevealMessage, SelectSampleMessage, ShowTabMessage, TABS, createMessage, parsePanelState } from '../src/protocol/messages';
-import type {
-  HostToWebview,
-  PanelState,
-  ResultParams,
-  SamplesReportParams,
-  SendingParams,
-  StateParams,
-  Tab,
-  WebviewToHost,
-} from '../src/protocol/messages';
+import type { HostToWebview, PanelState, ResultParams, SamplesReportParams, SendingParams, StateParams, Tab, WebviewToHost } from '../src/protocol/messages';
 
 /** Everything the panel shows. */
 export interface Model {

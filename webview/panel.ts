@@ -63,13 +63,7 @@ function buildFrame() {
 
   const errorText = h('span', { id: 'error-text' }, '');
   const dismiss = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', title: 'Dismiss' }, icon('close'));
-  const errorBanner = h(
-    'div',
-    { class: 'banner banner-error alert', id: 'error-banner', role: 'alert', hidden: true },
-    icon('error'),
-    errorText,
-    dismiss,
-  );
+  const errorBanner = h('div', { class: 'banner banner-error alert', id: 'error-banner', role: 'alert', hidden: true }, icon('error'), errorText, dismiss);
 
   const requestRegion = h('div', { class: 'region', id: 'request-panel' });
   const responseRegion = h('div', { class: 'region', id: 'response-panel' });
@@ -88,9 +82,25 @@ function buildFrame() {
 
   return {
     roots: [header, toolbar, progress, errorBanner, tabs],
-    methodBadge, title, file, sampleSelect, sendButton, inboxButton, curlButton, reveal,
-    progress, progressText, cancelButton, errorBanner, errorText, dismiss,
-    requestRegion, responseRegion, samplesRegion, sendAllButton, tabs,
+    methodBadge,
+    title,
+    file,
+    sampleSelect,
+    sendButton,
+    inboxButton,
+    curlButton,
+    reveal,
+    progress,
+    progressText,
+    cancelButton,
+    errorBanner,
+    errorText,
+    dismiss,
+    requestRegion,
+    responseRegion,
+    samplesRegion,
+    sendAllButton,
+    tabs,
   };
 }
 
@@ -159,9 +169,7 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
         replaceRegion(frame.requestRegion, h('p', 'note empty', 'Waiting for the active webhook file…'));
         return;
       }
-      guarded(frame.requestRegion, () =>
-        renderRequest(s, { openProblem: (line, column) => host.post(createMessage(OpenProblemMessage, { line, column })) }),
-      );
+      guarded(frame.requestRegion, () => renderRequest(s, { openProblem: (line, column) => host.post(createMessage(OpenProblemMessage, { line, column })) }));
     },
     response: () => guarded(frame.responseRegion, () => renderResponse(model.result, model.past)),
     samples: () => guarded(frame.samplesRegion, () => renderSamples(model.report)),

@@ -20,9 +20,7 @@ function urlView(state: StateParams): HTMLElement {
     'div',
     { class: 'url mono', id: 'request-url' },
     ...parts.map((s) =>
-      s.source === 'literal'
-        ? s.text
-        : h('span', { class: `seg seg-${s.source}`, title: 'path' in s && s.path ? `{{${s.path}}}` : s.source }, s.text),
+      s.source === 'literal' ? s.text : h('span', { class: `seg seg-${s.source}`, title: 'path' in s && s.path ? `{{${s.path}}}` : s.source }, s.text),
     ),
   );
 }
@@ -33,15 +31,19 @@ function headerBadges(header: HeaderView): Node[] {
   if (header.secret) badges.push(h('span', { class: 'tag tag-secret', title: 'carries a secret' }, icon('lock'), 'secret'));
   if (header.invalid) {
     badges.push(
-      h('span', { class: 'tag tag-invalid', title: 'A line break or NUL, or a name that is not a token: this header is not sent. See the problems below.' }, icon('error'), 'invalid-header'),
+      h(
+        'span',
+        { class: 'tag tag-invalid', title: 'A line break or NUL, or a name that is not a token: this header is not sent. See the problems below.' },
+        icon('error'),
+        'invalid-header',
+      ),
     );
   }
   return badges;
 }
 
 function bodyView(state: StateParams): HTMLElement[] {
-  const escaping =
-    state.escaping === 'json' ? 'Templates are escaped as JSON string content.' : 'Templates are inserted as plain text.';
+  const escaping = state.escaping === 'json' ? 'Templates are escaped as JSON string content.' : 'Templates are inserted as plain text.';
   if (state.bodyDropped) {
     return [note(`Dropped: ${state.method} sends no body.`, 'warning-text'), note(escaping)];
   }
@@ -106,7 +108,12 @@ export function renderRequest(state: StateParams, events: RequestViewEvents): No
         : kvTable(
             'request-headers',
             'Request headers',
-            state.headers.map((header) => ({ name: header.name, value: header.value, badges: headerBadges(header), ...(header.invalid ? { valueClass: 'invalid' } : {}) })),
+            state.headers.map((header) => ({
+              name: header.name,
+              value: header.value,
+              badges: headerBadges(header),
+              ...(header.invalid ? { valueClass: 'invalid' } : {}),
+            })),
           ),
     ),
   );
@@ -116,7 +123,11 @@ export function renderRequest(state: StateParams, events: RequestViewEvents): No
       'sec-query',
       state.query.length === 0
         ? note('No query parameters.')
-        : kvTable('request-query', 'Query parameters', state.query.map(([name, value]) => ({ name, value }))),
+        : kvTable(
+            'request-query',
+            'Query parameters',
+            state.query.map(([name, value]) => ({ name, value })),
+          ),
     ),
   );
   blocks.push(section('Body', 'sec-body', ...bodyView(state)));

@@ -45,7 +45,7 @@ function truncation(record: RecordView): HTMLElement | null {
 
 function bodyView(record: RecordView): HTMLElement {
   if (record.bodyText === '') return note('Empty body.');
-  const shown = record.bodyIsJson ? prettyJson(record.bodyText) ?? record.bodyText : record.bodyText;
+  const shown = record.bodyIsJson ? (prettyJson(record.bodyText) ?? record.bodyText) : record.bodyText;
   return h('pre', { class: 'code mono', id: 'response-body', tabindex: 0 }, shown);
 }
 
@@ -61,17 +61,13 @@ function inboxView(result: ResultParams): HTMLElement | null {
         'div',
         'side',
         h('h3', null, 'Intended request'),
-        result.intended
-          ? h('pre', { class: 'code mono', id: 'intended-raw', tabindex: 0 }, result.intended.rawText)
-          : note('Not available.'),
+        result.intended ? h('pre', { class: 'code mono', id: 'intended-raw', tabindex: 0 }, result.intended.rawText) : note('Not available.'),
       ),
       h(
         'div',
         'side',
         h('h3', null, 'Captured on the wire'),
-        result.capture
-          ? h('pre', { class: 'code mono', id: 'capture-raw', tabindex: 0 }, result.capture.rawText)
-          : note('Nothing was captured.'),
+        result.capture ? h('pre', { class: 'code mono', id: 'capture-raw', tabindex: 0 }, result.capture.rawText) : note('Nothing was captured.'),
         result.capture?.bodyTruncated ? note('The captured body was truncated by the inbox cap.', 'warning-text') : null,
       ),
     ),
@@ -92,11 +88,7 @@ export function renderResponse(result: ResultParams | undefined, past: boolean):
   if (cut) blocks.push(cut);
   if (record.redirects.length > 0) {
     blocks.push(
-      section(
-        'Redirects followed',
-        'sec-redirects',
-        h('ol', 'redirects mono', ...record.redirects.map((r) => h('li', null, `${r.status} → ${r.location}`))),
-      ),
+      section('Redirects followed', 'sec-redirects', h('ol', 'redirects mono', ...record.redirects.map((r) => h('li', null, `${r.status} → ${r.location}`)))),
     );
   }
   const inbox = inboxView(result);
@@ -108,7 +100,11 @@ export function renderResponse(result: ResultParams | undefined, past: boolean):
         'sec-response-headers',
         record.headers.length === 0
           ? note('No headers.')
-          : kvTable('response-headers', 'Response headers', record.headers.map(([name, value]) => ({ name, value }))),
+          : kvTable(
+              'response-headers',
+              'Response headers',
+              record.headers.map(([name, value]) => ({ name, value })),
+            ),
       ),
     );
     blocks.push(section(record.bodyIsJson ? 'Body (JSON)' : 'Body', 'sec-response-body', bodyView(record)));

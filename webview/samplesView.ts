@@ -30,47 +30,31 @@ export function renderSamples(report: SamplesReportParams | undefined): Node[] {
   if (!report) return [note('Rendering the action against every sample…', 'empty')];
   if (report.rows.length === 0) return [note('No samples found. The built-in sample is used.', 'empty')];
   const table = h(
-      'table',
-      { class: 'grid', id: 'samples-table' },
-      h('caption', 'visually-hidden', 'The action rendered against every sample'),
-      h(
-        'thead',
-        null,
+    'table',
+    { class: 'grid', id: 'samples-table' },
+    h('caption', 'visually-hidden', 'The action rendered against every sample'),
+    h('thead', null, h('tr', null, ...['Sample', 'Unresolved', 'Problems', 'Body differences', 'Result'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      null,
+      ...report.rows.map((row, i) =>
         h(
           'tr',
           null,
-          ...['Sample', 'Unresolved', 'Problems', 'Body differences', 'Result'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...report.rows.map((row, i) =>
+          h('th', { scope: 'row' }, row.sample.name, row.sample.builtin ? h('span', 'tag tag-auto', 'built-in') : null),
           h(
-            'tr',
+            'td',
             null,
-            h('th', { scope: 'row' }, row.sample.name, row.sample.builtin ? h('span', 'tag tag-auto', 'built-in') : null),
-            h(
-              'td',
-              null,
-              row.unresolved.length === 0
-                ? h('span', 'muted', 'none')
-                : h('div', 'chips', ...row.unresolved.map((p) => h('code', 'chip mono warning-text', `{{${p}}}`))),
-            ),
-            h('td', row.problems > 0 ? 'warning-text' : 'muted', row.problems),
-            h(
-              'td',
-              null,
-              i === 0
-                ? h('span', 'muted', 'reference')
-                : row.bodyDiff.length === 0
-                  ? h('span', 'muted', 'same')
-                  : diffView(row.bodyDiff),
-            ),
-            resultCell(row),
+            row.unresolved.length === 0
+              ? h('span', 'muted', 'none')
+              : h('div', 'chips', ...row.unresolved.map((p) => h('code', 'chip mono warning-text', `{{${p}}}`))),
           ),
+          h('td', row.problems > 0 ? 'warning-text' : 'muted', row.problems),
+          h('td', null, i === 0 ? h('span', 'muted', 'reference') : row.bodyDiff.length === 0 ? h('span', 'muted', 'same') : diffView(row.bodyDiff)),
+          resultCell(row),
         ),
       ),
-    );
+    ),
+  );
   return report.inProgress ? [table, note('Sending to every sample…')] : [table];
 }

@@ -39,7 +39,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(rest, io);
+    return await (
+      await load()
+    )(rest, io);
   } catch (error) {
     if (!isUsageError(error)) throw error;
     io.err(`webhook-studio: ${error.message}\n`);

@@ -90,7 +90,9 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
       const { record, capture, differences = [] } = result;
       if (capture) io.out(`${c.dim('Received by the inbox:')}\n${indent(printable(captureToRawText(capture)))}\n`);
       if (record.response) {
-        io.out(`${c.dim('Response:')} ${record.response.status} ${record.response.statusText} · ${record.outcome} · ${Math.round(record.timings.totalMs)} ms · ${printable(record.response.bodyPreview)}\n`);
+        io.out(
+          `${c.dim('Response:')} ${record.response.status} ${record.response.statusText} · ${record.outcome} · ${Math.round(record.timings.totalMs)} ms · ${printable(record.response.bodyPreview)}\n`,
+        );
       } else {
         io.out(`${c.dim('Response:')} ${c.red(record.error?.message ?? record.outcome)}\n`);
       }
@@ -105,7 +107,13 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
     await sender.close();
     await inbox.close();
   }
-  if (secretNames.size > 0) io.out(`\nDemo secrets (fixed fake values, shown masked): ${[...secretNames].sort().map((n) => `${n}=${MASK}`).join(', ')}\n`);
+  if (secretNames.size > 0)
+    io.out(
+      `\nDemo secrets (fixed fake values, shown masked): ${[...secretNames]
+        .sort()
+        .map((n) => `${n}=${MASK}`)
+        .join(', ')}\n`,
+    );
   const ok = matched === files.length;
   const summary = `${matched} of ${files.length} examples received byte for byte as rendered.`;
   io.out(`${ok ? c.green(summary) : c.red(summary)}\n`);

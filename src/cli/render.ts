@@ -12,11 +12,7 @@ const FORMATS = new Set(['http', 'json', 'curl']);
 
 /** Runs `render`; resolves with the exit code (1 when the action has errors). */
 export async function runRender(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    { ...COMMON_OPTIONS, format: { type: 'string' }, 'reveal-secrets': { type: 'boolean' } },
-    true,
-  );
+  const { values, positionals } = parseCommandArgs(args, { ...COMMON_OPTIONS, format: { type: 'string' }, 'reveal-secrets': { type: 'boolean' } }, true);
   if (values.help) {
     io.out(`${USAGE['render']}\n`);
     return 0;

@@ -108,7 +108,12 @@ export function connectionKey(connection: string): string {
  * The OAuth connections an action uses, configured from the CLI's inputs: a token URL in the
  * environment makes it a client-credentials connection, otherwise it takes a stored token.
  */
-export function cliTokens(doc: ActionDocument, secrets: SecretSource, env: NodeJS.ProcessEnv, seen: Set<string>): { tokens: OAuthTokens; source: TokenSource; connections: string[] } {
+export function cliTokens(
+  doc: ActionDocument,
+  secrets: SecretSource,
+  env: NodeJS.ProcessEnv,
+  seen: Set<string>,
+): { tokens: OAuthTokens; source: TokenSource; connections: string[] } {
   const names = doc.model.auth.type === 'oauth2' ? [doc.model.auth.connection?.value ?? ''] : [];
   const connections: OAuthConnection[] = names.map((name) => {
     const key = connectionKey(name);
@@ -151,7 +156,12 @@ export function shownPath(path: string, cwd: string): string {
 }
 
 /** Lints an action against the session's samples; schema diagnostics are merged in when given. */
-export function analyse(doc: ActionDocument, session: Session, options: RenderOptions, schema: readonly Diagnostic[] = []): { diagnostics: Diagnostic[]; render: RenderResult } {
+export function analyse(
+  doc: ActionDocument,
+  session: Session,
+  options: RenderOptions,
+  schema: readonly Diagnostic[] = [],
+): { diagnostics: Diagnostic[]; render: RenderResult } {
   const result = lint(doc, { samples: session.samples, selected: session.selected, options });
   // Credentials derived from secrets (Basic's base64 of user:password) are not secrets themselves: remember them too.
   for (const value of secretValuesOf(result.render.request)) session.seen.add(value);

@@ -158,7 +158,7 @@ export function parseActionDocument(text: string): ActionDocument {
     // Most strings of a large body are plain: only templated ones and the header/query/auth entries need a node.
     const entryHere = depth === 2 ? key === 'headers' || key === 'query' || key === 'auth' : depth === 3 && (key === 'headers' || key === 'query');
     if (!templatedHere && !entryHere && depth > 1) return;
-    const node: StringNode = depth === 1 ? top.get(key!)?.literalNode ?? { offset, length } : { offset, length };
+    const node: StringNode = depth === 1 ? (top.get(key!)?.literalNode ?? { offset, length }) : { offset, length };
     if (templatedHere) {
       const ts = templatedOf(node, value, roleOfKey(key ?? ''));
       templated.push(ts);
@@ -193,31 +193,30 @@ export function parseActionDocument(text: string): ActionDocument {
   if (tooDeep) syntax.push(tooDeep);
   else
     visit(
-    text,
-    {
-      onObjectBegin: (offset) => begin('object', offset),
-      onArrayBegin: (offset) => begin('array', offset),
-      onObjectEnd: end,
-      onArrayEnd: end,
-      onObjectProperty: (property, offset, length) => {
-        const f = stack[stack.length - 1];
-        if (f) {
-          f.key = property;
-          f.keyRange = { start: offset, end: offset + length };
-        }
+      text,
+      {
+        onObjectBegin: (offset) => begin('object', offset),
+        onArrayBegin: (offset) => begin('array', offset),
+        onObjectEnd: end,
+        onArrayEnd: end,
+        onObjectProperty: (property, offset, length) => {
+          const f = stack[stack.length - 1];
+          if (f) {
+            f.key = property;
+            f.keyRange = { start: offset, end: offset + length };
+          }
+        },
+        onLiteralValue: literal,
+        onError: (error, offset, length) => {
+          syntax.push(syntaxDiagnostic(error, offset, length));
+        },
       },
-      onLiteralValue: literal,
-      onError: (error, offset, length) => {
-        syntax.push(syntaxDiagnostic(error, offset, length));
-      },
-    },
-    PARSE_OPTIONS,
-  );
+      PARSE_OPTIONS,
+    );
   if (!sawValue && syntax.length === 0) syntax.push(EMPTY_FILE);
 
-
   const str = (l: Literal | undefined, role: StringRole): TemplatedString | undefined =>
-    l ? templatedAt.get(l.node.offset) ?? { node: l.node, value: l.value, role, tokens: [], ranges: [] } : undefined;
+    l ? (templatedAt.get(l.node.offset) ?? { node: l.node, value: l.value, role, tokens: [], ranges: [] }) : undefined;
   const topString = (key: string, role: StringRole) => {
     const t = top.get(key);
     return t?.literalNode && typeof t.literal === 'string' ? str({ node: t.literalNode, value: t.literal }, role) : undefined;
@@ -265,8 +264,7 @@ export function parseActionDocument(text: string): ActionDocument {
       for (const prop of r.children ?? []) if (prop.children?.[0]?.value === 'body') body = prop.children[1];
       return body;
     },
-    stringOf: (node, role) =>
-      templatedAt.get(node.offset) ?? { node, value: String(node.value ?? ''), role, tokens: [], ranges: [] },
+    stringOf: (node, role) => templatedAt.get(node.offset) ?? { node, value: String(node.value ?? ''), role, tokens: [], ranges: [] },
   };
 }
 

@@ -180,7 +180,10 @@ export class JsonLinesLog {
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        const age = await stat(lock).then(
+          (s) => Date.now() - s.mtimeMs,
+          () => 0,
+        );
         if (age > LOCK_STALE_MS) await rm(lock, { force: true });
         else if (Date.now() > deadline) throw new LogFileError(`${this.file}: another process has held its lock for ${Math.round(age / 1000)} s`);
         else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
@@ -223,9 +226,15 @@ export class JsonLinesLog {
     const text = await this.readText();
     const foreign = firstForeignLine(text);
     if (foreign !== undefined) {
-      throw new LogFileError(`${this.file} is not an execution log (line ${foreign} is not a record), so it is left as it is; give a new file or an existing log`);
+      throw new LogFileError(
+        `${this.file} is not an execution log (line ${foreign} is not a record), so it is left as it is; give a new file or an existing log`,
+      );
     }
-    return { lines: text === '' ? 0 : text.split('\n').filter((line) => line.trim() !== '').length, size: info.size, dangling: text !== '' && !text.endsWith('\n') };
+    return {
+      lines: text === '' ? 0 : text.split('\n').filter((line) => line.trim() !== '').length,
+      size: info.size,
+      dangling: text !== '' && !text.endsWith('\n'),
+    };
   }
 
   private async readText(): Promise<string> {
@@ -286,7 +295,13 @@ function parseLines(text: string): ExecutionRecord[] {
 function isRecord(value: unknown): value is ExecutionRecord {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['id'] === 'string' && typeof v['time'] === 'string' && typeof v['outcome'] === 'string' && typeof v['request'] === 'object' && v['request'] !== null;
+  return (
+    typeof v['id'] === 'string' &&
+    typeof v['time'] === 'string' &&
+    typeof v['outcome'] === 'string' &&
+    typeof v['request'] === 'object' &&
+    v['request'] !== null
+  );
 }
 
 const OUTCOME_TEXT: Record<ExecutionRecord['outcome'], string> = {
@@ -338,7 +353,10 @@ function formatLines(record: ExecutionRecord): string {
   for (const hop of response.redirects) lines.push(`  redirected: ${hop.status} → ${hop.location}`);
   lines.push('', 'Response headers:');
   for (const [name, value] of response.headers) lines.push(`  ${name}: ${value}`);
-  const size = response.fullSize !== undefined && response.fullSize !== response.size ? `${formatBytes(response.size)} of ${formatBytes(response.fullSize)}` : formatBytes(response.size);
+  const size =
+    response.fullSize !== undefined && response.fullSize !== response.size
+      ? `${formatBytes(response.size)} of ${formatBytes(response.fullSize)}`
+      : formatBytes(response.size);
   lines.push('', `Body (${size}${response.truncated ? ', truncated' : ''}):`);
   lines.push(response.bodyPreview === '' ? '  (empty)' : response.bodyPreview);
   return lines.join('\n');

@@ -63,7 +63,12 @@ export function nestingProblem(text: string): Diagnostic | undefined {
     if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
       if (++depth > MAX_NESTING) {
         const start = scanner.getTokenOffset();
-        return { code: 'invalid-json', severity: 'error', message: `Objects and arrays nest deeper than ${MAX_NESTING} levels here; no receiver needs that much, and it is not read further.`, range: { start, end: start + 1 } };
+        return {
+          code: 'invalid-json',
+          severity: 'error',
+          message: `Objects and arrays nest deeper than ${MAX_NESTING} levels here; no receiver needs that much, and it is not read further.`,
+          range: { start, end: start + 1 },
+        };
       }
     } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
       depth = Math.max(0, depth - 1);

@@ -47,7 +47,12 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
           range,
         });
       } else if (token.kind === 'unclosed') {
-        out.push({ code: 'unclosed-template', severity: 'warning', message: '"{{" has no closing "}}": it is sent as literal text. Close it or remove it.', range });
+        out.push({
+          code: 'unclosed-template',
+          severity: 'warning',
+          message: '"{{" has no closing "}}": it is sent as literal text. Close it or remove it.',
+          range,
+        });
       } else {
         checkVariable(ts, token, range, ctx, namespaces, memo, out);
       }
@@ -265,6 +270,9 @@ function secretBaseName(doc: ActionDocument): string {
 }
 
 function constantCase(s: string): string {
-  const c = s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase();
+  const c = s
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
   return /^[A-Z_]/.test(c) ? c : `_${c}`;
 }

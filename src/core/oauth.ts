@@ -108,11 +108,21 @@ export class OAuthTokens implements TokenProvider {
   ensureToken(connection: string): Promise<EnsureTokenResult> {
     const config = this.connections.get(connection);
     if (config === undefined) {
-      return Promise.resolve(failure(`no OAuth connection named "${connection}" is configured`, 'Add the connection to the OAuth settings, or fix the name in the action’s auth.connection.'));
+      return Promise.resolve(
+        failure(
+          `no OAuth connection named "${connection}" is configured`,
+          'Add the connection to the OAuth settings, or fix the name in the action’s auth.connection.',
+        ),
+      );
     }
     if (!isClientCredentials(config)) {
       if (config.accessToken) return Promise.resolve({ ok: true });
-      return Promise.resolve(failure(`no access token is stored for OAuth connection "${connection}"`, 'Store the connection’s access token, or configure a token URL and client credentials for it.'));
+      return Promise.resolve(
+        failure(
+          `no access token is stored for OAuth connection "${connection}"`,
+          'Store the connection’s access token, or configure a token URL and client credentials for it.',
+        ),
+      );
     }
     if (this.token(connection) !== undefined) return Promise.resolve({ ok: true });
     const pending = this.inFlight.get(connection);
@@ -218,7 +228,10 @@ async function requestToken(
   }
   const tokenType = body['token_type'];
   if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    return failure(`the token endpoint ${label} issued a "${printable(typeof tokenType === 'string' ? tokenType : JSON.stringify(tokenType))}" token; only Bearer tokens are supported`, 'Configure the client at the provider to issue Bearer tokens.');
+    return failure(
+      `the token endpoint ${label} issued a "${printable(typeof tokenType === 'string' ? tokenType : JSON.stringify(tokenType))}" token; only Bearer tokens are supported`,
+      'Configure the client at the provider to issue Bearer tokens.',
+    );
   }
   return { ok: true, token: { token: accessToken, expiresAt: expiry(requestedAt, body['expires_in'], skewMs) } };
 }

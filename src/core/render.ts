@@ -203,9 +203,7 @@ function renderUrl(doc: ActionDocument, state: RenderState, problems: Diagnostic
     return { text: '', spans: [] };
   }
   const parts = renderParts(ts, state);
-  const base = joinParts(parts, (part, sofar) =>
-    part.source && !inOrigin(sofar) ? encodeComponent(part.text) : part.text,
-  );
+  const base = joinParts(parts, (part, sofar) => (part.source && !inOrigin(sofar) ? encodeComponent(part.text) : part.text));
   let text = base.text;
   const spans = [...base.spans];
 
@@ -308,9 +306,19 @@ function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnosti
       if (!auth.header) return undefined;
       const value = parts(auth.value);
       if (!HEADER_NAME.test(auth.header.name)) {
-        problems.push({ code: 'invalid-header', severity: 'error', message: `API key header name "${auth.header.name}" is not a valid token.`, range: auth.header.range });
+        problems.push({
+          code: 'invalid-header',
+          severity: 'error',
+          message: `API key header name "${auth.header.name}" is not a valid token.`,
+          range: auth.header.range,
+        });
       } else if (HEADER_VALUE_FORBIDDEN.test(value.text)) {
-        problems.push({ code: 'invalid-header', severity: 'error', message: 'The API key would contain a line break or NUL; the request is not sent.', range: auth.value ? rangeOfNode(auth.value.node) : auth.header.range });
+        problems.push({
+          code: 'invalid-header',
+          severity: 'error',
+          message: 'The API key would contain a line break or NUL; the request is not sent.',
+          range: auth.value ? rangeOfNode(auth.value.node) : auth.header.range,
+        });
       }
       return {
         name: auth.header.name,
@@ -331,7 +339,10 @@ function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnosti
       state.connectionsUsed.add(connection);
       const token = state.options.tokens.token(connection);
       if (token === undefined) {
-        state.unresolved.push({ path: `oauth2:${connection}`, range: auth.connection ? rangeOfNode(auth.connection.node) : doc.model.authRange ?? { start: 0, end: 0 } });
+        state.unresolved.push({
+          path: `oauth2:${connection}`,
+          range: auth.connection ? rangeOfNode(auth.connection.node) : (doc.model.authRange ?? { start: 0, end: 0 }),
+        });
       }
       const prefix = 'Bearer ';
       const text = token ?? '';

@@ -111,10 +111,7 @@ export function valueToText(value: JsonValue | undefined, arraySeparator: string
 }
 
 /** The range in a sample file's text of the value at a path, for go-to-definition. */
-export function locateInSample(
-  text: string,
-  segments: readonly Pick<PathSegment, 'name' | 'indexes'>[],
-): OffsetRange | undefined {
+export function locateInSample(text: string, segments: readonly Pick<PathSegment, 'name' | 'indexes'>[]): OffsetRange | undefined {
   const { root } = parseJsonc(text);
   if (!root) return undefined;
   const path: Segment[] = [];

@@ -57,11 +57,7 @@ interface ContextualError {
  * report every branch's failure. Only the branch named by the document's `type` is meaningful: keep its
  * errors, drop the rest and the `oneOf` error itself. When no branch matches, one enum error remains.
  */
-function collapseDiscriminatedOneOf(
-  errors: readonly ErrorObject[],
-  schema: SchemaObject,
-  data: unknown,
-): ContextualError[] {
+function collapseDiscriminatedOneOf(errors: readonly ErrorObject[], schema: SchemaObject, data: unknown): ContextualError[] {
   const dropped = new Set<ErrorObject>();
   const variantOf = new Map<ErrorObject, string>();
   const extra: ErrorObject[] = [];
@@ -77,8 +73,7 @@ function collapseDiscriminatedOneOf(
     const value = valueAt(data, oneOf.instancePath);
     const typeValue = isObject(value) ? value.type : undefined;
     const chosen = resolved.find((b) => b.discriminator === typeValue);
-    const inside = (e: ErrorObject): boolean =>
-      e.instancePath === oneOf.instancePath || e.instancePath.startsWith(`${oneOf.instancePath}/`);
+    const inside = (e: ErrorObject): boolean => e.instancePath === oneOf.instancePath || e.instancePath.startsWith(`${oneOf.instancePath}/`);
     dropped.add(oneOf);
     for (const e of errors) {
       if (!inside(e)) continue;
@@ -137,9 +132,8 @@ function toDiagnostic(kind: SchemaKind, item: ContextualError, root: Node, data:
   if (error.propertyName !== undefined) {
     const name = error.propertyName;
     const explanation =
-      (error.keyword === 'pattern' && typeof parent.patternErrorMessage === 'string'
-        ? parent.patternErrorMessage
-        : customMessage) ?? `Must match ${JSON.stringify(parent.pattern ?? '')}.`;
+      (error.keyword === 'pattern' && typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : customMessage) ??
+      `Must match ${JSON.stringify(parent.pattern ?? '')}.`;
     const message = explanation.includes(`\`${name}\``) ? explanation : `Invalid name "${name}". ${explanation}`;
     return diagnostic(keyRange(node, name) ?? nodeRange(node), message);
   }
@@ -150,9 +144,7 @@ function toDiagnostic(kind: SchemaKind, item: ContextualError, root: Node, data:
       const allowed = enumOf(propertySchema(SCHEMAS[kind], parent, missing));
       const suffix = allowed ? `: one of ${allowed.join(', ')}` : '';
       const message =
-        variant !== undefined
-          ? `${label} of type ${variant} needs "${missing}".`
-          : `${label} is missing required property "${missing}"${suffix}.`;
+        variant !== undefined ? `${label} of type ${variant} needs "${missing}".` : `${label} is missing required property "${missing}"${suffix}.`;
       return diagnostic(requiredRange(node), message);
     }
     case 'additionalProperties': {
@@ -184,15 +176,11 @@ function toDiagnostic(kind: SchemaKind, item: ContextualError, root: Node, data:
       return diagnostic(
         nodeRange(node),
         customMessage ??
-          (error.params.limit === 1
-            ? `${label} must not be empty.`
-            : `${label} must be at least ${String(error.params.limit)} characters long.`),
+          (error.params.limit === 1 ? `${label} must not be empty.` : `${label} must be at least ${String(error.params.limit)} characters long.`),
       );
     case 'pattern': {
       const explanation =
-        typeof parent.patternErrorMessage === 'string'
-          ? parent.patternErrorMessage
-          : (customMessage ?? `It must match ${String(error.params.pattern)}.`);
+        typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : (customMessage ?? `It must match ${String(error.params.pattern)}.`);
       return diagnostic(nodeRange(node), `${label} is invalid. ${explanation}`);
     }
     default:

@@ -15,7 +15,19 @@ import { compareCapture } from './capture';
 import { inboxUrlFor } from './inbox';
 import { isSecretSpan, redactCapture, redactRecord, redactText, secretValuesOf, toPlainRequest } from './redact';
 import { render } from './render';
-import type { Capture, Diagnostic, EscapingMode, ExecutionRecord, PlainRequest, RenderResult, Sample, SecretSource, SendError, SendResult, TokenSource } from './types';
+import type {
+  Capture,
+  Diagnostic,
+  EscapingMode,
+  ExecutionRecord,
+  PlainRequest,
+  RenderResult,
+  Sample,
+  SecretSource,
+  SendError,
+  SendResult,
+  TokenSource,
+} from './types';
 
 /** What ensuring a token gave: ready, or an error fit to show (it never holds a secret or a token). */
 export type EnsureTokenResult = { readonly ok: true } | { readonly ok: false; readonly error: SendError };
@@ -130,7 +142,8 @@ const CAPTURE_WAIT_MS = 2000;
 export async function sendAction(input: SendActionInput): Promise<SendActionResult> {
   const syntax = input.doc.syntax.filter((d) => d.severity === 'error');
   if (syntax.length > 0) return refusal('invalid-json', `the file is not valid JSON: ${syntax[0]!.message}`, syntax);
-  const renderWith = () => render(input.doc, input.sample, { escaping: input.escaping, arraySeparator: input.arraySeparator, secrets: input.secrets, tokens: input.tokens });
+  const renderWith = () =>
+    render(input.doc, input.sample, { escaping: input.escaping, arraySeparator: input.arraySeparator, secrets: input.secrets, tokens: input.tokens });
 
   let rendered = renderWith();
   if (!rendered.sendable) return refusal('unsendable', rendered.problems.map((p) => p.message).join(' '), rendered.problems);

@@ -97,9 +97,7 @@ export function tokenize(s: string): TemplateToken[] {
     const raw = s.slice(open, end);
     const parsed = parsePath(s.slice(open + 2, close), open + 2);
     tokens.push(
-      parsed
-        ? { kind: 'variable', start: open, end, raw, path: parsed.path, segments: parsed.segments }
-        : { kind: 'unsupported', start: open, end, raw },
+      parsed ? { kind: 'variable', start: open, end, raw, path: parsed.path, segments: parsed.segments } : { kind: 'unsupported', start: open, end, raw },
     );
     from = end;
   }

@@ -25,7 +25,13 @@ export interface RenderedView extends PlainRequest {
   readonly sample: string;
   readonly sendable: boolean;
   readonly unresolved: readonly UnresolvedVariable[];
-  readonly diagnostics: ReadonlyArray<{ readonly code: string; readonly severity: string; readonly message: string; readonly line: number; readonly column: number }>;
+  readonly diagnostics: ReadonlyArray<{
+    readonly code: string;
+    readonly severity: string;
+    readonly message: string;
+    readonly line: number;
+    readonly column: number;
+  }>;
 }
 
 /** The text of a file: from its open editor when open, else from disk. */

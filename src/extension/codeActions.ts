@@ -23,7 +23,11 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
 
   constructor(private readonly analyzer: Analyzer) {}
 
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     if (ours.length === 0 && context.only && !context.only.contains(vscode.CodeActionKind.QuickFix)) return [];
     const version = document.version;

@@ -91,8 +91,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         return { refused: true, reason: message };
       }
     };
-  const withFile =
-    <A extends unknown[], R>(name: string, run: (uri: vscode.Uri, ...rest: A) => Promise<R>) =>
+  const withFile = <A extends unknown[], R>(name: string, run: (uri: vscode.Uri, ...rest: A) => Promise<R>) =>
     guarded(name, async (arg?: unknown, ...rest: A): Promise<R | Refusal> => {
       const uri = targetOf(arg);
       if (!uri) {
@@ -138,7 +137,12 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const input =
         typeof command === 'string'
           ? command
-          : await vscode.window.showInputBox({ title: 'New webhook from cURL', prompt: 'Paste a curl command', placeHolder: "curl -X POST https://api.example.com/v1/leads -H 'Content-Type: application/json' -d '{…}'", ignoreFocusOut: true });
+          : await vscode.window.showInputBox({
+              title: 'New webhook from cURL',
+              prompt: 'Paste a curl command',
+              placeHolder: "curl -X POST https://api.example.com/v1/leads -H 'Content-Type: application/json' -d '{…}'",
+              ignoreFocusOut: true,
+            });
       if (input === undefined) return { refused: true, reason: 'cancelled' };
       const imported = fromCurl(input);
       if (!imported.ok) return refusal(imported.error, s.log);
@@ -150,7 +154,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       await vscode.window.showTextDocument(uri, { preview: false });
       await s.preview.open(uri);
       for (const w of imported.warnings) s.log.warn(`newFromCurl: ${w}`);
-      if (imported.warnings.length > 0) void vscode.window.showWarningMessage(`Webhook Studio: imported with ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}`);
+      if (imported.warnings.length > 0)
+        void vscode.window.showWarningMessage(`Webhook Studio: imported with ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}`);
       return uri;
     }),
     'webhookStudio.selectSample': guarded('selectSample', async (ref?: unknown): Promise<SelectedSample | Refusal> => {
@@ -163,7 +168,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
           picked: sampleId(sample) === current,
           id: sampleId(sample),
         }));
-        const pick = await vscode.window.showQuickPick(items, { title: 'Webhook Studio: sample used for completion, hover, lint and sends', placeHolder: 'Pick a sample' });
+        const pick = await vscode.window.showQuickPick(items, {
+          title: 'Webhook Studio: sample used for completion, hover, lint and sends',
+          placeHolder: 'Pick a sample',
+        });
         if (!pick) return { refused: true, reason: 'cancelled' };
         id = pick.id;
       }
@@ -193,10 +201,23 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const name =
         typeof nameArg === 'string'
           ? nameArg
-          : await vscode.window.showInputBox({ title: 'Set secret', prompt: 'Secret name, as in {{secrets.NAME}}', ignoreFocusOut: true, validateInput: (v) => (SECRET_NAME.test(v) ? undefined : 'Letters, digits, _ and -; not starting with a digit.') });
+          : await vscode.window.showInputBox({
+              title: 'Set secret',
+              prompt: 'Secret name, as in {{secrets.NAME}}',
+              ignoreFocusOut: true,
+              validateInput: (v) => (SECRET_NAME.test(v) ? undefined : 'Letters, digits, _ and -; not starting with a digit.'),
+            });
       if (name === undefined) return { refused: true, reason: 'cancelled' };
       if (!SECRET_NAME.test(name)) return refusal(`"${name}" is not a valid secret name: use letters, digits, _ and -, not starting with a digit.`, s.log);
-      const value = typeof valueArg === 'string' ? valueArg : await vscode.window.showInputBox({ title: `Secret ${name}`, prompt: `Value of {{secrets.${name}}}; kept in VS Code secret storage`, password: true, ignoreFocusOut: true });
+      const value =
+        typeof valueArg === 'string'
+          ? valueArg
+          : await vscode.window.showInputBox({
+              title: `Secret ${name}`,
+              prompt: `Value of {{secrets.${name}}}; kept in VS Code secret storage`,
+              password: true,
+              ignoreFocusOut: true,
+            });
       if (value === undefined) return { refused: true, reason: 'cancelled' };
       await s.secrets.set(name, value);
       s.log.info(`secret "${name}" stored`);
@@ -204,7 +225,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     }),
     'webhookStudio.deleteSecret': guarded('deleteSecret', async (nameArg?: unknown): Promise<{ name: string; deleted: boolean } | Refusal> => {
       await s.secrets.ready();
-      const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showQuickPick(s.secrets.list(), { title: 'Delete secret', placeHolder: s.secrets.list().length ? 'Pick the secret to delete' : 'No secrets stored' });
+      const name =
+        typeof nameArg === 'string'
+          ? nameArg
+          : await vscode.window.showQuickPick(s.secrets.list(), {
+              title: 'Delete secret',
+              placeHolder: s.secrets.list().length ? 'Pick the secret to delete' : 'No secrets stored',
+            });
       if (name === undefined) return { refused: true, reason: 'cancelled' };
       const deleted = await s.secrets.delete(name);
       s.log.info(deleted ? `secret "${name}" deleted` : `no secret "${name}" to delete`);
@@ -218,26 +245,52 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       void vscode.window.showInformationMessage(`Webhook Studio: ${line}`);
       return { names };
     }),
-    'webhookStudio.setOAuthToken': guarded('setOAuthToken', async (nameArg?: unknown, tokenArg?: unknown): Promise<{ connection: string; set: true } | Refusal> => {
-      const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({ title: 'OAuth connection', prompt: 'Connection name, as in "auth": { "type": "oauth2", "connection": "NAME" }', ignoreFocusOut: true });
-      if (!name) return { refused: true, reason: 'cancelled' };
-      const token = typeof tokenArg === 'string' ? tokenArg : await vscode.window.showInputBox({ title: `Access token of ${name}`, password: true, ignoreFocusOut: true });
-      if (token === undefined) return { refused: true, reason: 'cancelled' };
-      await s.storage.store(oauthTokenKey(name), token);
-      s.oauth.reset();
-      s.log.info(`access token of OAuth connection "${name}" stored`);
-      return { connection: name, set: true };
-    }),
-    'webhookStudio.setOAuthClientSecret': guarded('setOAuthClientSecret', async (nameArg?: unknown, secretArg?: unknown): Promise<{ connection: string; set: true } | Refusal> => {
-      const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({ title: 'OAuth connection', prompt: 'Connection name from the webhookStudio.oauth.connections setting', ignoreFocusOut: true });
-      if (!name) return { refused: true, reason: 'cancelled' };
-      const secret = typeof secretArg === 'string' ? secretArg : await vscode.window.showInputBox({ title: `Client secret of ${name}`, password: true, ignoreFocusOut: true });
-      if (secret === undefined) return { refused: true, reason: 'cancelled' };
-      await s.storage.store(oauthClientSecretKey(name), secret);
-      s.oauth.reset();
-      s.log.info(`client secret of OAuth connection "${name}" stored`);
-      return { connection: name, set: true };
-    }),
+    'webhookStudio.setOAuthToken': guarded(
+      'setOAuthToken',
+      async (nameArg?: unknown, tokenArg?: unknown): Promise<{ connection: string; set: true } | Refusal> => {
+        const name =
+          typeof nameArg === 'string'
+            ? nameArg
+            : await vscode.window.showInputBox({
+                title: 'OAuth connection',
+                prompt: 'Connection name, as in "auth": { "type": "oauth2", "connection": "NAME" }',
+                ignoreFocusOut: true,
+              });
+        if (!name) return { refused: true, reason: 'cancelled' };
+        const token =
+          typeof tokenArg === 'string'
+            ? tokenArg
+            : await vscode.window.showInputBox({ title: `Access token of ${name}`, password: true, ignoreFocusOut: true });
+        if (token === undefined) return { refused: true, reason: 'cancelled' };
+        await s.storage.store(oauthTokenKey(name), token);
+        s.oauth.reset();
+        s.log.info(`access token of OAuth connection "${name}" stored`);
+        return { connection: name, set: true };
+      },
+    ),
+    'webhookStudio.setOAuthClientSecret': guarded(
+      'setOAuthClientSecret',
+      async (nameArg?: unknown, secretArg?: unknown): Promise<{ connection: string; set: true } | Refusal> => {
+        const name =
+          typeof nameArg === 'string'
+            ? nameArg
+            : await vscode.window.showInputBox({
+                title: 'OAuth connection',
+                prompt: 'Connection name from the webhookStudio.oauth.connections setting',
+                ignoreFocusOut: true,
+              });
+        if (!name) return { refused: true, reason: 'cancelled' };
+        const secret =
+          typeof secretArg === 'string'
+            ? secretArg
+            : await vscode.window.showInputBox({ title: `Client secret of ${name}`, password: true, ignoreFocusOut: true });
+        if (secret === undefined) return { refused: true, reason: 'cancelled' };
+        await s.storage.store(oauthClientSecretKey(name), secret);
+        s.oauth.reset();
+        s.log.info(`client secret of OAuth connection "${name}" stored`);
+        return { connection: name, set: true };
+      },
+    ),
     'webhookStudio.startInbox': guarded('startInbox', async (): Promise<InboxState> => {
       const inbox = await s.inbox.start();
       void vscode.window.showInformationMessage(`Webhook Studio: local inbox listening on ${inbox.url}`);

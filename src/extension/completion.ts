@@ -91,7 +91,9 @@ export class TemplateCompletionProvider implements vscode.CompletionItemProvider
     };
 
     if (segments.length === 1) {
-      const items = namespacesOf(samples).map((ns, i) => branch(ns, vscode.CompletionItemKind.Module, `namespace · ${describe(selected.data[ns], separator)}`, i));
+      const items = namespacesOf(samples).map((ns, i) =>
+        branch(ns, vscode.CompletionItemKind.Module, `namespace · ${describe(selected.data[ns], separator)}`, i),
+      );
       items.push(branch(SECRETS_NAMESPACE, vscode.CompletionItemKind.Module, 'secret storage', items.length));
       return new vscode.CompletionList(items, false);
     }
@@ -146,4 +148,3 @@ function describe(value: JsonValue | undefined, separator: string): string {
   if (isObject(value)) return `{ ${Object.keys(value).slice(0, 4).join(', ')}${Object.keys(value).length > 4 ? ', …' : ''} }`;
   return shorten(valueToText(value, separator) || '(empty)');
 }
-

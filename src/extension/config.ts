@@ -88,5 +88,10 @@ export function readProxy(): ProxyConfig | undefined {
 
 /** True when a configuration change touches anything the extension reads. */
 export function affectsStudio(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration(SECTION) || event.affectsConfiguration('http.proxy') || event.affectsConfiguration('http.proxyStrictSSL') || event.affectsConfiguration('http.noProxy');
+  return (
+    event.affectsConfiguration(SECTION) ||
+    event.affectsConfiguration('http.proxy') ||
+    event.affectsConfiguration('http.proxyStrictSSL') ||
+    event.affectsConfiguration('http.noProxy')
+  );
 }

@@ -92,7 +92,10 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri, analysis: Analysis, at: PositionAt): void {
-    this.collection.set(uri, editorDiagnostics(analysis.lint.diagnostics).map((d) => toVsDiagnostic(d, at)));
+    this.collection.set(
+      uri,
+      editorDiagnostics(analysis.lint.diagnostics).map((d) => toVsDiagnostic(d, at)),
+    );
     this.linted.fire(analysis);
   }
 

@@ -50,7 +50,13 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const lintCollection = vscode.languages.createDiagnosticCollection('webhook-studio');
   const sampleCollection = vscode.languages.createDiagnosticCollection('webhook-studio-samples');
   const search = new WorkspaceFileSearch({ log });
-  const samples = new SampleStore(context.workspaceState, sampleCollection, () => vscode.workspace.getConfiguration('webhookStudio').get<string>('samples.glob') || '**/*.sample.json', search, log);
+  const samples = new SampleStore(
+    context.workspaceState,
+    sampleCollection,
+    () => vscode.workspace.getConfiguration('webhookStudio').get<string>('samples.glob') || '**/*.sample.json',
+    search,
+    log,
+  );
   const analyzer = new Analyzer(samples, secrets, oauth);
   const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
   const inbox = new InboxService(log);
@@ -58,7 +64,14 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const records = new ExecutionRecords(storageDir);
   const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
   const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
-  const preview = new WebviewPreviewController({ analyzer, samples, secrets, log, extensionUri: context.extensionUri, send: (uri, request) => sends.send(uri, request) });
+  const preview = new WebviewPreviewController({
+    analyzer,
+    samples,
+    secrets,
+    log,
+    extensionUri: context.extensionUri,
+    send: (uri, request) => sends.send(uri, request),
+  });
   const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
   const completion = new TemplateCompletionProvider(samples, secrets);
   const hover = new TemplateHoverProvider(samples, secrets);
@@ -69,7 +82,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(WEBHOOK_SELECTOR, hover),
     vscode.languages.registerDefinitionProvider(WEBHOOK_SELECTOR, new TemplateDefinitionProvider(samples)),
-    vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), { providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds }),
+    vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), {
+      providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds,
+    }),
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
     ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets }),
     ...registerWalkthroughCommands(log),

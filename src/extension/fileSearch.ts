@@ -80,9 +80,13 @@ export class WorkspaceFileSearch implements FileFinder {
       this.reported = true;
       const bound = `at most ${limits.maxDepth} folder levels and ${limits.maxEntries} entries per workspace folder`;
       const cut = stopped.length > 0 ? ` The walk stopped at that bound in ${stopped.join(', ')}; files beyond it are not found.` : '';
-      this.deps.log.warn(`The workspace file search failed (${messageOf(cause)}); finding "${glob}" by walking the workspace folders instead (${bound}).${cut}`);
+      this.deps.log.warn(
+        `The workspace file search failed (${messageOf(cause)}); finding "${glob}" by walking the workspace folders instead (${bound}).${cut}`,
+      );
       const notify = this.deps.notify ?? ((message: string) => void vscode.window.showWarningMessage(message));
-      notify('Webhook Studio: the workspace file search is not available here, so sample and action files are found by walking the workspace folders. See the Webhook Studio log for details.');
+      notify(
+        'Webhook Studio: the workspace file search is not available here, so sample and action files are found by walking the workspace folders. See the Webhook Studio log for details.',
+      );
     }
     return walks.flatMap((w) => w.files.map((path) => vscode.Uri.joinPath(w.folder.uri, ...path.split('/'))));
   }

@@ -25,7 +25,9 @@ export class TemplateHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString();
     if (token.kind === 'unsupported') {
       md.appendMarkdown(`**Unsupported expression** \`${token.raw.replace(/`/g, "'")}\`\n\n`);
-      md.appendMarkdown('Only plain paths such as `{{contact.first_name}}` are filled in. Filters, expressions and spaces in names are not: the platform sends this text literally.');
+      md.appendMarkdown(
+        'Only plain paths such as `{{contact.first_name}}` are filled in. Filters, expressions and spaces in names are not: the platform sends this text literally.',
+      );
       return new vscode.Hover(md, range);
     }
     if (token.kind !== 'variable') return undefined;
@@ -39,7 +41,11 @@ export class TemplateHoverProvider implements vscode.HoverProvider {
       await this.secrets.ready();
       const set = this.secrets.has(name);
       md.appendMarkdown(`**Secret** \`${name}\` — ${set ? '*set*' : '*not set*'}\n\n`);
-      md.appendMarkdown(set ? 'Read from VS Code secret storage at send time; shown as `••••••` everywhere.' : 'Run **Webhook Studio: Set Secret…** to store it, or enter it when you send.');
+      md.appendMarkdown(
+        set
+          ? 'Read from VS Code secret storage at send time; shown as `••••••` everywhere.'
+          : 'Run **Webhook Studio: Set Secret…** to store it, or enter it when you send.',
+      );
       return new vscode.Hover(md, range);
     }
     const { samples, selected } = await this.samples.inPlay();

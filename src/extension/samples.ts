@@ -109,16 +109,17 @@ export class SampleStore implements vscode.Disposable {
     const problems = parsed.diagnostics.filter((d) => d.code !== 'invalid-json');
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const at = document ? (o: number) => document.positionAt(o) : positionsOf(text);
-    this.diagnostics.set(uri, problems.map((d) => toVsDiagnostic(d, at)));
+    this.diagnostics.set(
+      uri,
+      problems.map((d) => toVsDiagnostic(d, at)),
+    );
     if (notify) this.changed.fire();
   }
 
   /** The workspace's samples, sorted by path (parse failures left out). */
   async workspaceSamples(): Promise<Sample[]> {
     await this.load();
-    return [...this.parsed.values()]
-      .flatMap((p) => (p.sample ? [p.sample] : []))
-      .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
+    return [...this.parsed.values()].flatMap((p) => (p.sample ? [p.sample] : [])).sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
   }
 
   /** Every sample the user can pick: the workspace's, then the built-in one. */

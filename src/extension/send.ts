@@ -123,7 +123,13 @@ export class SendService implements vscode.Disposable {
     }
   }
 
-  private async sendWith(run: () => Promise<SendActionResult>, uri: vscode.Uri, shown: string, sample: Sample, notify: boolean): Promise<SendOutcome | Refusal> {
+  private async sendWith(
+    run: () => Promise<SendActionResult>,
+    uri: vscode.Uri,
+    shown: string,
+    sample: Sample,
+    notify: boolean,
+  ): Promise<SendOutcome | Refusal> {
     let result = await run();
     // Refuse what cannot be sent whatever the secrets are before asking for any of them: the pipeline
     // checks the file and the request first, and names the missing secrets only when all else is fine.
@@ -189,15 +195,18 @@ export class SendService implements vscode.Disposable {
   private withProgress<T>(shown: string, masked: PlainRequest, settings: StudioSettings, exchange: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.log.info(`→ ${masked.method} ${masked.url} (${shown}, timeout ${settings.timeoutMs} ms)`);
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Sending ${masked.method} ${hostOf(masked.url)}`, cancellable: true }, async (_progress, token) => {
-        const pressed = new AbortController();
-        const subscription = token.onCancellationRequested(() => pressed.abort());
-        try {
-          return await exchange(pressed.signal);
-        } finally {
-          subscription.dispose();
-        }
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Sending ${masked.method} ${hostOf(masked.url)}`, cancellable: true },
+        async (_progress, token) => {
+          const pressed = new AbortController();
+          const subscription = token.onCancellationRequested(() => pressed.abort());
+          try {
+            return await exchange(pressed.signal);
+          } finally {
+            subscription.dispose();
+          }
+        },
+      ),
     );
   }
 

@@ -122,7 +122,10 @@ export function registerWalkthroughCommands(log: StudioLog): vscode.Disposable[]
   return [
     vscode.commands.registerCommand(RUN_STEP_COMMAND, (step?: unknown, ...args: unknown[]) => runStep(step, args)),
     vscode.commands.registerCommand(CREATE_EXAMPLE_COMMAND, async (options?: unknown): Promise<ExampleOpened | Refusal> => {
-      const reveal = typeof options === 'object' && options !== null && typeof (options as ExampleOptions).reveal === 'string' ? (options as ExampleOptions).reveal : undefined;
+      const reveal =
+        typeof options === 'object' && options !== null && typeof (options as ExampleOptions).reveal === 'string'
+          ? (options as ExampleOptions).reveal
+          : undefined;
       try {
         return await openExample(log, reveal ? { reveal } : {});
       } catch (error) {

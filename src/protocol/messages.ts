@@ -3,15 +3,7 @@
  * Both bundles import this file, so it holds only plain types, message constants and small pure
  * validators; core types are imported as types only and never reach the webview bundle.
  */
-import type {
-  DiagnosticCode,
-  EscapingMode,
-  HeaderOrigin,
-  Method,
-  OutcomeClass,
-  SendErrorCode,
-  Severity,
-} from '../core/types';
+import type { DiagnosticCode, EscapingMode, HeaderOrigin, Method, OutcomeClass, SendErrorCode, Severity } from '../core/types';
 
 declare const paramsTag: unique symbol;
 
@@ -28,20 +20,11 @@ export function message<P = undefined>(): <const M extends string>(method: M) =>
 
 /** The object that travels through postMessage for a message type. */
 export type Wire<T> =
-  T extends MessageType<infer M, infer P>
-    ? [P] extends [undefined]
-      ? { readonly method: M }
-      : { readonly method: M; readonly params: P }
-    : never;
+  T extends MessageType<infer M, infer P> ? ([P] extends [undefined] ? { readonly method: M } : { readonly method: M; readonly params: P }) : never;
 
 /** Builds the wire object of a message type. */
-export function createMessage<M extends string, P>(
-  type: MessageType<M, P>,
-  ...params: [P] extends [undefined] ? [] : [P]
-): Wire<MessageType<M, P>> {
-  return (params.length === 0 ? { method: type.method } : { method: type.method, params: params[0] }) as Wire<
-    MessageType<M, P>
-  >;
+export function createMessage<M extends string, P>(type: MessageType<M, P>, ...params: [P] extends [undefined] ? [] : [P]): Wire<MessageType<M, P>> {
+  return (params.length === 0 ? { method: type.method } : { method: type.method, params: params[0] }) as Wire<MessageType<M, P>>;
 }
 
 /** The panel's tabs. */
@@ -260,12 +243,7 @@ export const CancelMessage = message()('cancel');
 
 /** Every message the host posts to the webview. */
 export type HostToWebview = Wire<
-  | typeof StateMessage
-  | typeof SendingMessage
-  | typeof ResultMessage
-  | typeof SamplesReportMessage
-  | typeof LogRecordMessage
-  | typeof ErrorMessage
+  typeof StateMessage | typeof SendingMessage | typeof ResultMessage | typeof SamplesReportMessage | typeof LogRecordMessage | typeof ErrorMessage
 >;
 
 /** Every message the webview posts to the host. */
@@ -353,15 +331,11 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     }
     case SetRevealMessage.method: {
       const p = plainFields(head.params, ['revealed']);
-      return p && typeof p.revealed === 'boolean'
-        ? createMessage(SetRevealMessage, { revealed: p.revealed })
-        : undefined;
+      return p && typeof p.revealed === 'boolean' ? createMessage(SetRevealMessage, { revealed: p.revealed }) : undefined;
     }
     case OpenProblemMessage.method: {
       const p = plainFields(head.params, ['line', 'column']);
-      return p && isPosition(p.line) && isPosition(p.column)
-        ? createMessage(OpenProblemMessage, { line: p.line, column: p.column })
-        : undefined;
+      return p && isPosition(p.line) && isPosition(p.column) ? createMessage(OpenProblemMessage, { line: p.line, column: p.column }) : undefined;
     }
     case ShowTabMessage.method: {
       const p = plainFields(head.params, ['tab']);
@@ -394,11 +368,5 @@ const HOST_METHODS: ReadonlySet<string> = new Set([
 export function isHostMessage(raw: unknown): raw is HostToWebview {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
   const { method, params } = raw as { method?: unknown; params?: unknown };
-  return (
-    typeof method === 'string' &&
-    HOST_METHODS.has(method) &&
-    typeof params === 'object' &&
-    params !== null &&
-    !Array.isArray(params)
-  );
+  return typeof method === 'string' && HOST_METHODS.has(method) && typeof params === 'object' && params !== null && !Array.isArray(params);
 }

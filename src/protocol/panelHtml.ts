@@ -33,9 +33,7 @@ export function panelHtml(opts: PanelHtmlOptions): string {
     `font-src ${source}`,
     `img-src ${source} data:`,
   ].join('; ');
-  const styles = opts.styleUris
-    .map((uri) => `<link rel="stylesheet" href="${escapeHtml(uri)}" nonce="${nonce}">`)
-    .join('\n    ');
+  const styles = opts.styleUris.map((uri) => `<link rel="stylesheet" href="${escapeHtml(uri)}" nonce="${nonce}">`).join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

@@ -73,10 +73,7 @@ export function toRecordView(record: ExecutionRecord, capBytes?: number): Record
 /** A capture of the local inbox as raw text (request line, header lines as received, body). */
 export function toCaptureView(capture: Capture): CaptureView {
   const bodyText = new TextDecoder('utf-8').decode(capture.body);
-  const lines = [
-    `${capture.method} ${capture.target} HTTP/${capture.httpVersion}`,
-    ...capture.rawHeaders.map(([n, v]) => `${n}: ${v}`),
-  ];
+  const lines = [`${capture.method} ${capture.target} HTTP/${capture.httpVersion}`, ...capture.rawHeaders.map(([n, v]) => `${n}: ${v}`)];
   return {
     rawText: lines.join('\n') + '\n\n' + bodyText,
     method: capture.method,

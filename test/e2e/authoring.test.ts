@@ -31,13 +31,17 @@ describe('authoring a webhook file in the workbench', { timeout: 240_000 }, () =
     const focused = widget.locator('.monaco-list-row.focused');
     const shown = async () => `focused: ${await focused.innerText().catch(() => 'none')}; the list shows: ${await widget.innerText().catch(() => '')}`;
     const onFirstNameWithValue = async () => (await focused.innerText()).includes('first_name') && /Jane/.test(await widget.innerText());
-    await waitUntil(async () => {
-      if (await onFirstNameWithValue()) return true;
-      const from = await focused.getAttribute('data-index');
-      await page.keyboard.press('ArrowDown');
-      await widget.locator(`.monaco-list-row.focused:not([data-index="${from}"])`).waitFor({ timeout: 2000 });
-      return onFirstNameWithValue();
-    }, shown, 30_000);
+    await waitUntil(
+      async () => {
+        if (await onFirstNameWithValue()) return true;
+        const from = await focused.getAttribute('data-index');
+        await page.keyboard.press('ArrowDown');
+        await widget.locator(`.monaco-list-row.focused:not([data-index="${from}"])`).waitFor({ timeout: 2000 });
+        return onFirstNameWithValue();
+      },
+      shown,
+      30_000,
+    );
     const text = await widget.innerText();
     assert.match(text, /first_name/);
     assert.match(text, /Jane/, 'the focused field shows the selected sample value');

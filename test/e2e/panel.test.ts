@@ -40,7 +40,10 @@ describe('the preview panel in the workbench', { timeout: 300_000 }, () => {
     const expected = expectedRequest(text, sample);
     const shown = await shownRequest(frame);
     assert.equal(shown.url, expected.url);
-    assert.deepEqual(shown.headers, expected.headers.map(([n, v]) => [n, v.trim()]));
+    assert.deepEqual(
+      shown.headers,
+      expected.headers.map(([n, v]) => [n, v.trim()]),
+    );
     assert.equal(shown.body, expected.body === null ? null : prettyJson(expected.body));
   }
 

@@ -138,12 +138,21 @@ describe('preview panel in a browser', () => {
     assert.deepEqual(await texts(page, '#request-url .seg-variable'), ['ct_8f2a91', 'vip%20lead', 'wf_311']);
     assert.equal(await page.locator('#request-url .seg-variable').first().getAttribute('title'), '{{contact.id}}');
 
-    assert.deepEqual(await texts(page, '#request-headers .kv-value'), requestState.headers.map((h) => h.value));
-    assert.deepEqual(await texts(page, '#request-headers .kv-name .mono'), requestState.headers.map((h) => h.name));
+    assert.deepEqual(
+      await texts(page, '#request-headers .kv-value'),
+      requestState.headers.map((h) => h.value),
+    );
+    assert.deepEqual(
+      await texts(page, '#request-headers .kv-name .mono'),
+      requestState.headers.map((h) => h.name),
+    );
     assert.deepEqual(await texts(page, '#request-headers .tag-auth'), ['auth']);
     assert.deepEqual(await texts(page, '#request-headers .tag-auto'), ['auto']);
     assert.equal(await page.locator('#request-headers tr:has(.tag-auth) .kv-value').textContent(), 'Bearer ••••••');
-    assert.deepEqual(await texts(page, '#request-query .kv-value'), requestState.query.map(([, v]) => v));
+    assert.deepEqual(
+      await texts(page, '#request-query .kv-value'),
+      requestState.query.map(([, v]) => v),
+    );
 
     const body = (await page.locator('#request-body').textContent()) ?? '';
     assert.equal(body, prettyJson(requestState.body ?? ''));
@@ -213,11 +222,7 @@ describe('preview panel in a browser', () => {
     await page.locator('#send-inbox').click();
     await page.locator('#copy-curl').click();
     await page.locator('#reveal').click();
-    assert.deepEqual(await posted(page), [
-      { method: 'sendToInbox' },
-      { method: 'copyCurl' },
-      { method: 'setReveal', params: { revealed: true } },
-    ]);
+    assert.deepEqual(await posted(page), [{ method: 'sendToInbox' }, { method: 'copyCurl' }, { method: 'setReveal', params: { revealed: true } }]);
     await page.close();
   });
 
@@ -262,7 +267,10 @@ describe('preview panel in a browser', () => {
     const status = (await page.locator('#response-status').textContent()) ?? '';
     assert.match(status, /200.*OK.*Accepted/);
     assert.equal(await page.locator('#response-body').textContent(), prettyJson(ok200.record.bodyText));
-    assert.deepEqual(await texts(page, '#response-headers .kv-value'), ok200.record.headers.map(([, v]) => v));
+    assert.deepEqual(
+      await texts(page, '#response-headers .kv-value'),
+      ok200.record.headers.map(([, v]) => v),
+    );
     assert.equal(await page.locator('#response-meta').textContent(), 'First byte 84 ms · Total 131 ms · 92 B');
     await page.close();
   });
@@ -310,7 +318,7 @@ describe('preview panel in a browser', () => {
       .locator('#response-status')
       .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
     assert.equal(colour, 'rgb(229, 20, 0)', 'receiver errors are red (errorForeground)');
-    assert.ok(((await page.locator('.banner-warning').allTextContents()).join()).includes('Truncated at 5.0 MiB of 12.3 MiB'));
+    assert.ok((await page.locator('.banner-warning').allTextContents()).join().includes('Truncated at 5.0 MiB of 12.3 MiB'));
     assert.equal(await page.locator('#response-body').textContent(), error500.record.bodyText);
     await page.close();
   });
@@ -383,7 +391,16 @@ describe('preview panel in a browser', () => {
     await send(page, stateMessage(requestState));
     await page.evaluate(() => {
       const w = globalThis as unknown as HarnessWindow;
-      for (const m of [null, 'state', [], { method: 'state' }, { method: 'state', params: null }, { method: 'result', params: { record: 5 } }, { method: 'state', params: { url: 5 } }, { method: 'eval', params: {} }]) {
+      for (const m of [
+        null,
+        'state',
+        [],
+        { method: 'state' },
+        { method: 'state', params: null },
+        { method: 'result', params: { record: 5 } },
+        { method: 'state', params: { url: 5 } },
+        { method: 'eval', params: {} },
+      ]) {
         w.postMessage(m, '*');
       }
     });
@@ -474,7 +491,8 @@ function hostileResult(payload: string): ResultParams {
   };
 }
 
-const DANGEROUS = 'img, iframe, svg:not(vscode-icon svg), object, embed, a[href], input, details, video, form, math, meta[http-equiv="refresh"], noscript, #app script, #app style, body[onload]';
+const DANGEROUS =
+  'img, iframe, svg:not(vscode-icon svg), object, embed, a[href], input, details, video, form, math, meta[http-equiv="refresh"], noscript, #app script, #app style, body[onload]';
 
 for (const csp of [true, false]) {
   describe(`hostile text is shown literally and never runs (${csp ? 'with the CSP' : 'even without the CSP'})`, () => {
@@ -498,7 +516,12 @@ for (const csp of [true, false]) {
           resultMessage(hostileResult(payload)),
           {
             method: 'samplesReport',
-            params: { rows: [{ sample: { id: 'evil', name: payload, builtin: false }, unresolved: [payload], problems: 1, bodyDiff: [payload] }, { sample: { id: 'e2', name: 'b', builtin: false }, unresolved: [], problems: 0, bodyDiff: [payload] }] },
+            params: {
+              rows: [
+                { sample: { id: 'evil', name: payload, builtin: false }, unresolved: [payload], problems: 1, bodyDiff: [payload] },
+                { sample: { id: 'e2', name: 'b', builtin: false }, unresolved: [], problems: 0, bodyDiff: [payload] },
+              ],
+            },
           },
           { method: 'error', params: { message: payload } },
         );

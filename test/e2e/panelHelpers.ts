@@ -170,7 +170,11 @@ export async function pwnedFlags(page: Page, frame: FrameLocator): Promise<unkno
   type Flagged = { __pwned?: unknown };
   return [
     await frame.locator('body').evaluate(() => (globalThis as unknown as Flagged).__pwned),
-    await page.frameLocator('iframe.webview.ready').last().locator('body').evaluate(() => (globalThis as unknown as Flagged).__pwned),
+    await page
+      .frameLocator('iframe.webview.ready')
+      .last()
+      .locator('body')
+      .evaluate(() => (globalThis as unknown as Flagged).__pwned),
     await page.evaluate(() => (globalThis as unknown as Flagged).__pwned),
   ];
 }

@@ -111,10 +111,16 @@ describe('the real preview panel with hostile and large responses', { timeout: 3
       await frame.locator('#request-url', { hasText: `/bulk${'x'.repeat(i)}/` }).waitFor({ timeout: 20_000 });
       times.push(Date.now() - started);
     }
-    const figures = { file: 'bench/largeDefinition.ts (1 MiB, 10,000 templates)', debounceMs: 150, editToPreviewMs: { median: median(times), min: Math.min(...times), max: Math.max(...times), runs: times } };
+    const figures = {
+      file: 'bench/largeDefinition.ts (1 MiB, 10,000 templates)',
+      debounceMs: 150,
+      editToPreviewMs: { median: median(times), min: Math.min(...times), max: Math.max(...times), runs: times },
+    };
     mkdirSync(screenshotDir, { recursive: true });
     writeFileSync(join(screenshotDir, 'preview-latency.json'), `${JSON.stringify(figures, null, 2)}\n`);
-    console.log(`edit → updated preview on the 1 MiB file: median ${figures.editToPreviewMs.median} ms (min ${figures.editToPreviewMs.min}, max ${figures.editToPreviewMs.max}, debounce 150 ms included)`);
+    console.log(
+      `edit → updated preview on the 1 MiB file: median ${figures.editToPreviewMs.median} ms (min ${figures.editToPreviewMs.min}, max ${figures.editToPreviewMs.max}, debounce 150 ms included)`,
+    );
     assert.equal(times.length, 7);
   });
 });

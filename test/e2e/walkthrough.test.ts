@@ -83,11 +83,18 @@ describe('the getting-started walkthrough in the workbench', { timeout: 300_000 
 
   test('lists its six steps, none done, the first open', async () => {
     const { page } = workbench;
-    const steps = await page.locator('button.getting-started-step[data-step-id*="#gettingStarted#"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step-id')?.split('#').pop()));
+    const steps = await page
+      .locator('button.getting-started-step[data-step-id*="#gettingStarted#"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-step-id')?.split('#').pop()));
     assert.deepEqual(steps, ['createExample', 'selectSample', 'hoverVariable', 'openPreview', 'setSecret', 'sendToInbox']);
     assert.equal(await page.locator('[data-done-step-id*="#gettingStarted#"].complete').count(), 0);
     // The step's markdown media is rendered in a webview beside the steps.
-    await page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame').locator('h1', { hasText: 'A webhook action is a file' }).waitFor({ timeout: 15_000 });
+    await page
+      .frameLocator('iframe.webview.ready')
+      .first()
+      .frameLocator('#active-frame')
+      .locator('h1', { hasText: 'A webhook action is a file' })
+      .waitFor({ timeout: 15_000 });
     await workbench.screenshot('walkthrough-0-start');
   });
 
@@ -134,10 +141,13 @@ describe('the getting-started walkthrough in the workbench', { timeout: 300_000 
     const { page } = workbench;
     await pressStepButton(page, 'openPreview', 'Open Preview');
     const frame = previewFrame(page);
-    await frame.locator('#request-url', { hasText: 'https://api.example.com/v1/leads/c_1815?source=welcome' }).waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
-      await workbench.screenshot('walkthrough-4-failed');
-      throw error;
-    });
+    await frame
+      .locator('#request-url', { hasText: 'https://api.example.com/v1/leads/c_1815?source=welcome' })
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error: unknown) => {
+        await workbench.screenshot('walkthrough-4-failed');
+        throw error;
+      });
     assert.equal(await frame.locator('#action-name').innerText(), 'Welcome: push a new lead to the CRM');
     await frame.locator('#request-body', { hasText: '"first_name": "Ada"' }).waitFor({ timeout: 10_000 });
     await stepDone(page, 'openPreview').waitFor();

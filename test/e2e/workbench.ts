@@ -193,7 +193,9 @@ type Animation = { playState: string; effect: { getComputedTiming(): { iteration
 
 /** True when no finite animation or transition runs in the document (endless ones, like a cursor blink or a progress bar, never end). */
 export const noFiniteAnimation = (): boolean =>
-  (globalThis as unknown as { document: { getAnimations(): Animation[] } }).document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity);
+  (globalThis as unknown as { document: { getAnimations(): Animation[] } }).document
+    .getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity);
 
 /**
  * Waits until the workbench, and the panel's frame when given, have no animation or transition halfway,

@@ -39,7 +39,11 @@ export async function run(): Promise<void> {
     const folderName = suiteFolders[suite];
     if (folderName === undefined) throw new Error(`unknown WEBHOOK_STUDIO_TEST_SUITE "${suite}"; expected one of ${Object.keys(suiteFolders).join(', ')}`);
     const folder = join(__dirname, folderName);
-    const files = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.test.js')).sort() : [];
+    const files = existsSync(folder)
+      ? readdirSync(folder)
+          .filter((name) => name.endsWith('.test.js'))
+          .sort()
+      : [];
     if (files.length === 0) throw new Error(`no *.test.js files in ${folder}`);
     const grep = process.env['WEBHOOK_STUDIO_TEST_GREP'];
     const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: 'spec', ...(grep ? { grep } : {}) });

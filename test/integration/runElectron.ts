@@ -16,8 +16,10 @@ import type { Tally, TrustMode } from './launch';
 function launchArgs(mode: TrustMode, scratch: string): string[] {
   return [
     fixtureWorkspace,
-    '--user-data-dir', join(scratch, 'user-data'),
-    '--extensions-dir', join(scratch, 'extensions'),
+    '--user-data-dir',
+    join(scratch, 'user-data'),
+    '--extensions-dir',
+    join(scratch, 'extensions'),
     '--disable-extensions',
     '--skip-welcome',
     '--skip-release-notes',

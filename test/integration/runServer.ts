@@ -7,7 +7,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { exitOnSignals, installVsix, launchBrowser, registerCleanup, repoRoot, startServer, wasInterrupted, workbenchUrl, runLauncher } from '../../scripts/vscodeServer';
+import {
+  exitOnSignals,
+  installVsix,
+  launchBrowser,
+  registerCleanup,
+  repoRoot,
+  startServer,
+  wasInterrupted,
+  workbenchUrl,
+  runLauncher,
+} from '../../scripts/vscodeServer';
 import type { Result, RunningServer } from '../../scripts/vscodeServer';
 import type { TestResults } from './index';
 import { closeTally, fixtureWorkspace, parseModes, prepareRun, readResults, reportMode, runFiles, testIndex } from './launch';
@@ -49,7 +59,13 @@ interface Placement {
 }
 
 /** A manifest of an extension that contributes nothing: VS Code runs extension tests only with a development extension. */
-const testHostManifest = { name: 'webhook-studio-test-host', publisher: 'webhook-studio-tests', version: '0.0.0', engines: { vscode: '*' }, extensionKind: ['workspace'] };
+const testHostManifest = {
+  name: 'webhook-studio-test-host',
+  publisher: 'webhook-studio-tests',
+  version: '0.0.0',
+  engines: { vscode: '*' },
+  extensionKind: ['workspace'],
+};
 
 /**
  * An extensions folder in which VS Code's built-in JSON language features are replaced by an extension of
@@ -62,8 +78,17 @@ function withoutJsonFeatures(extensionsDir: string): void {
   const version = '999.0.0';
   const folder = join(extensionsDir, `${id}-${version}`);
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'package.json'), `${JSON.stringify({ name: 'json-language-features', publisher: 'vscode', version, engines: { vscode: '*' } }, null, 2)}\n`);
-  const entry = { identifier: { id }, version, location: { $mid: 1, path: folder, scheme: 'file' }, relativeLocation: `${id}-${version}`, metadata: { installedTimestamp: Date.now() } };
+  writeFileSync(
+    join(folder, 'package.json'),
+    `${JSON.stringify({ name: 'json-language-features', publisher: 'vscode', version, engines: { vscode: '*' } }, null, 2)}\n`,
+  );
+  const entry = {
+    identifier: { id },
+    version,
+    location: { $mid: 1, path: folder, scheme: 'file' },
+    relativeLocation: `${id}-${version}`,
+    metadata: { installedTimestamp: Date.now() },
+  };
   writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify([entry]));
 }
 
@@ -74,7 +99,8 @@ function withoutJsonFeatures(extensionsDir: string): void {
  */
 function place(source: ExtensionSource): Result<Placement> {
   if (source.kind === 'development') {
-    if (process.env['WEBHOOK_STUDIO_JSON_FEATURES'] !== 'off') return { ok: true, value: { extensionPath: repoRoot, developmentPath: repoRoot, remove: async () => undefined } };
+    if (process.env['WEBHOOK_STUDIO_JSON_FEATURES'] !== 'off')
+      return { ok: true, value: { extensionPath: repoRoot, developmentPath: repoRoot, remove: async () => undefined } };
     const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-nojson-'));
     const remove = async (): Promise<void> => rmSync(scratch, { recursive: true, force: true });
     const unregister = registerCleanup(remove);
@@ -148,7 +174,9 @@ export async function runMode(mode: TrustMode, source: ExtensionSource = { kind:
     const stamp = (): string => `+${((Date.now() - t0) / 1000).toFixed(2)}s`;
     page.on('console', (message) => browserLines.push(`${stamp()} [${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => browserLines.push(`${stamp()} [pageerror] ${error.message}`));
-    await page.goto(workbenchUrl(server, { folder: fixtureWorkspace, extensionDevelopmentPath: extension.value.developmentPath, extensionTestsPath: testIndex }));
+    await page.goto(
+      workbenchUrl(server, { folder: fixtureWorkspace, extensionDevelopmentPath: extension.value.developmentPath, extensionTestsPath: testIndex }),
+    );
     const results = await waitForResults(files.results, server);
     if (!results.ok) return { ok: false, error: `${results.error}\n(browser console: ${files.browserLog})` };
     return { ok: true, value: { results: results.value, timings: { serverStart: t1 - t0, tests: Date.now() - t1 } } };

@@ -61,11 +61,31 @@ describe('webhook-studio (global)', () => {
     { name: 'a bad --timeout', args: ['send', 'send/hook.webhook.json', '--timeout', 'soon'], message: /--timeout must be a whole number/ },
     { name: 'a missing file', args: ['render', 'nope.webhook.json'], message: /^webhook-studio: nope\.webhook\.json: file not found\n$/ },
     { name: 'a directory given as a file', args: ['render', 'render'], message: /^webhook-studio: render: is a directory, not a file\n$/ },
-    { name: 'a missing --env-file', args: ['render', 'render/action.webhook.json', '--env-file', 'render/missing.env'], message: /^webhook-studio: --env-file render\/missing\.env: file not found\n$/ },
-    { name: 'an --env-file that is not UTF-8', args: ['render', 'render/action.webhook.json', '--env-file', 'render/latin1.env'], message: /--env-file render\/latin1\.env: is not valid UTF-8 text/ },
-    { name: 'an action file that is not UTF-8', args: ['render', 'render/latin1.env'], message: /^webhook-studio: render\/latin1\.env: is not valid UTF-8 text \(the first invalid byte is at line 1, column \d+\); save it as UTF-8\n$/ },
-    { name: 'a device as the action file', args: ['render', '/dev/zero'], message: /^webhook-studio: [./]*\/?dev\/zero: is not a regular file \(a device, pipe or socket\), so it is not read\n$/ },
-    { name: 'an unknown sample', args: ['render', 'render/action.webhook.json', '--sample', 'Nobody'], message: /--sample Nobody: no sample with that name or path/ },
+    {
+      name: 'a missing --env-file',
+      args: ['render', 'render/action.webhook.json', '--env-file', 'render/missing.env'],
+      message: /^webhook-studio: --env-file render\/missing\.env: file not found\n$/,
+    },
+    {
+      name: 'an --env-file that is not UTF-8',
+      args: ['render', 'render/action.webhook.json', '--env-file', 'render/latin1.env'],
+      message: /--env-file render\/latin1\.env: is not valid UTF-8 text/,
+    },
+    {
+      name: 'an action file that is not UTF-8',
+      args: ['render', 'render/latin1.env'],
+      message: /^webhook-studio: render\/latin1\.env: is not valid UTF-8 text \(the first invalid byte is at line 1, column \d+\); save it as UTF-8\n$/,
+    },
+    {
+      name: 'a device as the action file',
+      args: ['render', '/dev/zero'],
+      message: /^webhook-studio: [./]*\/?dev\/zero: is not a regular file \(a device, pipe or socket\), so it is not read\n$/,
+    },
+    {
+      name: 'an unknown sample',
+      args: ['render', 'render/action.webhook.json', '--sample', 'Nobody'],
+      message: /--sample Nobody: no sample with that name or path/,
+    },
   ];
   for (const c of usage) {
     test(`exits 2 with a clear message on ${c.name}`, async () => {
@@ -119,7 +139,13 @@ describe('webhook-studio validate', () => {
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout);
     const malformed = out.files.find((f: { file: string }) => f.file === 'malformed.webhook.json');
-    assert.deepEqual(malformed.diagnostics[0], { code: 'invalid-json', severity: 'error', message: 'A comma "," is expected between entries.', line: 4, column: 3 });
+    assert.deepEqual(malformed.diagnostics[0], {
+      code: 'invalid-json',
+      severity: 'error',
+      message: 'A comma "," is expected between entries.',
+      line: 4,
+      column: 3,
+    });
     assert.equal(out.errors, 2);
   });
 });
@@ -135,7 +161,11 @@ describe('webhook-studio render', () => {
     assert.deepEqual(out, {
       method: 'POST',
       url: 'https://api.example.com/v1/people/b2?source=cli',
-      headers: [['X-Source', 'workflow'], ['Authorization', 'Bearer ••••••'], ['Content-Type', 'application/json']],
+      headers: [
+        ['X-Source', 'workflow'],
+        ['Authorization', 'Bearer ••••••'],
+        ['Content-Type', 'application/json'],
+      ],
       body: '{"name":"Bob","missing":""}',
       unresolved: ['contact.nickname'],
       diagnostics: [
@@ -157,8 +187,18 @@ describe('webhook-studio render', () => {
   });
 
   const precedence: Array<{ name: string; args: string[]; env: Record<string, string>; token: string }> = [
-    { name: '--secret wins over the environment and the env file', args: ['--secret', 'CRM_TOKEN=from-arg', '--env-file', 'secrets.env'], env: { WEBHOOK_STUDIO_SECRET_CRM_TOKEN: 'from-env' }, token: 'from-arg' },
-    { name: 'the environment wins over the env file', args: ['--env-file', 'secrets.env'], env: { WEBHOOK_STUDIO_SECRET_CRM_TOKEN: 'from-env' }, token: 'from-env' },
+    {
+      name: '--secret wins over the environment and the env file',
+      args: ['--secret', 'CRM_TOKEN=from-arg', '--env-file', 'secrets.env'],
+      env: { WEBHOOK_STUDIO_SECRET_CRM_TOKEN: 'from-env' },
+      token: 'from-arg',
+    },
+    {
+      name: 'the environment wins over the env file',
+      args: ['--env-file', 'secrets.env'],
+      env: { WEBHOOK_STUDIO_SECRET_CRM_TOKEN: 'from-env' },
+      token: 'from-env',
+    },
     { name: 'the env file supplies what nothing else does', args: ['--env-file', 'secrets.env'], env: {}, token: 'from-env-file' },
     { name: 'nothing set leaves the token empty and unresolved', args: [], env: {}, token: '' },
   ];
@@ -220,7 +260,12 @@ describe('webhook-studio render', () => {
 
   const oauth: Array<{ name: string; args: string[]; env: Record<string, string>; header: string }> = [
     { name: 'a stored token from --secret OAUTH_<NAME>_TOKEN', args: ['--secret', 'OAUTH_CRM_MAIN_TOKEN=tok-arg'], env: {}, header: 'Bearer tok-arg' },
-    { name: 'a stored token from WEBHOOK_STUDIO_OAUTH_<NAME>_TOKEN', args: [], env: { WEBHOOK_STUDIO_OAUTH_CRM_MAIN_TOKEN: 'tok-env' }, header: 'Bearer tok-env' },
+    {
+      name: 'a stored token from WEBHOOK_STUDIO_OAUTH_<NAME>_TOKEN',
+      args: [],
+      env: { WEBHOOK_STUDIO_OAUTH_CRM_MAIN_TOKEN: 'tok-env' },
+      header: 'Bearer tok-env',
+    },
   ];
   for (const c of oauth) {
     test(`oauth2 takes ${c.name}`, async () => {
@@ -246,7 +291,9 @@ describe('webhook-studio render', () => {
   });
 
   test('--escaping text pastes values unescaped', async () => {
-    const r = await cli(['render', 'action.webhook.json', '--format', 'json', '--escaping', 'text', '--sample', '../clean/jane.sample.json'], { cwd: renderDir });
+    const r = await cli(['render', 'action.webhook.json', '--format', 'json', '--escaping', 'text', '--sample', '../clean/jane.sample.json'], {
+      cwd: renderDir,
+    });
     assert.equal(JSON.parse(r.stdout).body, '{"name":"Jane","missing":""}');
   });
 
@@ -288,7 +335,10 @@ describe('webhook-studio send', () => {
 
   function sampleFile(outcome: string, samplePort = port): string {
     const file = join(work, `${outcome}-${samplePort}.sample.json`);
-    writeFileSync(file, JSON.stringify({ name: `run ${outcome}`, contact: { email: 'jane@example.com' }, workflow: { port: samplePort, outcome, pad: 'x'.repeat(1000) } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ name: `run ${outcome}`, contact: { email: 'jane@example.com' }, workflow: { port: samplePort, outcome, pad: 'x'.repeat(1000) } }),
+    );
     return file;
   }
 
@@ -345,7 +395,9 @@ describe('webhook-studio send', () => {
 
   test('--json prints the execution record; --log appends it with secrets masked', { timeout: 30_000 }, async () => {
     const log = join(work, 'logs', 'sends.jsonl');
-    const r = await cli(['send', 'hook.webhook.json', '--json', '--log', log, '--sample', sampleFile('ok'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
+    const r = await cli(['send', 'hook.webhook.json', '--json', '--log', log, '--sample', sampleFile('ok'), '--secret', `API_TOKEN=${SECRET}`], {
+      cwd: sendDir,
+    });
     assert.equal(r.code, 0, r.stderr);
     const record = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(record).sort(), ['file', 'id', 'outcome', 'request', 'response', 'sample', 'time', 'timings']);
@@ -358,8 +410,14 @@ describe('webhook-studio send', () => {
     const again = await cli(['send', 'hook.webhook.json', '--log', log, '--sample', sampleFile('fail'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
     assert.equal(again.code, 1);
     const text = readFileSync(log, 'utf8');
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.response.status), [201, 500]);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => l.response.status),
+      [201, 500],
+    );
     assert.ok(!text.includes(SECRET), 'the log holds no secret');
     assert.ok(!text.includes(Buffer.from(SECRET).toString('base64')), 'nor its base64');
     assert.match(text, /••••••/);
@@ -369,7 +427,10 @@ describe('webhook-studio send', () => {
     const r = await cli(['send', 'remote.webhook.json', '--inbox', '--sample', '../render/alice.sample.json'], { cwd: sendDir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^PUT http:\/\/127\.0\.0\.1:\d+\/v1\/deals\/a1\?notify=false \(local inbox\)\n→ 200 OK · accepted/);
-    assert.match(r.stdout, /Received by the local inbox:\nPUT \/v1\/deals\/a1\?notify=false HTTP\/1\.1\n[\s\S]*X-Trace: t-1\nContent-Type: application\/json\n[\s\S]*\n\n\{"stage":"won"\}\n$/);
+    assert.match(
+      r.stdout,
+      /Received by the local inbox:\nPUT \/v1\/deals\/a1\?notify=false HTTP\/1\.1\n[\s\S]*X-Trace: t-1\nContent-Type: application\/json\n[\s\S]*\n\n\{"stage":"won"\}\n$/,
+    );
   });
 
   test('--inbox --json adds the capture to the record', { timeout: 30_000 }, async () => {
@@ -548,8 +609,11 @@ describe('the built webhook-studio binary (a real process)', () => {
       try {
         for (const name of ['cli.js', ...names]) copyFileSync(join(dirname(built.file), name), join(dir, name));
         return await new Promise<CliRun>((resolveRun) =>
-          execFile(process.execPath, [join(dir, 'cli.js'), ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', TMPDIR: dir }, encoding: 'utf8' }, (error, stdout, stderr) =>
-            resolveRun({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+          execFile(
+            process.execPath,
+            [join(dir, 'cli.js'), ...args],
+            { cwd, env: { PATH: process.env['PATH'] ?? '', TMPDIR: dir }, encoding: 'utf8' },
+            (error, stdout, stderr) => resolveRun({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
           ),
         );
       } finally {
@@ -566,7 +630,11 @@ describe('the built webhook-studio binary (a real process)', () => {
     assert.match(validate.stdout, /unknown-auth\.webhook\.json:5:21 error schema/);
     const sample = join(work, 'only.sample.json');
     writeFileSync(sample, JSON.stringify({ name: 'only', contact: { email: 'jane@example.com' }, workflow: { port, outcome: 'ok', pad: 'x' } }));
-    const send = await only(['cli-send.js', 'cli-undici.js'], ['send', 'hook.webhook.json', '--sample', sample, '--secret', `API_TOKEN=${SECRET}`], join(FIXTURES, 'send'));
+    const send = await only(
+      ['cli-send.js', 'cli-undici.js'],
+      ['send', 'hook.webhook.json', '--sample', sample, '--secret', `API_TOKEN=${SECRET}`],
+      join(FIXTURES, 'send'),
+    );
     assert.equal(send.code, 0, send.stdout + send.stderr);
   });
 

@@ -168,7 +168,10 @@ describe('webhook-studio send with OAuth settings from the environment', () => {
 
   test('a 401 from the receiver gets a new token once and sends again', TIMEOUT, async () => {
     receiverStatuses = [401];
-    const r = await runCli(['send', 'crm.webhook.json', '--json', '--secret', `OAUTH_CRM_MAIN_CLIENT_SECRET=${CLIENT_SECRET}`], { cwd: work, env: clientEnv() });
+    const r = await runCli(['send', 'crm.webhook.json', '--json', '--secret', `OAUTH_CRM_MAIN_CLIENT_SECRET=${CLIENT_SECRET}`], {
+      cwd: work,
+      env: clientEnv(),
+    });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(tokenRequests.length, 2);
     assert.deepEqual(

@@ -39,7 +39,7 @@ describe('toCurl', () => {
     {
       name: 'POST with body needs no -X and sends the body raw',
       request: { method: 'POST', url: 'https://x.io/', headers: [], body: '{"a":"@file"}' },
-      expected: "curl 'https://x.io/' \\\n  --data-raw '{\"a\":\"@file\"}'",
+      expected: 'curl \'https://x.io/\' \\\n  --data-raw \'{"a":"@file"}\'',
     },
     {
       name: 'POST without body says -X POST',
@@ -72,7 +72,9 @@ describe('toCurl', () => {
   }
 
   test('secrets stay masked in an export of a masked request', () => {
-    const doc = parseActionDocument('{"name":"a","method":"POST","url":"https://x.io/","auth":{"type":"bearer","token":"{{secrets.T}}"},"body":{"k":"{{secrets.T}}"}}');
+    const doc = parseActionDocument(
+      '{"name":"a","method":"POST","url":"https://x.io/","auth":{"type":"bearer","token":"{{secrets.T}}"},"body":{"k":"{{secrets.T}}"}}',
+    );
     const result = render(doc, BUILTIN_SAMPLE, { ...OPTIONS, secrets: { get: () => 'sup3r-s3cret' } });
     const masked = toCurl(toPlainRequest(result.request));
     assert.ok(!masked.includes('sup3r-s3cret'));
@@ -143,13 +145,24 @@ describe('fromCurl', () => {
     assert.deepEqual(validateSchema('action', parseActionDocument(r.text).root), []);
   });
 
-  const renders: Array<{ name: string; command: string; method: Method; url: string; headers: Array<[string, string]>; body: string | null; warning?: RegExp }> = [
+  const renders: Array<{
+    name: string;
+    command: string;
+    method: Method;
+    url: string;
+    headers: Array<[string, string]>;
+    body: string | null;
+    warning?: RegExp;
+  }> = [
     {
       name: 'browser-style command with lowercase headers and --compressed',
       command: `curl 'https://x.io/api' -H 'accept: */*' -H 'content-type: application/json' --data-raw '{"a":1}' --compressed`,
       method: 'POST',
       url: 'https://x.io/api',
-      headers: [['accept', '*/*'], ['content-type', 'application/json']],
+      headers: [
+        ['accept', '*/*'],
+        ['content-type', 'application/json'],
+      ],
       body: '{"a":1}',
       warning: /--compressed was ignored/,
     },
@@ -184,7 +197,10 @@ describe('fromCurl', () => {
       command: `curl --json '{"a":[1,2]}' https://x.io/`,
       method: 'POST',
       url: 'https://x.io/',
-      headers: [['Accept', 'application/json'], ['Content-Type', 'application/json']],
+      headers: [
+        ['Accept', 'application/json'],
+        ['Content-Type', 'application/json'],
+      ],
       body: '{"a":[1,2]}',
     },
     {
@@ -225,7 +241,10 @@ describe('fromCurl', () => {
       command: `curl https://x.io/ -H 'Authorization: Bearer abc' -H 'X-After: 1'`,
       method: 'GET',
       url: 'https://x.io/',
-      headers: [['Authorization', 'Bearer abc'], ['X-After', '1']],
+      headers: [
+        ['Authorization', 'Bearer abc'],
+        ['X-After', '1'],
+      ],
       body: null,
       warning: /changes the order/,
     },
@@ -234,7 +253,11 @@ describe('fromCurl', () => {
       command: `curl https://x.io/ -H 'X-Tag: a' -H 'X-Tag: b' -H 'X-Other: c'`,
       method: 'GET',
       url: 'https://x.io/',
-      headers: [['X-Tag', 'a'], ['X-Tag', 'b'], ['X-Other', 'c']],
+      headers: [
+        ['X-Tag', 'a'],
+        ['X-Tag', 'b'],
+        ['X-Other', 'c'],
+      ],
       body: null,
     },
     {
@@ -242,7 +265,11 @@ describe('fromCurl', () => {
       command: `curl https://x.io/ -H 'X-Tag: a' -H 'X-Other: c' -H 'X-Tag: b'`,
       method: 'GET',
       url: 'https://x.io/',
-      headers: [['X-Tag', 'a'], ['X-Tag', 'b'], ['X-Other', 'c']],
+      headers: [
+        ['X-Tag', 'a'],
+        ['X-Tag', 'b'],
+        ['X-Other', 'c'],
+      ],
       body: null,
       warning: /grouped/,
     },
@@ -287,7 +314,11 @@ describe('fromCurl', () => {
       command: `curl https://x.io/ -A 'bot/1' -e https://ref.example/ -b 'a=1; b=2'`,
       method: 'GET',
       url: 'https://x.io/',
-      headers: [['User-Agent', 'bot/1'], ['Referer', 'https://ref.example/'], ['Cookie', 'a=1; b=2']],
+      headers: [
+        ['User-Agent', 'bot/1'],
+        ['Referer', 'https://ref.example/'],
+        ['Cookie', 'a=1; b=2'],
+      ],
       body: null,
     },
   ];
@@ -295,12 +326,20 @@ describe('fromCurl', () => {
     test(`renders what the command sends: ${c.name}`, () => {
       const r = importAndRender(c.command);
       assert.deepEqual(r.request, { method: c.method, url: c.url, headers: c.headers, body: c.body });
-      if (c.warning) assert.ok(r.warnings.some((w) => c.warning!.test(w)), `warnings: ${r.warnings.join(' | ')}`);
+      if (c.warning)
+        assert.ok(
+          r.warnings.some((w) => c.warning!.test(w)),
+          `warnings: ${r.warnings.join(' | ')}`,
+        );
     });
   }
 
   const errors: Array<{ name: string; command: string; error: RegExp }> = [
-    { name: 'a method outside the four', command: 'curl -X PATCH https://x.io/', error: /"PATCH" is not offered by the platform: use GET, POST, PUT or DELETE/ },
+    {
+      name: 'a method outside the four',
+      command: 'curl -X PATCH https://x.io/',
+      error: /"PATCH" is not offered by the platform: use GET, POST, PUT or DELETE/,
+    },
     { name: 'HEAD', command: 'curl -I https://x.io/', error: /HEAD requests/ },
     { name: 'no URL', command: 'curl -X POST', error: /No URL/ },
     { name: 'another program', command: 'wget https://x.io/', error: /not a curl command/ },
@@ -347,7 +386,11 @@ describe('round-trip: import(export(x)) renders x', () => {
       request: {
         method: 'POST',
         url: 'https://api.example.com/v1/leads?source=website&tag=inbound&tag=form',
-        headers: [['X-Source', 'workflow'], ['Authorization', 'Bearer t0k3n'], ['Content-Type', 'application/json']],
+        headers: [
+          ['X-Source', 'workflow'],
+          ['Authorization', 'Bearer t0k3n'],
+          ['Content-Type', 'application/json'],
+        ],
         body: '{"first_name":"Jane","deal":{"value":"4200"},"consent":true}',
       },
     },
@@ -411,9 +454,17 @@ describe('round-trip: import(export(x)) renders x', () => {
     .filter(noTemplate);
   const authHeader = fc.oneof(
     headerValue.filter((t) => t.length > 0).map((t) => ['Authorization', `Bearer ${t}`] as const),
-    fc.tuple(text(6).map((u) => u.replace(/:/g, '')), text(6)).map(([u, p]) => ['Authorization', `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`] as const),
+    fc
+      .tuple(
+        text(6).map((u) => u.replace(/:/g, '')),
+        text(6),
+      )
+      .map(([u, p]) => ['Authorization', `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`] as const),
   );
-  const body = fc.jsonValue().map((v) => JSON.stringify(v)).filter(noTemplate);
+  const body = fc
+    .jsonValue()
+    .map((v) => JSON.stringify(v))
+    .filter(noTemplate);
   const request: fc.Arbitrary<PlainRequest> = fc
     .record({
       method: fc.constantFrom<Method>('GET', 'POST', 'PUT', 'DELETE'),

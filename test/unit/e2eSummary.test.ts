@@ -14,7 +14,10 @@ const bad = (...tests: FileAttempt['tests']): FileAttempt => ({ ok: false, tests
 
 describe('e2e summary', () => {
   test('a clean run passes and ends with the plain totals line', () => {
-    const s = summarize([{ file: 'a.test.ts', attempts: [ok(pass('x'), pass('y'))] }, { file: 'b.test.ts', attempts: [ok(pass('z'))] }]);
+    const s = summarize([
+      { file: 'a.test.ts', attempts: [ok(pass('x'), pass('y'))] },
+      { file: 'b.test.ts', attempts: [ok(pass('z'))] },
+    ]);
     assert.equal(s.exitCode, 0);
     assert.deepEqual(s.flaky, []);
     assert.equal(s.lines.at(-1), '3 passed, 0 failed');
@@ -76,7 +79,8 @@ describe('e2e summary', () => {
 });
 
 describe('the e2e runner on real test files', () => {
-  const run = (files: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'scripts', 'runE2e.ts'), ...files], { encoding: 'utf8' });
+  const run = (files: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'scripts', 'runE2e.ts'), ...files], { encoding: 'utf8' });
 
   /** A test file whose tests named in `flaky` fail on their first run only (a marker file remembers it). */
   function testFile(dir: string, name: string, flaky: string[]): string {
@@ -100,7 +104,10 @@ describe('the e2e runner on real test files', () => {
       assert.equal(r.status, 0, r.stdout);
       const lines = r.stdout.trimEnd().split('\n');
       assert.equal(lines.at(-1), '3 passed, 0 failed');
-      assert.ok(lines.some((l) => l.trim().endsWith('a.test.ts: suite > two')), r.stdout);
+      assert.ok(
+        lines.some((l) => l.trim().endsWith('a.test.ts: suite > two')),
+        r.stdout,
+      );
       assert.equal(lines.at(-2), 'e2e: 1 flaky');
     } finally {
       rmSync(dir, { recursive: true, force: true });

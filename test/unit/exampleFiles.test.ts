@@ -30,14 +30,25 @@ describe('the walkthrough example', () => {
 
   test('the action lints without errors or warnings against its sample once the secret is set', () => {
     assert.ok(sample);
-    const result = lint(parseActionDocument(exampleActionText()), { samples: [sample], selected: sample, options: options({ secretValues: { [EXAMPLE_SECRET]: 'tok' } }), secretExists: (n) => n === EXAMPLE_SECRET });
-    assert.deepEqual(result.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code), []);
+    const result = lint(parseActionDocument(exampleActionText()), {
+      samples: [sample],
+      selected: sample,
+      options: options({ secretValues: { [EXAMPLE_SECRET]: 'tok' } }),
+      secretExists: (n) => n === EXAMPLE_SECRET,
+    });
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code),
+      [],
+    );
   });
 
   test('without the secret, the one warning is the missing secret the walkthrough asks to set', () => {
     assert.ok(sample);
     const result = lint(parseActionDocument(exampleActionText()), { samples: [sample], selected: sample, options: options(), secretExists: () => false });
-    assert.deepEqual(result.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code), ['missing-secret']);
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code),
+      ['missing-secret'],
+    );
   });
 
   test('renders every variable from the sample, the hover step variable included', () => {

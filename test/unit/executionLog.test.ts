@@ -50,27 +50,30 @@ describe('buildRecord', () => {
     const now = new Date('2024-05-06T07:08:09.010Z');
     const record = buildRecord({ file: 'lead.webhook.json', sample: 'Jane', request, result: okResult('{"id":7}'), now });
     assert.match(record.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.deepEqual({ ...record, id: 'x' }, {
-      id: 'x',
-      time: '2024-05-06T07:08:09.010Z',
-      file: 'lead.webhook.json',
-      sample: 'Jane',
-      request,
-      timings: { firstByteMs: 12.4, totalMs: 20.6 },
-      outcome: 'accepted',
-      response: {
-        status: 201,
-        statusText: 'Created',
-        headers: [
-          ['Content-Type', 'application/json'],
-          ['X-Request-Id', 'r1'],
-        ],
-        bodyPreview: '{"id":7}',
-        size: 8,
-        truncated: false,
-        redirects: [],
+    assert.deepEqual(
+      { ...record, id: 'x' },
+      {
+        id: 'x',
+        time: '2024-05-06T07:08:09.010Z',
+        file: 'lead.webhook.json',
+        sample: 'Jane',
+        request,
+        timings: { firstByteMs: 12.4, totalMs: 20.6 },
+        outcome: 'accepted',
+        response: {
+          status: 201,
+          statusText: 'Created',
+          headers: [
+            ['Content-Type', 'application/json'],
+            ['X-Request-Id', 'r1'],
+          ],
+          bodyPreview: '{"id":7}',
+          size: 8,
+          truncated: false,
+          redirects: [],
+        },
       },
-    });
+    );
   });
 
   test('a network error keeps the error and has no response', () => {
@@ -86,7 +89,13 @@ describe('buildRecord', () => {
     { name: 'a body within the cap is shown whole', body: 'hello', cap: 5, preview: 'hello', truncated: false },
     { name: 'a body past the cap is cut and marked truncated', body: 'hello world', cap: 5, preview: 'hello', truncated: true },
     { name: 'a cut inside a UTF-8 sequence drops the partial character', body: 'aé✓', cap: 4, preview: 'aé', truncated: true },
-    { name: 'invalid bytes in a whole body become replacement characters', body: new Uint8Array([0x61, 0xff, 0x62, 0xc3]), cap: 10, preview: 'a\ufffdb\ufffd', truncated: false },
+    {
+      name: 'invalid bytes in a whole body become replacement characters',
+      body: new Uint8Array([0x61, 0xff, 0x62, 0xc3]),
+      cap: 10,
+      preview: 'a\ufffdb\ufffd',
+      truncated: false,
+    },
     {
       name: 'a body the sender truncated stays truncated and drops a partial tail',
       body: new Uint8Array([0x61, 0xe2, 0x9c]),
@@ -133,8 +142,7 @@ describe('JsonLinesLog', () => {
     await rm(dir, { recursive: true, force: true });
   });
   const fresh = (): string => join(dir, `log-${++counter}`, 'executions.jsonl');
-  const record = (n: number): ExecutionRecord =>
-    buildRecord({ file: `f${n}`, sample: 's', request, result: okResult(`{"n":${n}}`), id: `id-${n}` });
+  const record = (n: number): ExecutionRecord => buildRecord({ file: `f${n}`, sample: 's', request, result: okResult(`{"n":${n}}`), id: `id-${n}` });
   const fileLines = async (file: string): Promise<string[]> => (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
 
   test('a missing file lists as empty', async () => {
@@ -227,7 +235,11 @@ describe('JsonLinesLog', () => {
     await assert.rejects(log.clear(), LogFileError);
     assert.equal(await readFile(file, 'utf8'), notes);
     assert.equal((await stat(file)).mode & 0o777, 0o600);
-    assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('notes.md.')), [], 'no lock or temporary file left');
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => n.startsWith('notes.md.')),
+      [],
+      'no lock or temporary file left',
+    );
   });
 
   test('a folder or a device is refused before anything is written', async () => {
@@ -266,7 +278,10 @@ describe('JsonLinesLog', () => {
     assert.equal(done, false, 'the append waits while the lock is held');
     await rm(lock);
     await pending;
-    assert.deepEqual((await log.list()).map((r) => r.id), ['id-2', 'id-1']);
+    assert.deepEqual(
+      (await log.list()).map((r) => r.id),
+      ['id-2', 'id-1'],
+    );
     await writeFile(lock, '99999');
     const old = new Date(Date.now() - 60_000);
     await utimes(lock, old, old);

@@ -4,20 +4,47 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { globMatcher, isGlob, isSkippedDirectory, searchMatcher, SKIPPED_DIRECTORIES, skippedDirectoriesGlob, splitGlob, unescapeGlob, walkGlob, type DirectoryEntry, type ReadDirectory } from '../../src/core/glob';
+import {
+  globMatcher,
+  isGlob,
+  isSkippedDirectory,
+  searchMatcher,
+  SKIPPED_DIRECTORIES,
+  skippedDirectoriesGlob,
+  splitGlob,
+  unescapeGlob,
+  walkGlob,
+  type DirectoryEntry,
+  type ReadDirectory,
+} from '../../src/core/glob';
 
 describe('glob semantics', () => {
   const cases: Array<{ what: string; glob: string; matches: string[]; rejects: string[] }> = [
-    { what: '** crosses directories, * does not', glob: '**/*.webhook.json', matches: ['a.webhook.json', 'x/a.webhook.json', 'x/y/z.webhook.json'], rejects: ['a.webhook.jsonc', 'a.sample.json', 'x/awebhook.json'] },
+    {
+      what: '** crosses directories, * does not',
+      glob: '**/*.webhook.json',
+      matches: ['a.webhook.json', 'x/a.webhook.json', 'x/y/z.webhook.json'],
+      rejects: ['a.webhook.jsonc', 'a.sample.json', 'x/awebhook.json'],
+    },
     { what: '* stays in one directory', glob: '*.json', matches: ['a.json'], rejects: ['x/a.json'] },
     { what: 'a trailing ** matches everything below', glob: 'x/**', matches: ['x/a', 'x/y/b'], rejects: ['y/a'] },
     { what: '? is exactly one character but not /', glob: 'a?.json', matches: ['ab.json'], rejects: ['a.json', 'abc.json', 'a/.json'] },
-    { what: '** in the middle matches zero or more directories', glob: 'x/**/b.json', matches: ['x/b.json', 'x/y/b.json', 'x/y/z/b.json'], rejects: ['b.json', 'xb.json'] },
+    {
+      what: '** in the middle matches zero or more directories',
+      glob: 'x/**/b.json',
+      matches: ['x/b.json', 'x/y/b.json', 'x/y/z/b.json'],
+      rejects: ['b.json', 'xb.json'],
+    },
     { what: 'brackets are a character class', glob: '[ab]*.json', matches: ['a1.json', 'b.json'], rejects: ['c.json'] },
     { what: 'a negated class', glob: '[!ab]*.json', matches: ['c.json'], rejects: ['a.json', 'b.json'] },
     { what: 'an escaped bracket opens no class, negated or not', glob: 'a\\[!b].json', matches: ['a[!b].json'], rejects: ['ac.json', 'a!.json'] },
     { what: 'braces are alternatives', glob: '*.{webhook,sample}.json', matches: ['a.webhook.json', 'a.sample.json'], rejects: ['a.other.json'] },
-    { what: 'braces may hold paths', glob: '{samples,fixtures/samples}/*.json', matches: ['samples/a.json', 'fixtures/samples/a.json'], rejects: ['fixtures/a.json'] },
+    {
+      what: 'braces may hold paths',
+      glob: '{samples,fixtures/samples}/*.json',
+      matches: ['samples/a.json', 'fixtures/samples/a.json'],
+      rejects: ['fixtures/a.json'],
+    },
     { what: 'regular-expression characters are literal', glob: 'a+b$.json', matches: ['a+b$.json'], rejects: ['aab$.json', 'a+b.json'] },
     { what: 'an escaped * is a literal star', glob: 'a\\*b.json', matches: ['a*b.json'], rejects: ['axb.json', 'ab.json'] },
     { what: 'escaped brackets are literal', glob: 'a\\[1\\].json', matches: ['a[1].json'], rejects: ['a1.json'] },

@@ -62,9 +62,14 @@ describe('toHttpText', () => {
 function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     // The loader by path: the command runs in a temporary folder, where `tsx` does not resolve.
-    execFile(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      done({ code: error ? Number((error as NodeJS.ErrnoException & { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        done({ code: error ? Number((error as NodeJS.ErrnoException & { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -74,7 +79,17 @@ describe('webhook-studio render with a sample value holding a line break', () =>
     dir = mkdtempSync(join(tmpdir(), 'render-header-'));
     writeFileSync(
       join(dir, 'lead.webhook.json'),
-      JSON.stringify({ name: 'Lead', method: 'POST', url: 'https://example.com/leads', headers: { 'X-Last': '{{contact.last_name}}', 'X-Source': 'crm' }, body: { id: '{{contact.id}}' } }, null, 2),
+      JSON.stringify(
+        {
+          name: 'Lead',
+          method: 'POST',
+          url: 'https://example.com/leads',
+          headers: { 'X-Last': '{{contact.last_name}}', 'X-Source': 'crm' },
+          body: { id: '{{contact.id}}' },
+        },
+        null,
+        2,
+      ),
     );
     writeFileSync(join(dir, 'multi.sample.json'), JSON.stringify({ name: 'Multi', contact: { id: 'c1', last_name: 'line1\nline2\rline3' } }));
   });

@@ -147,13 +147,24 @@ describe('inbox capture', () => {
   test('keeps the captures within a byte budget, dropping the oldest, and always the newest', TEST_TIMEOUT, async () => {
     await withInbox({ maxTotalBytes: 2500, maxBodyBytes: 4096 }, async (inbox) => {
       for (let i = 1; i <= 4; i++) await post(inbox, `/b${i}`, 'x'.repeat(1000));
-      assert.deepEqual(inbox.captures().map((c) => c.target), ['/b3', '/b4']);
+      assert.deepEqual(
+        inbox.captures().map((c) => c.target),
+        ['/b3', '/b4'],
+      );
       await post(inbox, '/big', 'y'.repeat(4000));
-      assert.deepEqual(inbox.captures().map((c) => c.target), ['/big'], 'the newest capture stays even when it alone is over the budget');
+      assert.deepEqual(
+        inbox.captures().map((c) => c.target),
+        ['/big'],
+        'the newest capture stays even when it alone is over the budget',
+      );
       inbox.clear();
       await post(inbox, '/c1', 'z'.repeat(1000));
       await post(inbox, '/c2', 'z'.repeat(1000));
-      assert.deepEqual(inbox.captures().map((c) => c.target), ['/c1', '/c2'], 'clear resets the bytes counted');
+      assert.deepEqual(
+        inbox.captures().map((c) => c.target),
+        ['/c1', '/c2'],
+        'clear resets the bytes counted',
+      );
     });
   });
 
@@ -201,7 +212,11 @@ describe('inbox answer', () => {
       change: { body: '<ok/>', contentType: 'application/xml' },
       expected: { status: 200, body: '<ok/>', type: 'application/xml' },
     },
-    { name: 'UTF-8 bodies are sent as UTF-8', change: { body: '{"msg":"héllo ✓"}' }, expected: { status: 200, body: '{"msg":"héllo ✓"}', type: 'application/json' } },
+    {
+      name: 'UTF-8 bodies are sent as UTF-8',
+      change: { body: '{"msg":"héllo ✓"}' },
+      expected: { status: 200, body: '{"msg":"héllo ✓"}', type: 'application/json' },
+    },
     { name: '204 sends no body', change: { status: 204 }, expected: { status: 204, body: '', type: undefined } },
   ];
   for (const c of runtimeCases) {

@@ -9,20 +9,65 @@ const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', 
 
 /** Each case: the code, an action that must trigger it, the text its range must cover, and a close action that must not. */
 const cases: Array<{ code: LintCode; fires: Record<string, unknown>; covers: string; silent: Record<string, unknown> }> = [
-  { code: 'unknown-variable', fires: { body: { a: '{{contact.frist_name}}' } }, covers: '{{contact.frist_name}}', silent: { body: { a: '{{contact.first_name}}' } } },
-  { code: 'unknown-namespace', fires: { body: { a: '{{contcat.first_name}}' } }, covers: '{{contcat.first_name}}', silent: { body: { a: '{{workflow.order_id}}' } } },
-  { code: 'unsupported-expression', fires: { body: { a: '{{contact.first_name | upcase}}' } }, covers: '{{contact.first_name | upcase}}', silent: { body: { a: '{{ contact.first_name }}' } } },
+  {
+    code: 'unknown-variable',
+    fires: { body: { a: '{{contact.frist_name}}' } },
+    covers: '{{contact.frist_name}}',
+    silent: { body: { a: '{{contact.first_name}}' } },
+  },
+  {
+    code: 'unknown-namespace',
+    fires: { body: { a: '{{contcat.first_name}}' } },
+    covers: '{{contcat.first_name}}',
+    silent: { body: { a: '{{workflow.order_id}}' } },
+  },
+  {
+    code: 'unsupported-expression',
+    fires: { body: { a: '{{contact.first_name | upcase}}' } },
+    covers: '{{contact.first_name | upcase}}',
+    silent: { body: { a: '{{ contact.first_name }}' } },
+  },
   { code: 'unclosed-template', fires: { body: { a: 'Hi {{contact.first_name' } }, covers: '{{', silent: { body: { a: 'Hi {contact}' } } },
-  { code: 'string-coercion', fires: { body: { v: '{{opportunity.value}}' } }, covers: '{{opportunity.value}}', silent: { body: { v: 'EUR {{opportunity.value}}', s: '{{opportunity.stage}}' } } },
-  { code: 'json-unsafe-value', fires: { body: { n: '{{contact.first_name}}' } }, covers: '{{contact.first_name}}', silent: { body: { n: '{{contact.last_name}}' }, url: 'https://api.example.com/{{contact.first_name}}' } },
+  {
+    code: 'string-coercion',
+    fires: { body: { v: '{{opportunity.value}}' } },
+    covers: '{{opportunity.value}}',
+    silent: { body: { v: 'EUR {{opportunity.value}}', s: '{{opportunity.stage}}' } },
+  },
+  {
+    code: 'json-unsafe-value',
+    fires: { body: { n: '{{contact.first_name}}' } },
+    covers: '{{contact.first_name}}',
+    silent: { body: { n: '{{contact.last_name}}' }, url: 'https://api.example.com/{{contact.first_name}}' },
+  },
   { code: 'body-on-get', fires: { method: 'GET', body: { a: 1 } }, covers: '"body"', silent: { method: 'GET' } },
   { code: 'invalid-url', fires: { url: 'api.example.com/x' }, covers: '"api.example.com/x"', silent: { url: 'https://api.example.com/x' } },
-  { code: 'private-address', fires: { url: 'https://192.168.1.20/hook' }, covers: '"https://192.168.1.20/hook"', silent: { url: 'https://93.184.215.14/hook' } },
+  {
+    code: 'private-address',
+    fires: { url: 'https://192.168.1.20/hook' },
+    covers: '"https://192.168.1.20/hook"',
+    silent: { url: 'https://93.184.215.14/hook' },
+  },
   { code: 'plain-http', fires: { url: 'http://api.example.com/x' }, covers: '"http://api.example.com/x"', silent: { url: 'https://api.example.com/x' } },
-  { code: 'hardcoded-secret', fires: { auth: { type: 'bearer', token: 'sk_live_abcdef123456' } }, covers: '"sk_live_abcdef123456"', silent: { auth: { type: 'bearer', token: '{{secrets.CRM_TOKEN}}' } } },
-  { code: 'auth-conflict', fires: { headers: { Authorization: '{{secrets.X}}' }, auth: { type: 'bearer', token: '{{secrets.T}}' } }, covers: '"Authorization"', silent: { headers: { 'X-Other': '1' }, auth: { type: 'bearer', token: '{{secrets.T}}' } } },
+  {
+    code: 'hardcoded-secret',
+    fires: { auth: { type: 'bearer', token: 'sk_live_abcdef123456' } },
+    covers: '"sk_live_abcdef123456"',
+    silent: { auth: { type: 'bearer', token: '{{secrets.CRM_TOKEN}}' } },
+  },
+  {
+    code: 'auth-conflict',
+    fires: { headers: { Authorization: '{{secrets.X}}' }, auth: { type: 'bearer', token: '{{secrets.T}}' } },
+    covers: '"Authorization"',
+    silent: { headers: { 'X-Other': '1' }, auth: { type: 'bearer', token: '{{secrets.T}}' } },
+  },
   { code: 'invalid-header', fires: { headers: { 'X Bad': '1' } }, covers: '"X Bad"', silent: { headers: { 'X-Good': '1' } } },
-  { code: 'missing-secret', fires: { auth: { type: 'bearer', token: '{{secrets.NOT_SET}}' } }, covers: '{{secrets.NOT_SET}}', silent: { auth: { type: 'bearer', token: '{{secrets.IS_SET}}' } } },
+  {
+    code: 'missing-secret',
+    fires: { auth: { type: 'bearer', token: '{{secrets.NOT_SET}}' } },
+    covers: '{{secrets.NOT_SET}}',
+    silent: { auth: { type: 'bearer', token: '{{secrets.IS_SET}}' } },
+  },
 ];
 
 describe('each lint code fires where it should and stays silent where it should not', () => {
@@ -37,12 +82,18 @@ describe('each lint code fires where it should and stays silent where it should 
     });
     test(`${c.code} stays silent`, () => {
       const r = lintText(actionText(c.silent), samples, options(), exists);
-      assert.deepEqual(r.diagnostics.filter((d) => d.code === c.code), []);
+      assert.deepEqual(
+        r.diagnostics.filter((d) => d.code === c.code),
+        [],
+      );
     });
   }
 
   test('every lint code has a row in this table', () => {
-    assert.deepEqual(cases.map((c) => c.code), [...LINT_CODES]);
+    assert.deepEqual(
+      cases.map((c) => c.code),
+      [...LINT_CODES],
+    );
   });
 
   test('severities are as the README documents them, and the README lists every code', () => {
@@ -57,7 +108,10 @@ describe('each lint code fires where it should and stays silent where it should 
 
   test('missing-secret needs a secret store: the CLI does not report it', () => {
     const r = lintText(actionText({ auth: { type: 'bearer', token: '{{secrets.NOT_SET}}' } }), samples);
-    assert.equal(r.diagnostics.some((d) => d.code === 'missing-secret'), false);
+    assert.equal(
+      r.diagnostics.some((d) => d.code === 'missing-secret'),
+      false,
+    );
   });
 });
 
@@ -95,7 +149,8 @@ describe('messages and fixes', () => {
     const text = actionText({ method: 'GET', body: { a: 1 }, headers: { 'X-A': '1' } });
     const d = lintText(text, samples).diagnostics.find((x) => x.code === 'body-on-get')!;
     let fixed = text;
-    for (const e of [...d.fixes![0]!.edits].sort((a, b) => b.range.start - a.range.start)) fixed = fixed.slice(0, e.range.start) + e.newText + fixed.slice(e.range.end);
+    for (const e of [...d.fixes![0]!.edits].sort((a, b) => b.range.start - a.range.start))
+      fixed = fixed.slice(0, e.range.start) + e.newText + fixed.slice(e.range.end);
     const parsed = JSON.parse(fixed);
     assert.equal(parsed.body, undefined);
     assert.deepEqual(parsed.headers, { 'X-A': '1' });

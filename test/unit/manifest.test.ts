@@ -76,59 +76,102 @@ describe('package.nls.json', () => {
   });
 
   test('every %key% of package.json has a non-empty translation', () => {
-    assert.deepEqual(used.filter(({ key }) => !nls[key]?.trim()).map(({ path, key }) => `${path}: %${key}%`), []);
+    assert.deepEqual(
+      used.filter(({ key }) => !nls[key]?.trim()).map(({ path, key }) => `${path}: %${key}%`),
+      [],
+    );
   });
 
   test('every key of package.nls.json is used', () => {
     const keys = new Set(used.map((u) => u.key));
-    assert.deepEqual(Object.keys(nls).filter((k) => !keys.has(k)), []);
+    assert.deepEqual(
+      Object.keys(nls).filter((k) => !keys.has(k)),
+      [],
+    );
   });
 
   const userVisible: Array<[string, string[]]> = [
     ['the display name and description', [manifest.displayName, manifest.description]],
     ['command titles and categories', c.commands.flatMap((x) => [x.title, x.category ?? ''])],
-    ['view names', Object.values(c.views).flat().map((v) => v.name)],
+    [
+      'view names',
+      Object.values(c.views)
+        .flat()
+        .map((v) => v.name),
+    ],
     ['view welcome texts', c.viewsWelcome.map((w) => w.contents)],
-    ['the settings title, descriptions and enum descriptions', [c.configuration.title, ...Object.values(c.configuration.properties).flatMap((p) => [p.description ?? p.markdownDescription ?? '', ...(p.enumDescriptions ?? [])])]],
+    [
+      'the settings title, descriptions and enum descriptions',
+      [
+        c.configuration.title,
+        ...Object.values(c.configuration.properties).flatMap((p) => [p.description ?? p.markdownDescription ?? '', ...(p.enumDescriptions ?? [])]),
+      ],
+    ],
     ['walkthrough titles and descriptions', c.walkthroughs.flatMap((w) => [w.title, w.description, ...w.steps.flatMap((s) => [s.title, s.description])])],
     ['the Restricted Mode description', [manifest.capabilities.untrustedWorkspaces.description]],
   ];
   for (const [what, values] of userVisible) {
     test(`${what} come from package.nls.json`, () => {
-      assert.deepEqual(values.filter((v) => !PLACEHOLDER.test(v)), []);
+      assert.deepEqual(
+        values.filter((v) => !PLACEHOLDER.test(v)),
+        [],
+      );
     });
   }
 });
 
 describe('contributed commands and settings', () => {
   test('every command has the category Webhook Studio and a title', () => {
-    assert.deepEqual(c.commands.filter((x) => resolve(x.category) !== 'Webhook Studio' || !resolve(x.title)).map((x) => x.command), []);
+    assert.deepEqual(
+      c.commands.filter((x) => resolve(x.category) !== 'Webhook Studio' || !resolve(x.title)).map((x) => x.command),
+      [],
+    );
   });
 
   test('command ids are unique and follow webhookStudio.verbNoun', () => {
     assert.equal(commandIds.size, c.commands.length);
-    assert.deepEqual(c.commands.map((x) => x.command).filter((id) => !/^webhookStudio\.[a-z]+[A-Za-z]*$/.test(id)), []);
+    assert.deepEqual(
+      c.commands.map((x) => x.command).filter((id) => !/^webhookStudio\.[a-z]+[A-Za-z]*$/.test(id)),
+      [],
+    );
   });
 
   test('every setting has a scope and a description', () => {
     const bad = Object.entries(c.configuration.properties).filter(([, p]) => !p.scope || !resolve(p.description ?? p.markdownDescription)?.trim());
-    assert.deepEqual(bad.map(([name]) => name), []);
+    assert.deepEqual(
+      bad.map(([name]) => name),
+      [],
+    );
   });
 
   test('every enum setting describes each of its values', () => {
     const bad = Object.entries(c.configuration.properties).filter(([, p]) => p.enum && p.enumDescriptions?.length !== p.enum.length);
-    assert.deepEqual(bad.map(([name]) => name), []);
+    assert.deepEqual(
+      bad.map(([name]) => name),
+      [],
+    );
   });
 
   test('every command a menu, a key binding or a link names is contributed', () => {
     const referenced = [
       ...Object.entries(c.menus).flatMap(([menu, items]) => items.map((i) => [`menus.${menu}`, i.command])),
       ...c.keybindings.map((k) => ['keybindings', k.command]),
-      ...Object.entries(nls).flatMap(([key, text]) => commandLinks(text).filter((l) => l.command.startsWith('webhookStudio.')).map((l) => [key, l.command])),
-      ...(walkthrough?.steps ?? []).flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onCommand:webhookStudio.')).map((e) => [`${s.id}.completionEvents`, e.slice('onCommand:'.length)])),
+      ...Object.entries(nls).flatMap(([key, text]) =>
+        commandLinks(text)
+          .filter((l) => l.command.startsWith('webhookStudio.'))
+          .map((l) => [key, l.command]),
+      ),
+      ...(walkthrough?.steps ?? []).flatMap((s) =>
+        (s.completionEvents ?? [])
+          .filter((e) => e.startsWith('onCommand:webhookStudio.'))
+          .map((e) => [`${s.id}.completionEvents`, e.slice('onCommand:'.length)]),
+      ),
     ];
     assert.ok(referenced.length > 20, `only ${referenced.length} references found`);
-    assert.deepEqual(referenced.filter(([, id]) => !commandIds.has(id as string)), []);
+    assert.deepEqual(
+      referenced.filter(([, id]) => !commandIds.has(id as string)),
+      [],
+    );
   });
 });
 

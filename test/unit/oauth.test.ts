@@ -103,10 +103,13 @@ describe('OAuth client credentials against a real token endpoint', () => {
     assert.equal(tokens.token('crm'), ACCESS_TOKEN);
     assert.equal(endpoint.requests.length, 1);
     const [seen] = endpoint.requests;
-    assert.deepEqual([...seen!.form], [
-      ['grant_type', 'client_credentials'],
-      ['scope', 'contacts.write deals.read'],
-    ]);
+    assert.deepEqual(
+      [...seen!.form],
+      [
+        ['grant_type', 'client_credentials'],
+        ['scope', 'contacts.write deals.read'],
+      ],
+    );
   });
 
   test('sends no scope parameter when the connection has none', TEST_TIMEOUT, async () => {
@@ -166,7 +169,10 @@ describe('OAuth client credentials against a real token endpoint', () => {
     endpoint.handler = (req, res, seen) => setTimeout(() => answer(req, res, seen), 50);
     const tokens = store();
     const results = await Promise.all(Array.from({ length: 5 }, () => tokens.ensureToken('crm')));
-    assert.deepEqual(results, Array.from({ length: 5 }, () => ({ ok: true })));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 5 }, () => ({ ok: true })),
+    );
     assert.equal(endpoint.requests.length, 1);
   });
 
@@ -220,7 +226,8 @@ describe('OAuth client credentials against a real token endpoint', () => {
     },
     {
       name: 'a server that echoes the secret does not get it into the message',
-      handler: (_req, res) => json(res, 400, { error: 'invalid_client', error_description: `secret ${CLIENT_SECRET} / ${encodeURIComponent(CLIENT_SECRET)} rejected` }),
+      handler: (_req, res) =>
+        json(res, 400, { error: 'invalid_client', error_description: `secret ${CLIENT_SECRET} / ${encodeURIComponent(CLIENT_SECRET)} rejected` }),
       message: /secret •••••• \/ •••••• rejected/,
     },
     {

@@ -47,13 +47,28 @@ describe('reading a VSIX', () => {
   ];
   for (const [name, comment] of cases) {
     test(`lists names and sizes and reads stored and deflated files back, ${name}`, async () => {
-      const zip = zipOf([{ name: 'extension/package.json', data: text, deflate: true }, { name: 'extension/dist/codicon.ttf', data: Buffer.from([0, 1, 2, 255]) }], comment);
+      const zip = zipOf(
+        [
+          { name: 'extension/package.json', data: text, deflate: true },
+          { name: 'extension/dist/codicon.ttf', data: Buffer.from([0, 1, 2, 255]) },
+        ],
+        comment,
+      );
       const listed = await readZipEntries(zip);
       assert.ok(listed.ok, listed.ok ? '' : listed.error);
-      assert.deepEqual(listed.value.map((e) => [e.name, e.size, e.method]), [['extension/package.json', text.length, 8], ['extension/dist/codicon.ttf', 4, 0]]);
+      assert.deepEqual(
+        listed.value.map((e) => [e.name, e.size, e.method]),
+        [
+          ['extension/package.json', text.length, 8],
+          ['extension/dist/codicon.ttf', 4, 0],
+        ],
+      );
       assert.ok((listed.value[0]?.compressedSize ?? 0) < text.length, 'the deflated entry is smaller than its text');
       const back = await Promise.all(listed.value.map((e) => readZipFile(zip, e.name)));
-      assert.deepEqual(back.map((r) => (r.ok ? [...r.value] : r.error)), [[...text], [0, 1, 2, 255]]);
+      assert.deepEqual(
+        back.map((r) => (r.ok ? [...r.value] : r.error)),
+        [[...text], [0, 1, 2, 255]],
+      );
     });
   }
 
@@ -64,7 +79,10 @@ describe('reading a VSIX', () => {
   });
 
   test('reports a central directory cut short, and a file that is not there', async () => {
-    const zip = zipOf([{ name: 'extension/a.txt', data: Buffer.from('a') }, { name: 'extension/b.txt', data: Buffer.from('b') }]);
+    const zip = zipOf([
+      { name: 'extension/a.txt', data: Buffer.from('a') },
+      { name: 'extension/b.txt', data: Buffer.from('b') },
+    ]);
     const end = zip.length - 22;
     const count = zip.readUInt16LE(end + 10);
     const lying = Buffer.from(zip);
@@ -81,16 +99,48 @@ describe('what a VSIX may hold', () => {
   const complete = [...requiredVsixFiles, 'extension/media/walkthrough/preview.md', 'extension/'];
   const cases: Array<{ name: string; files: string[]; missing: string[]; unexpected: string[] }> = [
     { name: 'the required files plus walkthrough pages pass', files: complete, missing: [], unexpected: [] },
-    { name: 'a missing bundle is reported', files: complete.filter((f) => f !== 'extension/dist/sendStack.js'), missing: ['extension/dist/sendStack.js'], unexpected: [] },
+    {
+      name: 'a missing bundle is reported',
+      files: complete.filter((f) => f !== 'extension/dist/sendStack.js'),
+      missing: ['extension/dist/sendStack.js'],
+      unexpected: [],
+    },
     { name: 'the CLI bundle is not shipped', files: [...complete, 'extension/dist/cli.js'], missing: [], unexpected: ['extension/dist/cli.js'] },
-    { name: 'source maps are not shipped', files: [...complete, 'extension/dist/extension.js.map'], missing: [], unexpected: ['extension/dist/extension.js.map'] },
+    {
+      name: 'source maps are not shipped',
+      files: [...complete, 'extension/dist/extension.js.map'],
+      missing: [],
+      unexpected: ['extension/dist/extension.js.map'],
+    },
     {
       name: 'sources, tests, dependencies, examples and build output are not shipped',
-      files: [...complete, 'extension/src/core/render.ts', 'extension/test/unit/render.test.ts', 'extension/node_modules/undici/index.js', 'extension/examples/new-lead-to-crm.webhook.json', 'extension/out/test/integration/index.js', 'extension/.vscode-test/x', 'extension/media/icon.svg'],
+      files: [
+        ...complete,
+        'extension/src/core/render.ts',
+        'extension/test/unit/render.test.ts',
+        'extension/node_modules/undici/index.js',
+        'extension/examples/new-lead-to-crm.webhook.json',
+        'extension/out/test/integration/index.js',
+        'extension/.vscode-test/x',
+        'extension/media/icon.svg',
+      ],
       missing: [],
-      unexpected: ['extension/src/core/render.ts', 'extension/test/unit/render.test.ts', 'extension/node_modules/undici/index.js', 'extension/examples/new-lead-to-crm.webhook.json', 'extension/out/test/integration/index.js', 'extension/.vscode-test/x', 'extension/media/icon.svg'],
+      unexpected: [
+        'extension/src/core/render.ts',
+        'extension/test/unit/render.test.ts',
+        'extension/node_modules/undici/index.js',
+        'extension/examples/new-lead-to-crm.webhook.json',
+        'extension/out/test/integration/index.js',
+        'extension/.vscode-test/x',
+        'extension/media/icon.svg',
+      ],
     },
-    { name: 'walkthrough media is limited to pages and pictures', files: [...complete, 'extension/media/walkthrough/run.sh'], missing: [], unexpected: ['extension/media/walkthrough/run.sh'] },
+    {
+      name: 'walkthrough media is limited to pages and pictures',
+      files: [...complete, 'extension/media/walkthrough/run.sh'],
+      missing: [],
+      unexpected: ['extension/media/walkthrough/run.sh'],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -100,7 +150,11 @@ describe('what a VSIX may hold', () => {
 
   test('the optional patterns admit no path outside media/walkthrough', () => {
     for (const path of ['extension/media/icon.svg', 'extension/media/walkthrough/../../src/x.md', 'extension/dist/walkthrough/a.md']) {
-      assert.equal(optionalVsixFiles.some((re) => re.test(path)), false, path);
+      assert.equal(
+        optionalVsixFiles.some((re) => re.test(path)),
+        false,
+        path,
+      );
     }
   });
 });

@@ -19,7 +19,15 @@ function stateOf(fileUri: string, selectedSample = JANE, extra: Partial<StatePar
 function created(fileUri: string, sampleId = JANE, id = 'rec_42'): ResultParams {
   return {
     owner: { fileUri, sampleId },
-    record: { ...ok200.record, id, status: 201, statusText: 'Created', headers: [['content-type', 'application/json']], bodyText: JSON.stringify({ id }), bodyIsJson: true },
+    record: {
+      ...ok200.record,
+      id,
+      status: 201,
+      statusText: 'Created',
+      headers: [['content-type', 'application/json']],
+      bodyText: JSON.stringify({ id }),
+      bodyIsJson: true,
+    },
   };
 }
 
@@ -50,7 +58,7 @@ describe('the panel model keeps every response with the file and sample it belon
     assert.equal(persistedState(model)?.result, undefined, 'nor is it persisted under the other file');
   });
 
-  test("switching to a file with a response of its own shows that one, on the tab the user is on", () => {
+  test('switching to a file with a response of its own shows that one, on the tab the user is on', () => {
     const model = leadSent();
     receive(model, state(stateOf(OTHER_URI)));
     receive(model, state({ ...stateOf(LEAD_URI), lastResult: created(LEAD_URI) }));
@@ -107,7 +115,7 @@ describe('the panel model keeps every response with the file and sample it belon
     assert.ok(model.sending, 'the progress stays until the final report');
   });
 
-  test("a past record is shown under its file; switching away drops it", () => {
+  test('a past record is shown under its file; switching away drops it', () => {
     const model = emptyModel();
     receive(model, state(stateOf(LEAD_URI)));
     receive(model, { method: 'logRecord', params: created(LEAD_URI) });
@@ -163,7 +171,10 @@ describe('the panel model otherwise', () => {
   test('malformed states and results change nothing and persist nothing', () => {
     const model = leadSent();
     const before = structuredClone(model);
-    for (const bad of [{ method: 'state', params: { url: 5 } }, { method: 'result', params: { record: 5 } }] as unknown as HostToWebview[]) {
+    for (const bad of [
+      { method: 'state', params: { url: 5 } },
+      { method: 'result', params: { record: 5 } },
+    ] as unknown as HostToWebview[]) {
       const update = receive(model, bad);
       assert.equal(update.persist, false);
       assert.equal(update.render.size, 0);
@@ -192,7 +203,10 @@ describe('the panel model otherwise', () => {
 describe('what the page persists', () => {
   test('a state with revealed secrets is never persisted, since VS Code writes the webview state to disk', () => {
     const model = emptyModel();
-    receive(model, state(stateOf(LEAD_URI, JANE, { revealed: true, headers: [{ name: 'Authorization', value: 'Bearer tok_live_1234', origin: 'auth', secret: true }] })));
+    receive(
+      model,
+      state(stateOf(LEAD_URI, JANE, { revealed: true, headers: [{ name: 'Authorization', value: 'Bearer tok_live_1234', origin: 'auth', secret: true }] })),
+    );
     const saved = persistedState(model);
     assert.equal(saved?.fileUri, LEAD_URI);
     assert.equal(saved?.state, undefined);

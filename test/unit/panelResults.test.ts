@@ -38,6 +38,9 @@ describe('ResultStore keeps the last result of each file and sample', () => {
     store.set(result('d', 's', 'd'));
     assert.equal(store.size, 3);
     assert.equal(store.get({ fileUri: 'b', sampleId: 's' }), undefined, 'b was set longest ago');
-    assert.deepEqual(['a', 'c', 'd'].map((f) => store.get({ fileUri: f, sampleId: 's' })?.record.id), ['a2', 'c', 'd']);
+    assert.deepEqual(
+      ['a', 'c', 'd'].map((f) => store.get({ fileUri: f, sampleId: 's' })?.record.id),
+      ['a2', 'c', 'd'],
+    );
   });
 });

@@ -44,57 +44,101 @@ describe('maskedSegments', () => {
       name: 'a variable is its own segment, shown as rendered',
       spans: [span(...at('c_81f2'), variable('contact.id'))],
       revealed: false,
-      expected: [['https://api.example.com/v1/', 'literal'], ['c_81f2', 'variable'], ['/tok_5f1e9a?k=abc', 'literal']],
+      expected: [
+        ['https://api.example.com/v1/', 'literal'],
+        ['c_81f2', 'variable'],
+        ['/tok_5f1e9a?k=abc', 'literal'],
+      ],
     },
     {
       name: 'a secret is masked',
       spans: [span(...at(SECRET), secret('TOKEN'))],
       revealed: false,
-      expected: [['https://api.example.com/v1/c_81f2/', 'literal'], [REDACTED, 'secret'], ['?k=abc', 'literal']],
+      expected: [
+        ['https://api.example.com/v1/c_81f2/', 'literal'],
+        [REDACTED, 'secret'],
+        ['?k=abc', 'literal'],
+      ],
     },
     {
       name: 'a secret is shown when revealed',
       spans: [span(...at(SECRET), secret('TOKEN'))],
       revealed: true,
-      expected: [['https://api.example.com/v1/c_81f2/', 'literal'], [SECRET, 'secret'], ['?k=abc', 'literal']],
+      expected: [
+        ['https://api.example.com/v1/c_81f2/', 'literal'],
+        [SECRET, 'secret'],
+        ['?k=abc', 'literal'],
+      ],
     },
     {
       name: 'adjacent secret and credential pieces become one mask',
       spans: [span(url.indexOf(SECRET), url.indexOf(SECRET) + 4, secret('A')), span(url.indexOf(SECRET) + 4, url.indexOf(SECRET) + SECRET.length, credential)],
       revealed: false,
-      expected: [['https://api.example.com/v1/c_81f2/', 'literal'], [REDACTED, 'secret'], ['?k=abc', 'literal']],
+      expected: [
+        ['https://api.example.com/v1/c_81f2/', 'literal'],
+        [REDACTED, 'secret'],
+        ['?k=abc', 'literal'],
+      ],
     },
     {
       name: 'secrets separated by a literal stay two masks',
       spans: [span(...at('c_81f2'), secret('A')), span(...at(SECRET), secret('B'))],
       revealed: false,
-      expected: [['https://api.example.com/v1/', 'literal'], [REDACTED, 'secret'], ['/', 'literal'], [REDACTED, 'secret'], ['?k=abc', 'literal']],
+      expected: [
+        ['https://api.example.com/v1/', 'literal'],
+        [REDACTED, 'secret'],
+        ['/', 'literal'],
+        [REDACTED, 'secret'],
+        ['?k=abc', 'literal'],
+      ],
     },
     {
       name: 'spans out of order and past the end are clamped',
       spans: [span(...at('abc'), variable('q')), span(...at('c_81f2'), variable('contact.id')), span(url.length - 1, url.length + 40, variable('x'))],
       revealed: true,
-      expected: [['https://api.example.com/v1/', 'literal'], ['c_81f2', 'variable'], ['/tok_5f1e9a?k=', 'literal'], ['abc', 'variable']],
+      expected: [
+        ['https://api.example.com/v1/', 'literal'],
+        ['c_81f2', 'variable'],
+        ['/tok_5f1e9a?k=', 'literal'],
+        ['abc', 'variable'],
+      ],
     },
   ];
   for (const c of cases) {
     test(c.name, () => {
       const segments = maskedSegments(urlRequest(url, c.spans), c.revealed);
-      assert.deepEqual(segments.map((s) => [s.text, s.source]), c.expected);
+      assert.deepEqual(
+        segments.map((s) => [s.text, s.source]),
+        c.expected,
+      );
       if (c.revealed) assert.equal(segments.map((s) => s.text).join(''), url, 'revealed segments add up to the URL');
-      else assert.ok(segments.every((s) => s.source === 'literal' || s.source === 'variable' || s.text === REDACTED), 'secret pieces are masks');
+      else
+        assert.ok(
+          segments.every((s) => s.source === 'literal' || s.source === 'variable' || s.text === REDACTED),
+          'secret pieces are masks',
+        );
     });
   }
 
   test('a variable segment names its template path, a secret its name', () => {
     const segments = maskedSegments(urlRequest(url, [span(...at('c_81f2'), variable('contact.id')), span(...at(SECRET), secret('TOKEN'))]), false);
-    assert.deepEqual(segments.filter((s) => s.source !== 'literal').map((s) => s.path), ['contact.id', 'TOKEN']);
+    assert.deepEqual(
+      segments.filter((s) => s.source !== 'literal').map((s) => s.path),
+      ['contact.id', 'TOKEN'],
+    );
   });
 });
 
 describe('queryPairs', () => {
   const cases: Array<[string, Array<[string, string]>]> = [
-    ['https://x.test/a?tag=vip%20lead&tag=new&empty=', [['tag', 'vip lead'], ['tag', 'new'], ['empty', '']]],
+    [
+      'https://x.test/a?tag=vip%20lead&tag=new&empty=',
+      [
+        ['tag', 'vip lead'],
+        ['tag', 'new'],
+        ['empty', ''],
+      ],
+    ],
     ['https://x.test/a', []],
     ['https://x.test/a?q=%E2%9C%93+ok', [['q', '✓ ok']]],
     ['not a url', []],
@@ -150,7 +194,10 @@ describe('problemViews', () => {
 
   test('under the cap, every problem is listed in file order', () => {
     const shown = problemViews(analysisOf({ body: { a: '{{contact.x1}}', b: '{{contact.x2}}' } }));
-    assert.deepEqual(shown.map((p) => p.message.match(/contact\.x\d/)?.[0]), ['contact.x1', 'contact.x2']);
+    assert.deepEqual(
+      shown.map((p) => p.message.match(/contact\.x\d/)?.[0]),
+      ['contact.x1', 'contact.x2'],
+    );
   });
 });
 
@@ -177,11 +224,14 @@ describe('buildState', () => {
     const hidden = buildState(analysis, inputs(analysis, false));
     assert.ok(!JSON.stringify(hidden).includes(SECRET), 'no secret anywhere in the posted state');
     assert.equal(hidden.url, `https://api.example.com/people/c_81f2?key=${REDACTED}`);
-    assert.deepEqual(hidden.headers.map((h) => [h.name, h.value, h.secret]), [
-      ['X-Name', 'Jane', false],
-      ['X-Token', `Token ${REDACTED}`, true],
-      ['Content-Type', 'application/json', false],
-    ]);
+    assert.deepEqual(
+      hidden.headers.map((h) => [h.name, h.value, h.secret]),
+      [
+        ['X-Name', 'Jane', false],
+        ['X-Token', `Token ${REDACTED}`, true],
+        ['Content-Type', 'application/json', false],
+      ],
+    );
     assert.deepEqual(hidden.query, [['key', REDACTED]]);
     const shown = buildState(analysis, inputs(analysis, true));
     assert.equal(shown.url, `https://api.example.com/people/c_81f2?key=${SECRET}`);
@@ -273,7 +323,12 @@ describe('lineDiff', () => {
     ['an added line', 'a\nc', 'a\nb\nc', ['+ b']],
     ['a removed line', 'a\nb\nc', 'a\nc', ['- b']],
     ['from empty', '', 'a', ['- ', '+ a']],
-    ['two separate changes', '{\n  "a": 1,\n  "b": 2,\n  "c": 3\n}', '{\n  "a": 9,\n  "b": 2,\n  "c": 8\n}', ['-   "a": 1,', '+   "a": 9,', '-   "c": 3', '+   "c": 8']],
+    [
+      'two separate changes',
+      '{\n  "a": 1,\n  "b": 2,\n  "c": 3\n}',
+      '{\n  "a": 9,\n  "b": 2,\n  "c": 8\n}',
+      ['-   "a": 1,', '+   "a": 9,', '-   "c": 3', '+   "c": 8'],
+    ],
     ['a moved line', 'x\ny\nz', 'y\nz\nx', ['- x', '+ x']],
   ];
   for (const [name, base, next, expected] of cases) test(name, () => assert.deepEqual(lineDiff(base, next), expected));
@@ -333,7 +388,10 @@ describe('buildSamplesReport', () => {
       secretExists: () => false,
       results: new Map([['bob', { status: 401, outcome: 'rejected' as const }]]),
     });
-    assert.deepEqual(rows.map((r) => r.sample.id), ['jane', 'bob']);
+    assert.deepEqual(
+      rows.map((r) => r.sample.id),
+      ['jane', 'bob'],
+    );
     assert.deepEqual(rows[0]!.bodyDiff, []);
     assert.deepEqual(rows[0]!.unresolved, []);
     assert.equal(rows[0]!.result, undefined);

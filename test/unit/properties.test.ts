@@ -44,7 +44,9 @@ describe('properties', () => {
 
   test('for any sample values the body is valid JSON and every templated string holds exactly the converted value', () => {
     const text = JSON.stringify({
-      name: 'p', method: 'POST', url: 'https://api.example.com/{{contact.a}}',
+      name: 'p',
+      method: 'POST',
+      url: 'https://api.example.com/{{contact.a}}',
       headers: { 'X-A': 'literal' },
       body: { a: '{{contact.a}}', b: 'pre {{contact.b}} post', nested: [{ c: '{{contact.c}}' }], n: 1 },
     });
@@ -102,7 +104,10 @@ describe('the two body paths agree', () => {
         assert.equal(r1.request.body, r2.request.body);
         const spanTexts = (r: typeof r1) => r.request.bodySpans.map((s) => [r.request.body!.slice(s.start, s.end), s.source.kind]);
         assert.deepEqual(spanTexts(r1), spanTexts(r2));
-        assert.deepEqual(r1.unresolved.map((u) => u.path), r2.unresolved.map((u) => u.path));
+        assert.deepEqual(
+          r1.unresolved.map((u) => u.path),
+          r2.unresolved.map((u) => u.path),
+        );
         if (escaping === 'json') assert.equal(r1.request.body, JSON.stringify(JSON.parse(r1.request.body!)));
       }),
       { numRuns: 3_000 },

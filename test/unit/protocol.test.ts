@@ -87,10 +87,7 @@ describe('parseWebviewMessage ignores every malformed message', () => {
     ['selectSample id empty', { method: 'selectSample', params: { id: '' } }],
     ['selectSample id too long', { method: 'selectSample', params: { id: 'x'.repeat(MAX_ID_LENGTH + 1) } }],
     ['selectSample an extra key', { method: 'selectSample', params: { id: 'a', also: 'b' } }],
-    [
-      'selectSample __proto__ in params',
-      JSON.parse('{"method":"selectSample","params":{"id":"a","__proto__":{"polluted":true}}}'),
-    ],
+    ['selectSample __proto__ in params', JSON.parse('{"method":"selectSample","params":{"id":"a","__proto__":{"polluted":true}}}')],
     ['selectSample params a string', { method: 'selectSample', params: 'a' }],
     ['setReveal a string', { method: 'setReveal', params: { revealed: 'true' } }],
     ['setReveal a number', { method: 'setReveal', params: { revealed: 1 } }],
@@ -183,8 +180,16 @@ describe('prettyJson', () => {
     ['punctuation inside strings is not structure', '{"k,:{":"[],"}', '{\n  "k,:{": "[],"\n}'],
     ['existing whitespace is normalised', '{\n\t"a" :\r\n 1 }', '{\n  "a": 1\n}'],
     ['a top-level scalar', ' "text" ', '"text"'],
-    ['number literals are kept byte for byte', '[1.0,1e3,1E-7,-0.0,0.10,123456789012345678901234567890,-9007199254740993]', '[\n  1.0,\n  1e3,\n  1E-7,\n  -0.0,\n  0.10,\n  123456789012345678901234567890,\n  -9007199254740993\n]'],
-    ['every escape is kept as written', '{"\\u0041":"\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00"}', '{\n  "\\u0041": "\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00"\n}'],
+    [
+      'number literals are kept byte for byte',
+      '[1.0,1e3,1E-7,-0.0,0.10,123456789012345678901234567890,-9007199254740993]',
+      '[\n  1.0,\n  1e3,\n  1E-7,\n  -0.0,\n  0.10,\n  123456789012345678901234567890,\n  -9007199254740993\n]',
+    ],
+    [
+      'every escape is kept as written',
+      '{"\\u0041":"\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00"}',
+      '{\n  "\\u0041": "\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00"\n}',
+    ],
     ['CRLF and CR line breaks become LF', '{\r\n"a": [1,\r2]\r\n}', '{\n  "a": [\n    1,\n    2\n  ]\n}'],
     ['whitespace JSON does not allow is refused, not formatted', '{"a":\u00a01}', undefined],
     ['comments are refused: JSON, not JSONC', '{"a":1 // note\n}', undefined],
@@ -204,7 +209,12 @@ describe('prettyJson', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(undefined, 1, 2, '\t'), fc.array(gap, { minLength: 8, maxLength: 8 }), (value, indent, gaps) => {
         let n = 0;
-        const text = gaps[7] + JSON.stringify(value, null, indent).replace(/("(?:[^"\\]|\\.)*")|[,:[\]{}]/g, (m, str: string | undefined) => str ?? `${gaps[n++ % 7]}${m}${gaps[n++ % 7]}`);
+        const text =
+          gaps[7] +
+          JSON.stringify(value, null, indent).replace(
+            /("(?:[^"\\]|\\.)*")|[,:[\]{}]/g,
+            (m, str: string | undefined) => str ?? `${gaps[n++ % 7]}${m}${gaps[n++ % 7]}`,
+          );
         const pretty = prettyJson(text);
         assert.ok(pretty !== undefined);
         assert.equal(tokens(pretty), tokens(text));
@@ -300,15 +310,14 @@ describe('views', () => {
 
   test('urlSegments always concatenates to the URL, whatever the spans', () => {
     fc.assert(
-      fc.property(
-        fc.string(),
-        fc.array(fc.tuple(fc.integer({ min: -5, max: 60 }), fc.integer({ min: -5, max: 60 }))),
-        (url, pairs) => {
-          const segments = urlSegments(url, pairs.map(([a, b]) => variable(a, b, 'p')));
-          assert.equal(segments.map((s) => s.text).join(''), url);
-          assert.ok(segments.every((s) => s.text.length > 0));
-        },
-      ),
+      fc.property(fc.string(), fc.array(fc.tuple(fc.integer({ min: -5, max: 60 }), fc.integer({ min: -5, max: 60 }))), (url, pairs) => {
+        const segments = urlSegments(
+          url,
+          pairs.map(([a, b]) => variable(a, b, 'p')),
+        );
+        assert.equal(segments.map((s) => s.text).join(''), url);
+        assert.ok(segments.every((s) => s.text.length > 0));
+      }),
     );
   });
 

@@ -19,8 +19,18 @@ describe('redactText', () => {
     { name: 'replaces the JSON form with escaped slashes', text: '{"t":"ab\\/cd"}', secrets: ['ab/cd'], expected: `{"t":"${MASK}"}` },
     { name: 'replaces the JSON form with \\u escapes, either case', text: 'x p\\u00e4ss y p\\u00E4ss', secrets: ['päss'], expected: `x ${MASK} y ${MASK}` },
     { name: 'replaces lower-case percent-encoding', text: '/x?k=a%2fb%3d', secrets: ['a/b='], expected: `/x?k=${MASK}` },
-    { name: 'replaces HTML-escaped forms: named, decimal and hex entities', text: '<p>a&amp;b</p> <p>a&#38;b</p> <p>a&#x26;b</p> <i>q&quot;t</i>', secrets: ['a&b', 'q"t'], expected: `<p>${MASK}</p> <p>${MASK}</p> <p>${MASK}</p> <i>${MASK}</i>` },
-    { name: 'replaces the lower-cased form (a secret in a host name)', text: 'connect to abc-def.example.com timed out', secrets: ['ABC-Def'], expected: `connect to ${MASK}.example.com timed out` },
+    {
+      name: 'replaces HTML-escaped forms: named, decimal and hex entities',
+      text: '<p>a&amp;b</p> <p>a&#38;b</p> <p>a&#x26;b</p> <i>q&quot;t</i>',
+      secrets: ['a&b', 'q"t'],
+      expected: `<p>${MASK}</p> <p>${MASK}</p> <p>${MASK}</p> <i>${MASK}</i>`,
+    },
+    {
+      name: 'replaces the lower-cased form (a secret in a host name)',
+      text: 'connect to abc-def.example.com timed out',
+      secrets: ['ABC-Def'],
+      expected: `connect to ${MASK}.example.com timed out`,
+    },
     { name: 'non-ASCII secrets are matched', text: 'v=pässwörd and p%C3%A4ssw%C3%B6rd', secrets: ['pässwörd'], expected: `v=${MASK} and ${MASK}` },
   ];
   for (const c of cases) {

@@ -48,7 +48,10 @@ describe('value to text', () => {
 
   test('unresolved variables are reported with their paths', () => {
     const r = renderAction({ body: { a: '{{contact.nothing}}', b: '{{contact.nope}}', c: '{{contact.first_name}}' } }, JANE);
-    assert.deepEqual(r.unresolved.map((u) => u.path), ['contact.nothing', 'contact.nope']);
+    assert.deepEqual(
+      r.unresolved.map((u) => u.path),
+      ['contact.nothing', 'contact.nope'],
+    );
   });
 });
 
@@ -94,7 +97,10 @@ describe('URL', () => {
   });
 
   test('a template that forms the origin is inserted as is', () => {
-    const r = renderAction({ url: '{{custom_values.api_base}}/leads/{{contact.id}}' }, { custom_values: { api_base: 'https://crm.example.com/v2' }, contact: { id: 'x y' } });
+    const r = renderAction(
+      { url: '{{custom_values.api_base}}/leads/{{contact.id}}' },
+      { custom_values: { api_base: 'https://crm.example.com/v2' }, contact: { id: 'x y' } },
+    );
     assert.equal(r.request.url, 'https://crm.example.com/v2/leads/x%20y');
   });
 
@@ -116,13 +122,16 @@ describe('URL', () => {
 describe('headers', () => {
   test('user headers in file order, then auth, then automatic', () => {
     const r = renderAction({ headers: { 'X-B': '1', 'X-A': ['2', '3'] }, auth: { type: 'bearer', token: 't' }, body: {} }, JANE);
-    assert.deepEqual(r.request.headers.map((h) => [h.name, h.value, h.origin]), [
-      ['X-B', '1', 'user'],
-      ['X-A', '2', 'user'],
-      ['X-A', '3', 'user'],
-      ['Authorization', 'Bearer t', 'auth'],
-      ['Content-Type', 'application/json', 'auto'],
-    ]);
+    assert.deepEqual(
+      r.request.headers.map((h) => [h.name, h.value, h.origin]),
+      [
+        ['X-B', '1', 'user'],
+        ['X-A', '2', 'user'],
+        ['X-A', '3', 'user'],
+        ['Authorization', 'Bearer t', 'auth'],
+        ['Content-Type', 'application/json', 'auto'],
+      ],
+    );
   });
 
   test('no automatic Content-Type when the user gave one (any case)', () => {
@@ -168,7 +177,11 @@ describe('auth', () => {
     ['none adds nothing', { type: 'none' }, undefined],
     ['bearer', { type: 'bearer', token: '{{secrets.T}}' }, ['Authorization', 'Bearer s3cr3t']],
     ['apiKey', { type: 'apiKey', header: 'X-Api-Key', value: 'k-{{secrets.T}}' }, ['X-Api-Key', 'k-s3cr3t']],
-    ['basic, UTF-8', { type: 'basic', username: 'jürgen', password: '{{secrets.T}}' }, ['Authorization', 'Basic ' + Buffer.from('jürgen:s3cr3t', 'utf8').toString('base64')]],
+    [
+      'basic, UTF-8',
+      { type: 'basic', username: 'jürgen', password: '{{secrets.T}}' },
+      ['Authorization', 'Basic ' + Buffer.from('jürgen:s3cr3t', 'utf8').toString('base64')],
+    ],
     ['oauth2 from the token source', { type: 'oauth2', connection: 'crm' }, ['Authorization', 'Bearer oauth-token']],
   ];
   for (const [name, auth, expected] of cases) {
@@ -181,12 +194,18 @@ describe('auth', () => {
 
   test('absent auth means none', () => {
     const r = renderAction({}, JANE);
-    assert.equal(r.request.headers.some((h) => h.origin === 'auth'), false);
+    assert.equal(
+      r.request.headers.some((h) => h.origin === 'auth'),
+      false,
+    );
   });
 
   test('a missing secret renders empty and is unresolved', () => {
     const r = renderAction({ auth: { type: 'bearer', token: '{{secrets.NOPE}}' } }, JANE);
-    assert.deepEqual(r.unresolved.map((u) => u.path), ['secrets.NOPE']);
+    assert.deepEqual(
+      r.unresolved.map((u) => u.path),
+      ['secrets.NOPE'],
+    );
     assert.deepEqual(r.secretsUsed, ['NOPE']);
   });
 
@@ -255,7 +274,10 @@ describe('robustness', () => {
     const r = render(parseActionDocument(text), sample(JANE), options({ secretValues: { CRM_TOKEN: 'tok' } }));
     assert.equal(r.request.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
     assert.equal(r.request.body, '{"first_name":"Jane","email":"jane@example.com","deal":{"stage":"Proposal","value":"4200"}}');
-    assert.deepEqual(r.request.headers.map((h) => h.name), ['Content-Type', 'X-Source', 'Authorization']);
+    assert.deepEqual(
+      r.request.headers.map((h) => h.name),
+      ['Content-Type', 'X-Source', 'Authorization'],
+    );
     assert.equal(r.sendable, true);
   });
 });
@@ -272,8 +294,16 @@ describe('body paths', () => {
   const treeCases: Array<[string, string, string]> = [
     ['comments', `{"name":"n","method":"POST","url":"https://a.example/","body": {/* c */ "a": "{{contact.first_name}}"}}`, '{"a":"Jane"}'],
     ['trailing commas', `{"name":"n","method":"POST","url":"https://a.example/","body": {"a": "{{contact.first_name}}",}}`, '{"a":"Jane"}'],
-    ['duplicate keys: last wins in the first place', `{"name":"n","method":"POST","url":"https://a.example/","body": {"a": "{{contact.first_name}}", "b": 1, "a": "2", /**/}}`, '{"a":"2","b":1}'],
-    ['index-like keys first, as JSON.stringify orders them', `{"name":"n","method":"POST","url":"https://a.example/","body": {"b": 1, "2": "x", "1": "{{contact.first_name}}", /**/}}`, '{"1":"Jane","2":"x","b":1}'],
+    [
+      'duplicate keys: last wins in the first place',
+      `{"name":"n","method":"POST","url":"https://a.example/","body": {"a": "{{contact.first_name}}", "b": 1, "a": "2", /**/}}`,
+      '{"a":"2","b":1}',
+    ],
+    [
+      'index-like keys first, as JSON.stringify orders them',
+      `{"name":"n","method":"POST","url":"https://a.example/","body": {"b": 1, "2": "x", "1": "{{contact.first_name}}", /**/}}`,
+      '{"1":"Jane","2":"x","b":1}',
+    ],
   ];
   for (const [name, text, expected] of treeCases) {
     test(`a JSONC body renders by the tree walk: ${name}`, () => {
@@ -294,9 +324,15 @@ describe('body paths', () => {
 describe('names from input are looked up as own properties only', () => {
   test('a secret source answering with something other than a string resolves nothing', () => {
     const secrets = { get: (name: string) => (Object.prototype as unknown as Record<string, string>)[name] };
-    const r = renderAction({ body: { a: '{{secrets.valueOf}}', b: '{{secrets.hasOwnProperty}}', c: '{{secrets.__proto__}}' } }, JANE, { ...options(), secrets });
+    const r = renderAction({ body: { a: '{{secrets.valueOf}}', b: '{{secrets.hasOwnProperty}}', c: '{{secrets.__proto__}}' } }, JANE, {
+      ...options(),
+      secrets,
+    });
     assert.deepEqual(JSON.parse(r.request.body!), { a: '', b: '', c: '' });
-    assert.deepEqual(r.unresolved.map((u) => u.path), ['secrets.valueOf', 'secrets.hasOwnProperty', 'secrets.__proto__']);
+    assert.deepEqual(
+      r.unresolved.map((u) => u.path),
+      ['secrets.valueOf', 'secrets.hasOwnProperty', 'secrets.__proto__'],
+    );
   });
 
   test('prototype names are not fields of a sample', () => {

@@ -45,9 +45,7 @@ const INVALID: ReadonlyArray<{
   },
   {
     fixture: 'auth-without-type.action.jsonc',
-    expected: [
-      { text: '"auth"', message: 'auth is missing required property "type": one of none, bearer, apiKey, basic, oauth2.' },
-    ],
+    expected: [{ text: '"auth"', message: 'auth is missing required property "type": one of none, bearer, apiKey, basic, oauth2.' }],
   },
   {
     fixture: 'basic-with-token.action.jsonc',
@@ -68,7 +66,7 @@ const INVALID: ReadonlyArray<{
       {
         text: '"X Source"',
         message:
-          "Invalid name \"X Source\". A header name must be an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, colons or templates).",
+          'Invalid name "X Source". A header name must be an RFC 9110 token: letters, digits and !#$%&\'*+-.^_`|~ only (no spaces, colons or templates).',
       },
     ],
   },
@@ -109,8 +107,7 @@ const INVALID: ReadonlyArray<{
     expected: [
       {
         text: '"lead data"',
-        message:
-          'Invalid name "lead data". A namespace name must start with a letter or _ and hold only letters, digits, _ and - (as in {{namespace.field}}).',
+        message: 'Invalid name "lead data". A namespace name must start with a letter or _ and hold only letters, digits, _ and - (as in {{namespace.field}}).',
       },
     ],
   },
@@ -252,9 +249,7 @@ describe('validateSchema on valid documents', () => {
       '{ "type": "basic", "username": "bot", "password": "{{secrets.P}}" }',
       '{ "type": "oauth2", "connection": "crm" }',
     ];
-    const offenders = auths.filter(
-      (auth) => located('action', `{ "name": "n", "method": "GET", "url": "https://a.example.com", "auth": ${auth} }`).length,
-    );
+    const offenders = auths.filter((auth) => located('action', `{ "name": "n", "method": "GET", "url": "https://a.example.com", "auth": ${auth} }`).length);
     assert.deepEqual(offenders, []);
   });
 });

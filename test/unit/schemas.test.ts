@@ -181,7 +181,9 @@ describe('built-in sample', () => {
 describe('examples workspace', () => {
   const dir = 'examples';
   const actionFiles = readdirSync(dir).filter((f) => f.endsWith('.webhook.json'));
-  const sampleFiles = readdirSync(join(dir, 'samples')).filter((f) => f.endsWith('.sample.json')).sort();
+  const sampleFiles = readdirSync(join(dir, 'samples'))
+    .filter((f) => f.endsWith('.sample.json'))
+    .sort();
   const actions = actionFiles.map((file) => {
     const text = readFileSync(join(dir, file), 'utf8');
     return { file, text, value: parse(text, [], { allowTrailingComma: true }) as Json };
@@ -228,13 +230,11 @@ describe('examples workspace', () => {
         .map((m) => m[1] ?? '')
         .filter((path) => !path.startsWith('secrets.'))
         .filter((path) => {
-          const value = path
-            .split(/\.|(?=\[)/)
-            .reduce<unknown>((node, segment) => {
-              const index = /^\[(\d+)\]$/.exec(segment);
-              if (index) return Array.isArray(node) ? node[Number(index[1])] : undefined;
-              return isObject(node) ? node[segment] : undefined;
-            }, first);
+          const value = path.split(/\.|(?=\[)/).reduce<unknown>((node, segment) => {
+            const index = /^\[(\d+)\]$/.exec(segment);
+            if (index) return Array.isArray(node) ? node[Number(index[1])] : undefined;
+            return isObject(node) ? node[segment] : undefined;
+          }, first);
           return value === undefined || value === null;
         })
         .map((path) => `${file}: ${path}`),

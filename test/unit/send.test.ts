@@ -81,16 +81,18 @@ describe('sending a request', () => {
 
   test('returns status, headers in received order and case, body, timings and outcome', BOUND, async () => {
     const server = await startRawServer((socket) => {
-      void readRawRequest(socket).then(() =>
-        socket.end('HTTP/1.1 201 Created\r\nX-B: 2\r\nx-a: 1\r\nContent-Length: 5\r\n\r\nhello'),
-      );
+      void readRawRequest(socket).then(() => socket.end('HTTP/1.1 201 Created\r\nX-B: 2\r\nx-a: 1\r\nContent-Length: 5\r\n\r\nhello'));
     });
     try {
       const result = await sender.send({ method: 'GET', url: server.origin, headers: [], body: null });
       const response = okResponse(result);
       assert.equal(response.status, 201);
       assert.equal(response.statusText, 'Created');
-      assert.deepEqual(response.headers, [['X-B', '2'], ['x-a', '1'], ['Content-Length', '5']]);
+      assert.deepEqual(response.headers, [
+        ['X-B', '2'],
+        ['x-a', '1'],
+        ['Content-Length', '5'],
+      ]);
       assert.equal(text(response.body), 'hello');
       assert.equal(response.size, 5);
       assert.equal(response.fullSize, 5);
@@ -141,10 +143,7 @@ describe('sending a request', () => {
   test('skips a 103 Early Hints interim response', BOUND, async () => {
     const server = await startRawServer((socket) => {
       void readRawRequest(socket).then(() =>
-        socket.end(
-          'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n' +
-            'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal',
-        ),
+        socket.end('HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n' + 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal'),
       );
     });
     try {
@@ -159,9 +158,7 @@ describe('sending a request', () => {
 
   test('reports an unsolicited 100 Continue as a malformed response', BOUND, async () => {
     const server = await startRawServer((socket) => {
-      void readRawRequest(socket).then(() =>
-        socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
-      );
+      void readRawRequest(socket).then(() => socket.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
     });
     try {
       const result = await sender.send({ method: 'POST', url: server.origin, headers: [], body: 'x' });
@@ -219,9 +216,7 @@ describe('response bodies', () => {
   }
 
   test('applies the cap to the decoded size and marks the body truncated', BOUND, async () => {
-    const response = okResponse(
-      await sender.send({ method: 'GET', url: `${server.origin}/gzip`, headers: [], body: null }, { maxBodyBytes: 100 }),
-    );
+    const response = okResponse(await sender.send({ method: 'GET', url: `${server.origin}/gzip`, headers: [], body: null }, { maxBodyBytes: 100 }));
     assert.equal(response.size, 100);
     assert.equal(response.truncated, true);
     assert.deepEqual(Buffer.from(response.body), Buffer.from(payload).subarray(0, 100));
@@ -247,9 +242,7 @@ describe('response bodies', () => {
 
   test('reports progress as the body arrives', BOUND, async () => {
     const seen: number[] = [];
-    const response = okResponse(
-      await sender.send({ method: 'GET', url: `${server.origin}/br`, headers: [], body: null }, { onProgress: (n) => seen.push(n) }),
-    );
+    const response = okResponse(await sender.send({ method: 'GET', url: `${server.origin}/br`, headers: [], body: null }, { onProgress: (n) => seen.push(n) }));
     assert.ok(seen.length > 0);
     assert.equal(seen.at(-1), response.size);
   });
@@ -281,10 +274,7 @@ describe('redirects', () => {
       res.writeHead(302, { Location: `/again${hits}` }).end('moved');
     });
     try {
-      const result = await sender.send(
-        { method: 'GET', url: server.origin, headers: [], body: null },
-        { followRedirects: true, maxRedirects: 3 },
-      );
+      const result = await sender.send({ method: 'GET', url: server.origin, headers: [], body: null }, { followRedirects: true, maxRedirects: 3 });
       assert.equal(result.ok, false);
       assert.equal(!result.ok && result.error.code, 'too-many-redirects');
       assert.equal(hits, 4);
@@ -341,10 +331,7 @@ describe('redirects', () => {
     });
     try {
       okResponse(
-        await sender.send(
-          { method: 'GET', url: `${server.origin}/start`, headers: [['Authorization', 'Bearer t']], body: null },
-          { followRedirects: true },
-        ),
+        await sender.send({ method: 'GET', url: `${server.origin}/start`, headers: [['Authorization', 'Bearer t']], body: null }, { followRedirects: true }),
       );
       assert.equal(landed, 'Bearer t');
     } finally {
@@ -374,10 +361,7 @@ describe('redirects', () => {
       });
       try {
         okResponse(
-          await sender.send(
-            { method, url: `${server.origin}/start`, headers: [['Content-Type', 'text/plain']], body: 'payload' },
-            { followRedirects: true },
-          ),
+          await sender.send({ method, url: `${server.origin}/start`, headers: [['Content-Type', 'text/plain']], body: 'payload' }, { followRedirects: true }),
         );
         assert.equal(landing?.method, expectedMethod);
         assert.equal(landing?.body, expectedBody);

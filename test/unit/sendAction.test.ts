@@ -97,7 +97,9 @@ describe('sendAction: what is refused before anything is sent', () => {
   });
 
   test('a log that says it cannot keep records is a refusal before anything is sent', BOUND, async () => {
-    const result = await sendAction(input(action(server.origin), { log: { append: () => Promise.resolve(), check: () => Promise.resolve('notes.md is not an execution log') } }));
+    const result = await sendAction(
+      input(action(server.origin), { log: { append: () => Promise.resolve(), check: () => Promise.resolve('notes.md is not an execution log') } }),
+    );
     assert.ok(!result.sent);
     assert.equal(result.code, 'log');
     assert.match(result.reason, /notes\.md is not an execution log/);
@@ -117,7 +119,10 @@ describe('sendAction: what is refused before anything is sent', () => {
 describe('sendAction: to the receiver', () => {
   let server: TestServer;
   const seen: Seen[] = [];
-  let answer: (req: IncomingMessage) => { status: number; statusText?: string; headers?: Record<string, string>; body: string } = () => ({ status: 201, body: '{"id":"rec_42"}' });
+  let answer: (req: IncomingMessage) => { status: number; statusText?: string; headers?: Record<string, string>; body: string } = () => ({
+    status: 201,
+    body: '{"id":"rec_42"}',
+  });
   before(async () => {
     server = await startHttpServer((req, res) => {
       void readBody(req).then((body) => {
@@ -160,30 +165,39 @@ describe('sendAction: to the receiver', () => {
     assert.equal(report.record.sample, 'Omar');
   });
 
-  test('a secret the receiver echoes in the status text, a header name and value and the body, in any common encoding, is masked in the record', BOUND, async () => {
-    const secret = 'ab/cd+ef/GH==ä';
-    const lowerPercent = encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (p) => p.toLowerCase());
-    answer = () => ({
-      status: 401,
-      statusText: `Bad token ${secret.replace('ä', 'a')}`,
-      headers: { 'x-echo-abcdefgh': lowerPercent, 'x-json': JSON.stringify(secret).replaceAll('/', '\\/') },
-      body: `{"raw":"${secret}","slashes":"ab\\/cd+ef\\/GH==\\u00e4","html":"ab&#x2F;cd&#x2B;ef&#x2F;GH&#x3D;&#x3D;ä"}`,
-    });
-    try {
-      const secrets = mapSecretSource(new Map([['CRM_TOKEN', secret], ['OTHER', 'abcdefgh']]));
-      const report = sent(await sendAction(input(action(server.origin), { secrets, knownSecrets: () => ['abcdefgh', secret.replace('ä', 'a')] })));
-      const text = JSON.stringify(report.record);
-      assert.ok(!text.includes('abcdefgh'), text);
-      assert.ok(!text.includes('ab/cd'), text);
-      assert.ok(!text.includes('ab\\\\/cd'), text);
-      assert.ok(!text.includes('ab%2fcd'), text);
-      assert.ok(!text.includes('ab&#x2F;cd'), text);
-      assert.ok(!text.includes('GH=='), text);
-      assert.match(report.record.response!.statusText, new RegExp(`^Bad token ${MASK}$`));
-    } finally {
-      answer = () => ({ status: 201, body: '{"id":"rec_42"}' });
-    }
-  });
+  test(
+    'a secret the receiver echoes in the status text, a header name and value and the body, in any common encoding, is masked in the record',
+    BOUND,
+    async () => {
+      const secret = 'ab/cd+ef/GH==ä';
+      const lowerPercent = encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (p) => p.toLowerCase());
+      answer = () => ({
+        status: 401,
+        statusText: `Bad token ${secret.replace('ä', 'a')}`,
+        headers: { 'x-echo-abcdefgh': lowerPercent, 'x-json': JSON.stringify(secret).replaceAll('/', '\\/') },
+        body: `{"raw":"${secret}","slashes":"ab\\/cd+ef\\/GH==\\u00e4","html":"ab&#x2F;cd&#x2B;ef&#x2F;GH&#x3D;&#x3D;ä"}`,
+      });
+      try {
+        const secrets = mapSecretSource(
+          new Map([
+            ['CRM_TOKEN', secret],
+            ['OTHER', 'abcdefgh'],
+          ]),
+        );
+        const report = sent(await sendAction(input(action(server.origin), { secrets, knownSecrets: () => ['abcdefgh', secret.replace('ä', 'a')] })));
+        const text = JSON.stringify(report.record);
+        assert.ok(!text.includes('abcdefgh'), text);
+        assert.ok(!text.includes('ab/cd'), text);
+        assert.ok(!text.includes('ab\\\\/cd'), text);
+        assert.ok(!text.includes('ab%2fcd'), text);
+        assert.ok(!text.includes('ab&#x2F;cd'), text);
+        assert.ok(!text.includes('GH=='), text);
+        assert.match(report.record.response!.statusText, new RegExp(`^Bad token ${MASK}$`));
+      } finally {
+        answer = () => ({ status: 201, body: '{"id":"rec_42"}' });
+      }
+    },
+  );
 
   test('a log that cannot be written does not lose the send: the record comes back with the reason, redacted', BOUND, async () => {
     const report = sent(
@@ -255,13 +269,17 @@ describe('sendAction: OAuth refresh after a 401', () => {
     await receiver.close();
   });
 
-  const oauthAction = (origin: string) => `{ "name": "o", "method": "POST", "url": "${origin}/hook", "auth": { "type": "oauth2", "connection": "crm" }, "body": {} }`;
+  const oauthAction = (origin: string) =>
+    `{ "name": "o", "method": "POST", "url": "${origin}/hook", "auth": { "type": "oauth2", "connection": "crm" }, "body": {} }`;
 
   test('a client-credentials token is refreshed once and the request sent once more', BOUND, async () => {
     issued = 0;
     authorizations.length = 0;
     valid = 'tok-2';
-    const tokens = new OAuthTokens({ connections: [{ name: 'crm', tokenUrl: `${tokenEndpoint.origin}/token`, clientId: 'id', clientSecretKey: 'CS' }], secrets: mapSecretSource(new Map([['CS', 'client-secret']])) });
+    const tokens = new OAuthTokens({
+      connections: [{ name: 'crm', tokenUrl: `${tokenEndpoint.origin}/token`, clientId: 'id', clientSecretKey: 'CS' }],
+      secrets: mapSecretSource(new Map([['CS', 'client-secret']])),
+    });
     const refreshed: string[] = [];
     const report = sent(await sendAction(input(oauthAction(receiver.origin), { tokens, onRefresh: (c) => refreshed.push(c) })));
     assert.deepEqual(authorizations, ['Bearer tok-1', 'Bearer tok-2']);
@@ -276,7 +294,10 @@ describe('sendAction: OAuth refresh after a 401', () => {
     issued = 0;
     authorizations.length = 0;
     valid = 'never';
-    const tokens = new OAuthTokens({ connections: [{ name: 'crm', tokenUrl: `${tokenEndpoint.origin}/token`, clientId: 'id', clientSecretKey: 'CS' }], secrets: mapSecretSource(new Map([['CS', 'client-secret']])) });
+    const tokens = new OAuthTokens({
+      connections: [{ name: 'crm', tokenUrl: `${tokenEndpoint.origin}/token`, clientId: 'id', clientSecretKey: 'CS' }],
+      secrets: mapSecretSource(new Map([['CS', 'client-secret']])),
+    });
     const report = sent(await sendAction(input(oauthAction(receiver.origin), { tokens })));
     assert.equal(authorizations.length, 2);
     assert.equal(report.record.response?.status, 401);
@@ -316,7 +337,9 @@ describe('sendAction: to the local inbox', () => {
   });
 
   test('goes to the inbox instead of the receiver, with the capture redacted and byte for byte equal to what was sent', BOUND, async () => {
-    const report = sent(await sendAction(input(action('https://api.example.com'), { inbox, transport: new HttpSender({ alwaysAllowedOrigins: [inbox.url] }) })));
+    const report = sent(
+      await sendAction(input(action('https://api.example.com'), { inbox, transport: new HttpSender({ alwaysAllowedOrigins: [inbox.url] }) })),
+    );
     assert.equal(report.record.inbox, true);
     assert.ok(report.record.request.url.startsWith(`${inbox.url}/leads/c_1`), report.record.request.url);
     assert.ok(report.capture);
@@ -330,7 +353,11 @@ describe('sendAction: to the local inbox', () => {
   test('takes the capture of this send, not an older one', BOUND, async () => {
     const transport = new HttpSender({ alwaysAllowedOrigins: [inbox.url] });
     sent(await sendAction(input(action('https://api.example.com'), { inbox, transport })));
-    const second = sent(await sendAction(input(action('https://api.example.com'), { inbox, transport, sample: { ...SAMPLE, data: { contact: { id: 'c_9', first_name: 'Zoë' } } } })));
+    const second = sent(
+      await sendAction(
+        input(action('https://api.example.com'), { inbox, transport, sample: { ...SAMPLE, data: { contact: { id: 'c_9', first_name: 'Zoë' } } } }),
+      ),
+    );
     assert.equal(second.capture?.target, '/leads/c_9');
     await transport.close();
   });

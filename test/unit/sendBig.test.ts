@@ -84,9 +84,7 @@ describe('large and hostile response bodies', () => {
   });
 
   test('a 200 MiB body keeps only the cap, reports the full size, and memory stays flat', BOUND, async () => {
-    const { result, rss, arrayBuffers } = await peakGrowth(() =>
-      sender.send({ method: 'GET', url: `${server.origin}/big`, headers: [], body: null }),
-    );
+    const { result, rss, arrayBuffers } = await peakGrowth(() => sender.send({ method: 'GET', url: `${server.origin}/big`, headers: [], body: null }));
     const body = response(result);
     assert.equal(body.truncated, true);
     assert.equal(body.size, DEFAULT_MAX_BODY_BYTES);
@@ -110,9 +108,7 @@ describe('large and hostile response bodies', () => {
 
   test('a gzip bomb (1 GiB of zeros) is decoded only up to the cap, quickly', BOUND, async () => {
     const started = performance.now();
-    const { result, rss, arrayBuffers } = await peakGrowth(() =>
-      sender.send({ method: 'GET', url: `${server.origin}/bomb`, headers: [], body: null }),
-    );
+    const { result, rss, arrayBuffers } = await peakGrowth(() => sender.send({ method: 'GET', url: `${server.origin}/bomb`, headers: [], body: null }));
     const elapsed = performance.now() - started;
     const body = response(result);
     assert.equal(body.truncated, true);

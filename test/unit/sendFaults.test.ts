@@ -18,7 +18,15 @@ const TLS = {
 };
 
 function request(url: string): PlainRequest {
-  return { method: 'POST', url, headers: [['Authorization', `Bearer ${SECRET}`], ['Content-Type', 'application/json']], body: `{"token":"${SECRET}"}` };
+  return {
+    method: 'POST',
+    url,
+    headers: [
+      ['Authorization', `Bearer ${SECRET}`],
+      ['Content-Type', 'application/json'],
+    ],
+    body: `{"token":"${SECRET}"}`,
+  };
 }
 
 function failure(result: SendResult): SendError {
@@ -34,7 +42,11 @@ function assertNoSecret(error: SendError): void {
 
 /** Answers every request on a raw socket with `respond`, after reading the request. */
 function rawAnswer(respond: (socket: Socket) => void): (socket: Socket) => void {
-  return (socket) => void readRawRequest(socket).then(() => respond(socket), () => undefined);
+  return (socket) =>
+    void readRawRequest(socket).then(
+      () => respond(socket),
+      () => undefined,
+    );
 }
 
 interface FaultCase {
@@ -109,9 +121,7 @@ const faults: FaultCase[] = [
     name: 'both Content-Length and Transfer-Encoding is a malformed response',
     code: 'malformed-response',
     message: /Content-Length/,
-    server: rawAnswer((s) =>
-      s.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n'),
-    ),
+    server: rawAnswer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n')),
   },
   {
     name: 'a body shorter than its Content-Length is reported',
@@ -222,9 +232,7 @@ describe('network faults become classified errors', () => {
   ];
   for (const [name, declared] of cancelCases) {
     test(`a user cancel in the middle of ${name} is cancelled, not timeout`, BOUND, async () => {
-      const server = await startRawServer(
-        rawAnswer((s) => s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${declared}\r\n\r\n` + 'a'.repeat(1000))),
-      );
+      const server = await startRawServer(rawAnswer((s) => s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${declared}\r\n\r\n` + 'a'.repeat(1000))));
       const sender = new HttpSender();
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 300);

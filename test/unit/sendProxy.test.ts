@@ -89,7 +89,11 @@ describe('sending through a proxy', () => {
       const result = await sender.send({
         method: 'POST',
         url: 'http://receiver.invalid/hook?x=1',
-        headers: [['X-Dup', 'a'], ['X-Trace', 't-1'], ['X-Dup', 'b']],
+        headers: [
+          ['X-Dup', 'a'],
+          ['X-Trace', 't-1'],
+          ['X-Dup', 'b'],
+        ],
         body: '{}',
       });
       assert.equal(bodyOf(result), 'via proxy POST http://receiver.invalid/hook?x=1');

@@ -8,7 +8,14 @@ describe('tokenize', () => {
   const cases: Array<[string, string, Array<[string, string]>]> = [
     ['plain path', 'Hi {{contact.first_name}}!', [['variable', 'contact.first_name']]],
     ['whitespace inside braces ignored', '{{  contact.email\t}}', [['variable', 'contact.email']]],
-    ['indexes', '{{contact.tags[0]}} {{a.b[1][2].c}}', [['variable', 'contact.tags[0]'], ['variable', 'a.b[1][2].c']]],
+    [
+      'indexes',
+      '{{contact.tags[0]}} {{a.b[1][2].c}}',
+      [
+        ['variable', 'contact.tags[0]'],
+        ['variable', 'a.b[1][2].c'],
+      ],
+    ],
     ['hyphen and underscore in names', '{{custom_values.support-email}}', [['variable', 'custom_values.support-email']]],
     ['filter is unsupported', '{{contact.name | default: "x"}}', [['unsupported', '{{contact.name | default: "x"}}']]],
     ['space in a name is unsupported', '{{contact.first name}}', [['unsupported', '{{contact.first name}}']]],
@@ -16,7 +23,14 @@ describe('tokenize', () => {
     ['trailing dot is unsupported', '{{contact.}}', [['unsupported', '{{contact.}}']]],
     ['leading digit is unsupported', '{{1contact}}', [['unsupported', '{{1contact}}']]],
     ['unclosed', 'Hello {{contact.first_name', [['unclosed', '{{']]],
-    ['closed then unclosed', '{{a.b}} and {{c', [['variable', 'a.b'], ['unclosed', '{{']]],
+    [
+      'closed then unclosed',
+      '{{a.b}} and {{c',
+      [
+        ['variable', 'a.b'],
+        ['unclosed', '{{'],
+      ],
+    ],
     ['single braces are text', '{contact} }}', []],
     ['triple braces are unsupported', '{{{contact.id}}}', [['unsupported', '{{{contact.id}}']]],
   ];
@@ -32,7 +46,10 @@ describe('tokenize', () => {
     const [t] = tokenize(s);
     assert.equal(t?.kind, 'variable');
     if (t?.kind !== 'variable') return;
-    assert.deepEqual(t.segments.map((g) => s.slice(g.start, g.end)), ['contact', 'tags[1]']);
+    assert.deepEqual(
+      t.segments.map((g) => s.slice(g.start, g.end)),
+      ['contact', 'tags[1]'],
+    );
     assert.deepEqual(t.segments[1]!.indexes, [1]);
   });
 });

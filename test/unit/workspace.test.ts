@@ -68,7 +68,10 @@ describe('findFiles and loadSamples', () => {
 
   test('samples are sorted by path; a broken one is reported and kept as far as it parses', async () => {
     const loaded = await loadSamples(dir);
-    assert.deepEqual(loaded.samples.map((s) => s.name), ['First', 'Second', '3-broken']);
+    assert.deepEqual(
+      loaded.samples.map((s) => s.name),
+      ['First', 'Second', '3-broken'],
+    );
     assert.equal(loaded.diagnostics.length, 1);
     assert.equal(loaded.diagnostics[0]!.file, join(dir, 'samples/3-broken.sample.json'));
     assert.equal(loaded.diagnostics[0]!.diagnostics[0]!.code, 'invalid-json');
@@ -97,13 +100,37 @@ describe('readTextFile', () => {
     { name: 'drops a UTF-8 BOM', file: 'bom.json', expected: { ok: true, text: '{"a":1}' } },
     { name: 'says a missing file is not found', file: 'nope.json', expected: { ok: false, error: 'file not found' } },
     { name: 'says a directory is not a file', file: '.', expected: { ok: false, error: 'is a directory, not a file' } },
-    { name: 'refuses text that is not UTF-8, saying where', file: 'latin1.json', expected: { ok: false, error: 'is not valid UTF-8 text (the first invalid byte is at line 1, column 3); save it as UTF-8' } },
-    { name: 'refuses a binary file, saying where', file: 'binary.bin', expected: { ok: false, error: 'is a binary file, not text (a NUL byte at line 1, column 5)' } },
+    {
+      name: 'refuses text that is not UTF-8, saying where',
+      file: 'latin1.json',
+      expected: { ok: false, error: 'is not valid UTF-8 text (the first invalid byte is at line 1, column 3); save it as UTF-8' },
+    },
+    {
+      name: 'refuses a binary file, saying where',
+      file: 'binary.bin',
+      expected: { ok: false, error: 'is a binary file, not text (a NUL byte at line 1, column 5)' },
+    },
     { name: 'decodes UTF-16 with its byte-order mark', file: 'utf16.json', expected: { ok: true, text: '{"name":"Zoë"}' } },
-    { name: 'says where invalid UTF-8 is on a later line', file: 'later.json', expected: { ok: false, error: 'is not valid UTF-8 text (the first invalid byte is at line 3, column 7); save it as UTF-8' } },
-    { name: 'refuses a device instead of reading it forever', file: '/dev/zero', expected: { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' } },
-    { name: 'refuses a named pipe instead of waiting for a writer', file: 'fifo', expected: { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' } },
-    { name: 'says a path through a file is not found', file: 'bom.json/x', expected: { ok: false, error: 'file not found (a part of the path is not a directory)' } },
+    {
+      name: 'says where invalid UTF-8 is on a later line',
+      file: 'later.json',
+      expected: { ok: false, error: 'is not valid UTF-8 text (the first invalid byte is at line 3, column 7); save it as UTF-8' },
+    },
+    {
+      name: 'refuses a device instead of reading it forever',
+      file: '/dev/zero',
+      expected: { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' },
+    },
+    {
+      name: 'refuses a named pipe instead of waiting for a writer',
+      file: 'fifo',
+      expected: { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' },
+    },
+    {
+      name: 'says a path through a file is not found',
+      file: 'bom.json/x',
+      expected: { ok: false, error: 'file not found (a part of the path is not a directory)' },
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => assert.deepEqual(await readTextFile(c.file.startsWith('/') ? c.file : join(dir, c.file)), c.expected));

@@ -23,9 +23,7 @@ import { shellWords } from './shellWords';
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
 /** What importing a cURL command gave: the text of a new webhook file and what was not kept exactly. */
-export type FromCurlResult =
-  | { readonly ok: true; readonly text: string; readonly warnings: string[] }
-  | { readonly ok: false; readonly error: string };
+export type FromCurlResult = { readonly ok: true; readonly text: string; readonly warnings: string[] } | { readonly ok: false; readonly error: string };
 
 interface DataPart {
   readonly text: string;
@@ -104,11 +102,7 @@ function readOptions(words: string[], p: Parsed): Step {
   return { ok: true };
 }
 
-function longOption(
-  word: string,
-  take: (option: string) => { ok: true; value: string } | { ok: false; error: string },
-  p: Parsed,
-): Step {
+function longOption(word: string, take: (option: string) => { ok: true; value: string } | { ok: false; error: string }, p: Parsed): Step {
   if (word in READ_WITH_ARG || word in SKIP_WITH_ARG) {
     const value = take(word);
     if (!value.ok) return value;
@@ -251,9 +245,15 @@ function buildFile(p: Parsed): FromCurlResult {
   let url = p.urls[0]!;
   if (p.urls.length > 1) {
     const web = p.urls.filter((u) => /^https?:\/\//i.test(u));
-    if (web.length !== 1) return { ok: false, error: `The command names more than one URL (${p.urls.map((u) => `"${u}"`).join(', ')}): import one request at a time.` };
+    if (web.length !== 1)
+      return { ok: false, error: `The command names more than one URL (${p.urls.map((u) => `"${u}"`).join(', ')}): import one request at a time.` };
     url = web[0]!;
-    warnings.push(`Ignored ${p.urls.filter((u) => u !== url).map((u) => `"${u}"`).join(', ')}: not a URL (the argument of an unknown option?).`);
+    warnings.push(
+      `Ignored ${p.urls
+        .filter((u) => u !== url)
+        .map((u) => `"${u}"`)
+        .join(', ')}: not a URL (the argument of an unknown option?).`,
+    );
   }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     url = `http://${url}`;
@@ -319,14 +319,21 @@ function chooseAuth(p: Parsed, headers: Array<[string, string]>, warnings: strin
       warnings.push('The Authorization header wins over -u/--oauth2-bearer, as in curl: the latter was ignored.');
     } else if (p.bearer !== undefined) {
       warnings.push(literalWarning(p.bearer));
-      return new Entries([['type', 'bearer'], ['token', p.bearer]]);
+      return new Entries([
+        ['type', 'bearer'],
+        ['token', p.bearer],
+      ]);
     } else {
       const user = p.user!;
       const colon = user.indexOf(':');
       if (colon < 0) warnings.push('-u gives no password (curl would ask for one): the password is left empty.');
       const password = colon < 0 ? '' : user.slice(colon + 1);
       if (password !== '') warnings.push(literalWarning(password));
-      return new Entries([['type', 'basic'], ['username', colon < 0 ? user : user.slice(0, colon)], ['password', password]]);
+      return new Entries([
+        ['type', 'basic'],
+        ['username', colon < 0 ? user : user.slice(0, colon)],
+        ['password', password],
+      ]);
     }
   }
   if (explicit.length !== 1) return undefined;
@@ -354,7 +361,14 @@ function literalWarning(secret: string): string {
 
 function authFromHeader(value: string): { auth: Entries; secret: string } | undefined {
   const bearer = /^Bearer (.+)$/s.exec(value);
-  if (bearer) return { auth: new Entries([['type', 'bearer'], ['token', bearer[1]!]]), secret: bearer[1]! };
+  if (bearer)
+    return {
+      auth: new Entries([
+        ['type', 'bearer'],
+        ['token', bearer[1]!],
+      ]),
+      secret: bearer[1]!,
+    };
   const basic = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(value);
   if (!basic) return undefined;
   const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
@@ -363,7 +377,14 @@ function authFromHeader(value: string): { auth: Entries; secret: string } | unde
   if (colon < 0 || Buffer.from(decoded, 'utf8').toString('base64') !== basic[1] || decoded.includes('{{')) return undefined;
   const username = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  return { auth: new Entries([['type', 'basic'], ['username', username], ['password', password]]), secret: password };
+  return {
+    auth: new Entries([
+      ['type', 'basic'],
+      ['username', username],
+      ['password', password],
+    ]),
+    secret: password,
+  };
 }
 
 /** Header entries grouped by name: a repeated name becomes a list at its first place. */
@@ -435,7 +456,8 @@ function bodyValue(text: string, contentTypes: ReadonlyArray<readonly [string, s
     return text;
   }
   const value = fromNode(root);
-  if (compact(value) !== text) warnings.push('The JSON body is re-serialised compactly when sent, as the platform does: its bytes differ from the command\'s (same JSON value).');
+  if (compact(value) !== text)
+    warnings.push("The JSON body is re-serialised compactly when sent, as the platform does: its bytes differ from the command's (same JSON value).");
   return value;
 }
 

@@ -49,12 +49,12 @@ export const SKIP_WITH_ARG: Record<string, string | null> = {
   '--retry': 'The platform sends once: retries are not imported.',
   '--retry-delay': null,
   '--retry-max-time': null,
-  '-x': 'A proxy is set with HTTPS_PROXY/HTTP_PROXY (CLI) or VS Code\'s http.proxy, not in the file.',
-  '--proxy': 'A proxy is set with HTTPS_PROXY/HTTP_PROXY (CLI) or VS Code\'s http.proxy, not in the file.',
+  '-x': "A proxy is set with HTTPS_PROXY/HTTP_PROXY (CLI) or VS Code's http.proxy, not in the file.",
+  '--proxy': "A proxy is set with HTTPS_PROXY/HTTP_PROXY (CLI) or VS Code's http.proxy, not in the file.",
   '-U': null,
   '--proxy-user': null,
   '--noproxy': null,
-  '--cacert': 'Certificates are not part of a webhook file: the system\'s trusted CAs are used.',
+  '--cacert': "Certificates are not part of a webhook file: the system's trusted CAs are used.",
   '--capath': null,
   '-E': 'Client certificates are not supported by the platform.',
   '--cert': 'Client certificates are not supported by the platform.',
@@ -132,6 +132,4 @@ export const SKIP_FLAGS: Record<string, string | null> = {
 };
 
 /** Short options that take an argument, so `-XPOST` and `-d@file` split into the option and its value. */
-export const SHORT_WITH_ARG = new Set(
-  [...Object.keys(READ_WITH_ARG), ...Object.keys(SKIP_WITH_ARG)].filter((o) => /^-[^-]$/.test(o)).map((o) => o[1]!),
-);
+export const SHORT_WITH_ARG = new Set([...Object.keys(READ_WITH_ARG), ...Object.keys(SKIP_WITH_ARG)].filter((o) => /^-[^-]$/.test(o)).map((o) => o[1]!));

@@ -97,7 +97,21 @@ export function shellWords(command: string): WordsResult {
   return { ok: true, words, warnings };
 }
 
-const C_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const C_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
 
 /** Reads the inside of `$'…'` from `start` (after the opening quote). */
 function ansiCString(s: string, start: number): { ok: true; text: string; next: number } | { ok: false; error: string } {

@@ -52,15 +52,7 @@ const TLS_SELF_SIGNED = new Set([
 ]);
 const TLS_EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
-const RESET = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-  'ERR_STREAM_PREMATURE_CLOSE',
-]);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE']);
 const INVALID = new Set([
   'UND_ERR_INVALID_ARG',
   'UND_ERR_NOT_SUPPORTED',
@@ -165,11 +157,7 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
   }
   const tls = has(isTlsCode);
   if (tls) {
-    return error(
-      'tls',
-      `TLS with ${target} failed (${tls.code})`,
-      'Check that the port speaks HTTPS and that the receiver’s TLS setup is valid.',
-    );
+    return error('tls', `TLS with ${target} failed (${tls.code})`, 'Check that the port speaks HTTPS and that the receiver’s TLS setup is valid.');
   }
   if (has((c) => DNS.has(c))) {
     return error(
@@ -187,11 +175,7 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
   }
   const unreachable = has((c) => c === 'EHOSTUNREACH' || c === 'ENETUNREACH');
   if (unreachable) {
-    return error(
-      'refused',
-      `${target} is unreachable (${unreachable.code})`,
-      'Check the address and this computer’s network connection.',
-    );
+    return error('refused', `${target} is unreachable (${unreachable.code})`, 'Check the address and this computer’s network connection.');
   }
   if (has((c) => c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'ETIMEDOUT')) {
     return error(
@@ -254,11 +238,7 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
   }
   if (has((c) => RESET.has(c))) {
     return ctx.headersReceived
-      ? error(
-          'reset',
-          `${ctx.host} closed the connection in the middle of the response`,
-          'The receiver crashed or dropped the connection; check its logs.',
-        )
+      ? error('reset', `${ctx.host} closed the connection in the middle of the response`, 'The receiver crashed or dropped the connection; check its logs.')
       : error(
           'reset',
           `${target} closed the connection without a response`,
@@ -273,9 +253,5 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
     );
   }
   const code = found.find((f) => f.code !== '')?.code;
-  return error(
-    'unknown',
-    `Request to ${target} failed${code ? ` (${code})` : ''}`,
-    'Try again; if it keeps failing, check the receiver and the network.',
-  );
+  return error('unknown', `Request to ${target} failed${code ? ` (${code})` : ''}`, 'Try again; if it keeps failing, check the receiver and the network.');
 }

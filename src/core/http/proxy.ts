@@ -58,9 +58,7 @@ function hostMatches(host: string, pattern: string): boolean {
     if (!ipaddr.isValid(host)) return false;
     const address = ipaddr.process(host);
     const [range, bits] = ipaddr.parseCIDR(pattern);
-    const rangeV4 = range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress()
-      ? (range as ipaddr.IPv6).toIPv4Address()
-      : range;
+    const rangeV4 = range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() ? (range as ipaddr.IPv6).toIPv4Address() : range;
     return address.kind() === rangeV4.kind() && address.match(rangeV4, rangeV4.kind() === range.kind() ? bits : bits - 96);
   }
   const name = bareHost(pattern.replace(/^\*?\./, ''));

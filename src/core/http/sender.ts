@@ -132,12 +132,7 @@ function pairs(flat: readonly string[]): Array<readonly [string, string]> {
 }
 
 /** The request for the next hop of a redirect, as a client following it must send it. */
-export function redirectedRequest(
-  previous: PlainRequest,
-  status: number,
-  target: URL,
-  sensitiveHeaders: readonly string[],
-): PlainRequest {
+export function redirectedRequest(previous: PlainRequest, status: number, target: URL, sensitiveHeaders: readonly string[]): PlainRequest {
   const toGet = status === 303 ? previous.method !== 'GET' : (status === 301 || status === 302) && previous.method === 'POST';
   const method: Method = toGet ? 'GET' : previous.method;
   const crossOrigin = new URL(previous.url).origin !== target.origin;
@@ -366,7 +361,11 @@ export class HttpSender {
           try {
             target = new URL(location, url);
           } catch {
-            return exchange.fail({ code: 'invalid-request', message: `${hostPort(url)} redirected to an invalid URL`, hint: 'Send to the final URL directly.' });
+            return exchange.fail({
+              code: 'invalid-request',
+              message: `${hostPort(url)} redirected to an invalid URL`,
+              hint: 'Send to the final URL directly.',
+            });
           }
           redirects.push({ status: response.statusCode, location: target.href });
           current = redirectedRequest(current, response.statusCode, target, options.sensitiveHeaders ?? []);

@@ -59,7 +59,7 @@ export function checkRequest(request: PlainRequest): SendError | undefined {
   let hosts = 0;
   for (const [name, value] of request.headers) {
     if (!TOKEN.test(name)) {
-      return invalid(`The header name ${shown(name)} is not a valid HTTP token`, 'Header names may hold letters, digits and !#$%&\'*+-.^_`|~ only.');
+      return invalid(`The header name ${shown(name)} is not a valid HTTP token`, "Header names may hold letters, digits and !#$%&'*+-.^_`|~ only.");
     }
     if (NOT_FIELD_VALUE.test(value)) return badValue(name, value);
     const lower = name.toLowerCase();

@@ -55,7 +55,10 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 /** The file's problems with 1-based positions, as the panel lists them: errors first, at most `MAX_PANEL_PROBLEMS`. */
 export function problemViews(analysis: Analysis): ProblemView[] {
   const all = editorDiagnostics(analysis.lint.diagnostics);
-  const shown = all.length <= MAX_PANEL_PROBLEMS ? all : [...all].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.range.start - b.range.start).slice(0, MAX_PANEL_PROBLEMS);
+  const shown =
+    all.length <= MAX_PANEL_PROBLEMS
+      ? all
+      : [...all].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.range.start - b.range.start).slice(0, MAX_PANEL_PROBLEMS);
   return shown.map((d) => {
     const start = analysis.doc.lines.positionAt(d.range.start);
     const end = analysis.doc.lines.positionAt(d.range.end);

@@ -354,7 +354,8 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
         this.inFlight?.cancel.cancel();
         return;
       case 'copyCurl':
-        if (this.source) await vscode.commands.executeCommand('webhookStudio.copyAsCurl', this.source, { withSecrets: this.revealed && vscode.workspace.isTrusted });
+        if (this.source)
+          await vscode.commands.executeCommand('webhookStudio.copyAsCurl', this.source, { withSecrets: this.revealed && vscode.workspace.isTrusted });
         return;
       case 'selectSample': {
         const sample = await this.services.samples.select(message.params.id);

@@ -36,7 +36,9 @@ export function recordItem(record: ExecutionRecord): vscode.TreeItem {
   item.contextValue = 'executionRecord';
   const tooltip = new vscode.MarkdownString(undefined, false);
   tooltip.appendText(`${record.request.method} ${record.request.url}\n\n`);
-  tooltip.appendText(`${record.outcome}${record.response ? ` · ${record.response.status} ${record.response.statusText} · ${formatBytes(record.response.size)}` : ''} · ${Math.round(record.timings.totalMs)} ms\n\n`);
+  tooltip.appendText(
+    `${record.outcome}${record.response ? ` · ${record.response.status} ${record.response.statusText} · ${formatBytes(record.response.size)}` : ''} · ${Math.round(record.timings.totalMs)} ms\n\n`,
+  );
   if (record.error) tooltip.appendText(`${record.error.message}\n\n`);
   tooltip.appendText(`${record.file} · sample ${record.sample}${record.inbox ? ' · local inbox' : ''}`);
   item.tooltip = tooltip;

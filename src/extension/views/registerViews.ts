@@ -83,7 +83,9 @@ export function registerViews(s: ViewServices): { views: StudioViews; disposable
               title: 'Export execution records',
               saveLabel: 'Export',
               filters: { 'JSON lines': ['jsonl'] },
-              ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'webhook-executions.jsonl') } : {}),
+              ...(vscode.workspace.workspaceFolders?.[0]
+                ? { defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'webhook-executions.jsonl') }
+                : {}),
             });
       if (!uri) return refused('cancelled');
       const count = await logs.export(uri);

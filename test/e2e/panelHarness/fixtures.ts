@@ -1,10 +1,5 @@
 /** Realistic payloads for the harness: what the host would post for a lead-notification webhook. */
-import type {
-  ResultParams,
-  SamplesReportParams,
-  SendingParams,
-  StateParams,
-} from '../../../src/protocol/messages';
+import type { ResultParams, SamplesReportParams, SendingParams, StateParams } from '../../../src/protocol/messages';
 
 const URL_PARTS = [
   { text: 'https://api.fulfilment.example.com/v2/leads/', source: 'literal' },

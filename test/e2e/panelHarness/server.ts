@@ -62,10 +62,7 @@ function page(base: string, themeName: string, csp: boolean): string {
   });
   // The workbench injects the theme variables before the page's own styles; the fake API must exist before the bundle.
   html = html.replace('<link ', `<style nonce="${nonce}">${themeCss(theme)}</style>\n    <link `);
-  html = html.replace(
-    '<script ',
-    `<script nonce="${nonce}">${FAKE_API.replace('BODY_CLASS', JSON.stringify(theme.bodyClass))}</script>\n    <script `,
-  );
+  html = html.replace('<script ', `<script nonce="${nonce}">${FAKE_API.replace('BODY_CLASS', JSON.stringify(theme.bodyClass))}</script>\n    <script `);
   if (!csp) html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
   return html;
 }

@@ -26,15 +26,28 @@ describe('Webhook Studio in Restricted Mode', () => {
 
   it('still completes templates', async () => {
     const editor = await openFixture('lead.webhook.json');
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, positionOf(editor.document, '{{contact.'), '.');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      editor.document.uri,
+      positionOf(editor.document, '{{contact.'),
+      '.',
+    );
     assert.ok(list.items.some((i) => i.label === 'first_name' && i.detail === 'Jane'));
   });
 
   it('still hovers, with secrets shown only as set or not set', async () => {
     const editor = await openFixture('lead.webhook.json');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{contact.first_', { delta: -2 }));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      positionOf(editor.document, '{{contact.first_', { delta: -2 }),
+    );
     assert.match(hoverText(hovers), /Jane/);
-    const secret = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, positionOf(editor.document, '{{secrets.CRM', { delta: -2 }));
+    const secret = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      positionOf(editor.document, '{{secrets.CRM', { delta: -2 }),
+    );
     assert.match(hoverText(secret), /not set/);
   });
 

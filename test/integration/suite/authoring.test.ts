@@ -1,7 +1,20 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeAllEditors, fixtureUri, waitFor } from './helpers';
-import { codesOf, hoverText, JANE, open, positionOf, removeGenerated, selectSample, studioApi, studioDiagnostics, waitForDiagnostics, writeGenerated, ZOE } from './studio';
+import {
+  codesOf,
+  hoverText,
+  JANE,
+  open,
+  positionOf,
+  removeGenerated,
+  selectSample,
+  studioApi,
+  studioDiagnostics,
+  waitForDiagnostics,
+  writeGenerated,
+  ZOE,
+} from './studio';
 
 type Completions = vscode.CompletionList;
 
@@ -47,17 +60,24 @@ describe('authoring a webhook file', () => {
 
   describe('completion', () => {
     it('offers every namespace and secrets right after {{', async () => {
-      const uri = await writeGenerated('complete-namespaces.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/{{",\n}\n');
+      const uri = await writeGenerated(
+        'complete-namespaces.webhook.json',
+        '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/{{",\n}\n',
+      );
       const editor = await open(uri);
       const items = await completionsAt(uri, positionOf(editor.document, '/{{'), '{');
       const labels = items.map(labelOf);
-      for (const ns of ['contact', 'opportunity', 'workflow', 'custom_values', 'secrets']) assert.ok(labels.includes(ns), `${ns} missing from ${labels.join(', ')}`);
+      for (const ns of ['contact', 'opportunity', 'workflow', 'custom_values', 'secrets'])
+        assert.ok(labels.includes(ns), `${ns} missing from ${labels.join(', ')}`);
       const contact = items.find((i) => labelOf(i) === 'contact')!;
       assert.equal(insertOf(contact), 'contact.', 'a namespace inserts its dot so fields follow');
     });
 
     it('offers the fields of every sample and the standard contact fields after {{contact., with the selected sample value as detail', async () => {
-      const uri = await writeGenerated('complete-fields.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact." }\n}\n');
+      const uri = await writeGenerated(
+        'complete-fields.webhook.json',
+        '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact." }\n}\n',
+      );
       const editor = await open(uri);
       const items = await completionsAt(uri, positionOf(editor.document, '{{contact.'), '.');
       const byLabel = new Map(items.map((i) => [labelOf(i), i]));
@@ -70,14 +90,20 @@ describe('authoring a webhook file', () => {
     });
 
     it('sends the list without documentation and resolves the table of every sample for the item the editor focuses', async () => {
-      const uri = await writeGenerated('complete-docs.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact." }\n}\n');
+      const uri = await writeGenerated(
+        'complete-docs.webhook.json',
+        '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact." }\n}\n',
+      );
       const editor = await open(uri);
       const at = positionOf(editor.document, '{{contact.');
       const list = await vscode.commands.executeCommand<Completions>('vscode.executeCompletionItemProvider', uri, at, '.');
       assert.equal(list.isIncomplete, false, 'the list is complete: typing filters it without asking again');
       const ours = list.items.filter((i) => i.detail !== undefined && i.sortText !== undefined);
       assert.ok(ours.length > 10, `the template fields are offered (${ours.length})`);
-      assert.ok(ours.every((i) => i.documentation === undefined), 'no item carries its documentation in the list');
+      assert.ok(
+        ours.every((i) => i.documentation === undefined),
+        'no item carries its documentation in the list',
+      );
       // The fourth argument resolves that many items, as the editor does for the focused one.
       const resolved = await vscode.commands.executeCommand<Completions>('vscode.executeCompletionItemProvider', uri, at, '.', list.items.length);
       const firstName = resolved.items.find((i) => labelOf(i) === 'first_name');
@@ -91,7 +117,10 @@ describe('authoring a webhook file', () => {
     });
 
     it('drills into nested objects and does not add braces that are already there', async () => {
-      const uri = await writeGenerated('complete-nested.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact.address.}}" }\n}\n');
+      const uri = await writeGenerated(
+        'complete-nested.webhook.json',
+        '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "body": { "a": "{{contact.address.}}" }\n}\n',
+      );
       const editor = await open(uri);
       const items = await completionsAt(uri, positionOf(editor.document, '{{contact.address.'), '.');
       const city = items.find((i) => labelOf(i) === 'city');
@@ -102,17 +131,29 @@ describe('authoring a webhook file', () => {
 
     it('lists stored secret names after {{secrets.', async () => {
       await vscode.commands.executeCommand('webhookStudio.setSecret', 'COMPLETION_KEY', 'completion-secret-value');
-      const uri = await writeGenerated('complete-secrets.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "headers": { "X-Key": "{{secrets." }\n}\n');
+      const uri = await writeGenerated(
+        'complete-secrets.webhook.json',
+        '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "headers": { "X-Key": "{{secrets." }\n}\n',
+      );
       const editor = await open(uri);
       const items = await completionsAt(uri, positionOf(editor.document, '{{secrets.'), '.');
       const item = items.find((i) => labelOf(i) === 'COMPLETION_KEY');
       assert.ok(item, 'the stored secret is offered');
       assert.ok(!JSON.stringify(items.map((i) => [i.detail, i.documentation])).includes('completion-secret-value'), 'no value in completion');
-      const resolved = await vscode.commands.executeCommand<Completions>('vscode.executeCompletionItemProvider', uri, positionOf(editor.document, '{{secrets.'), '.', 50);
+      const resolved = await vscode.commands.executeCommand<Completions>(
+        'vscode.executeCompletionItemProvider',
+        uri,
+        positionOf(editor.document, '{{secrets.'),
+        '.',
+        50,
+      );
       const docs = resolved.items.find((i) => labelOf(i) === 'COMPLETION_KEY')?.documentation;
       const text = typeof docs === 'string' ? docs : (docs?.value ?? '');
       assert.match(text, /never shown/, 'the resolved secret says its value is never shown');
-      assert.ok(!JSON.stringify(resolved.items.map((i) => [i.detail, i.documentation])).includes('completion-secret-value'), 'no value in the resolved items either');
+      assert.ok(
+        !JSON.stringify(resolved.items.map((i) => [i.detail, i.documentation])).includes('completion-secret-value'),
+        'no value in the resolved items either',
+      );
     });
   });
 
@@ -138,7 +179,10 @@ describe('authoring a webhook file', () => {
         const length = editor.document.lineAt(line).text.length;
         for (let character = 0; character < length; character += 3) everything.push(hoverText(await hoversAt(uri, new vscode.Position(line, character))));
       }
-      assert.ok(everything.some((t) => t.includes('Secret')), 'the scan met the secret hover');
+      assert.ok(
+        everything.some((t) => t.includes('Secret')),
+        'the scan met the secret hover',
+      );
       assert.ok(!everything.join('\n').includes(secret), 'the secret value appears in no hover');
     });
 
@@ -169,7 +213,11 @@ describe('authoring a webhook file', () => {
     it('lands on the field in the selected sample file', async () => {
       const uri = fixtureUri('lead.webhook.json');
       const editor = await open(uri);
-      const locations = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', uri, positionOf(editor.document, '{{contact.first_', { delta: -2 }));
+      const locations = await vscode.commands.executeCommand<vscode.Location[]>(
+        'vscode.executeDefinitionProvider',
+        uri,
+        positionOf(editor.document, '{{contact.first_', { delta: -2 }),
+      );
       const ours = locations.find((l) => l.uri.path.endsWith('/jane.sample.json'));
       assert.ok(ours, `no location in jane.sample.json: ${JSON.stringify(locations.map((l) => l.uri.path))}`);
       const sample = await vscode.workspace.openTextDocument(ours.uri);
@@ -241,7 +289,12 @@ describe('authoring a webhook file', () => {
     async function actionsFor(uri: vscode.Uri, code: string): Promise<vscode.CodeAction[]> {
       const diagnostic = studioDiagnostics(uri).find((d) => d.code === code);
       assert.ok(diagnostic, `no ${code} diagnostic`);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       // The command's result carries no diagnostics, so actions are told apart by their titles.
       const mine = actions.filter((a) => a.kind?.value === vscode.CodeActionKind.QuickFix.value);
       assert.ok(mine.length > 0, `no quick fix for ${code} at ${JSON.stringify(diagnostic.range)}`);
@@ -288,7 +341,10 @@ describe('authoring a webhook file', () => {
     });
 
     it('offers to set a missing secret, and the warning goes once it is set', async () => {
-      const uri = await writeGenerated('fix-missing.webhook.json', '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "headers": { "X-Key": "{{secrets.FIX_ME_TOKEN}}" }\n}\n');
+      const uri = await writeGenerated(
+        'fix-missing.webhook.json',
+        '{\n  "name": "x",\n  "method": "POST",\n  "url": "https://api.example.com/",\n  "headers": { "X-Key": "{{secrets.FIX_ME_TOKEN}}" }\n}\n',
+      );
       await open(uri);
       await waitForDiagnostics(uri, (d) => codesOf(d).includes('missing-secret'), 'missing-secret');
       const action = (await actionsFor(uri, 'missing-secret')).find((a) => a.title === 'Set secret FIX_ME_TOKEN…');

@@ -80,7 +80,10 @@ describe('commands', () => {
       assert.equal(record.sample, JANE);
       assert.match(record.file, /send\.webhook\.json$/);
       assert.ok(!JSON.stringify(record).includes(SEND_SECRET), 'the record holds no secret, not even the echoed one');
-      assert.deepEqual(record.request.headers.find(([n]) => n === 'X-Token'), ['X-Token', '••••••']);
+      assert.deepEqual(
+        record.request.headers.find(([n]) => n === 'X-Token'),
+        ['X-Token', '••••••'],
+      );
       assert.match(record.response.bodyPreview, /"received":true/);
     });
 
@@ -94,7 +97,10 @@ describe('commands', () => {
       const got = receiver.received.at(-1)!;
       assert.equal(got.url, '/oauth');
       assert.equal(got.headers['authorization'], 'Bearer oauth-access-5d4c');
-      assert.deepEqual(record.request.headers.find(([n]) => n === 'Authorization'), ['Authorization', 'Bearer ••••••']);
+      assert.deepEqual(
+        record.request.headers.find(([n]) => n === 'Authorization'),
+        ['Authorization', 'Bearer ••••••'],
+      );
     });
 
     it('obtains a token for a connection of the webhookStudio.oauth.connections setting, and refreshes it once after a 401', async () => {
@@ -125,11 +131,21 @@ describe('commands', () => {
       const config = vscode.workspace.getConfiguration('webhookStudio');
       try {
         const tokenUrl = `http://127.0.0.1:${(tokenEndpoint.address() as AddressInfo).port}/oauth/token`;
-        await config.update('oauth.connections', [{ name: 'billing', tokenUrl, clientId: 'studio-client', scopes: ['deals.write', 'deals.read'] }], vscode.ConfigurationTarget.Workspace);
+        await config.update(
+          'oauth.connections',
+          [{ name: 'billing', tokenUrl, clientId: 'studio-client', scopes: ['deals.write', 'deals.read'] }],
+          vscode.ConfigurationTarget.Workspace,
+        );
         await vscode.commands.executeCommand('webhookStudio.setOAuthClientSecret', 'billing', 'client-secret-e3f1');
         const uri = await writeGenerated(
           'send-oauth-cc.webhook.json',
-          JSON.stringify({ name: 'OAuth CC', method: 'POST', url: `http://127.0.0.1:${(strict.address() as AddressInfo).port}/deals`, auth: { type: 'oauth2', connection: 'billing' }, body: {} }),
+          JSON.stringify({
+            name: 'OAuth CC',
+            method: 'POST',
+            url: `http://127.0.0.1:${(strict.address() as AddressInfo).port}/deals`,
+            auth: { type: 'oauth2', connection: 'billing' },
+            body: {},
+          }),
         );
         const record = await vscode.commands.executeCommand<ExecutionRecord>('webhookStudio.sendTestRequest', uri);
         assert.equal(tokenRequests.length, 2, 'one token, then one refresh after the 401');
@@ -151,7 +167,10 @@ describe('commands', () => {
 
     it('refuses a file that is not valid JSON, and sends nothing', async () => {
       const before = receiver.received.length;
-      const uri = await writeGenerated('send-broken.webhook.json', `{ "name": "Broken", "method": "POST", "url": "http://127.0.0.1:${receiver.port}/broken", "body": { "email": {{contact.email}} } }`);
+      const uri = await writeGenerated(
+        'send-broken.webhook.json',
+        `{ "name": "Broken", "method": "POST", "url": "http://127.0.0.1:${receiver.port}/broken", "body": { "email": {{contact.email}} } }`,
+      );
       const result = await vscode.commands.executeCommand<Refusal>('webhookStudio.sendTestRequest', uri);
       assert.equal(result.refused, true);
       assert.match(result.reason, /cannot be sent: the file is not valid JSON/);
@@ -172,7 +191,10 @@ describe('commands', () => {
     it('reads webhookStudio.network.privateAddresses from the workspace: block refuses loopback', async () => {
       const settingsUri = fixtureUri('.vscode/settings.json');
       const original = await vscode.workspace.fs.readFile(settingsUri);
-      const uri = await writeGenerated('send-blocked.webhook.json', JSON.stringify({ name: 'Blocked', method: 'GET', url: `http://127.0.0.1:${receiver.port}/blocked` }));
+      const uri = await writeGenerated(
+        'send-blocked.webhook.json',
+        JSON.stringify({ name: 'Blocked', method: 'GET', url: `http://127.0.0.1:${receiver.port}/blocked` }),
+      );
       const before = receiver.received.length;
       try {
         await vscode.workspace.getConfiguration('webhookStudio').update('network.privateAddresses', 'block', vscode.ConfigurationTarget.Workspace);
@@ -214,7 +236,10 @@ describe('commands', () => {
       assert.equal(capture.target, url.pathname + url.search);
       assert.equal(new TextDecoder().decode(capture.body), view.body);
       for (const [name, value] of view.headers) {
-        assert.ok(capture.rawHeaders.some(([n, v]) => n === name && v === value), `header ${name}: ${value} not captured as is`);
+        assert.ok(
+          capture.rawHeaders.some(([n, v]) => n === name && v === value),
+          `header ${name}: ${value} not captured as is`,
+        );
       }
       assert.equal(outcome.record.inbox, true);
       assert.equal(outcome.record.response?.status, 200);
@@ -227,7 +252,10 @@ describe('commands', () => {
       const view = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'));
       assert.equal(view.method, 'POST');
       assert.equal(view.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
-      assert.deepEqual(view.headers.find(([n]) => n === 'Authorization'), ['Authorization', 'Bearer ••••••']);
+      assert.deepEqual(
+        view.headers.find(([n]) => n === 'Authorization'),
+        ['Authorization', 'Bearer ••••••'],
+      );
       assert.deepEqual(JSON.parse(view.body!), { first_name: 'Jane', email: 'jane@example.com', deal: { stage: 'Proposal', value: '4200' } });
       assert.ok(view.diagnostics.some((d) => d.code === 'string-coercion' && d.line > 1));
     });
@@ -317,7 +345,10 @@ describe('commands', () => {
       const state = (await studioApi()).preview.state();
       assert.ok(state, 'the preview panel has a state');
       assert.equal(state.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
-      assert.deepEqual(state.headers.find((h) => h.name === 'Authorization'), { name: 'Authorization', value: 'Bearer ••••••', origin: 'auth', secret: true });
+      assert.deepEqual(
+        state.headers.find((h) => h.name === 'Authorization'),
+        { name: 'Authorization', value: 'Bearer ••••••', origin: 'auth', secret: true },
+      );
       assert.ok(!JSON.stringify(state).includes('crm-curl-secret-42'));
     });
   });

@@ -7,7 +7,10 @@ import { activeExtension } from './helpers';
 interface Manifest {
   displayName: string;
   description: string;
-  contributes: { commands: Array<{ command: string; title: string; category: string }>; configuration: { properties: Record<string, { description?: string; markdownDescription?: string }> } };
+  contributes: {
+    commands: Array<{ command: string; title: string; category: string }>;
+    configuration: { properties: Record<string, { description?: string; markdownDescription?: string }> };
+  };
 }
 
 // The same checks hold whether the extension was loaded from the development folder or installed from its
@@ -48,13 +51,19 @@ describe('the extension as installed', () => {
       ...manifest.contributes.commands.flatMap((c) => [c.title, c.category]),
       ...Object.values(manifest.contributes.configuration.properties).map((p) => p.description ?? p.markdownDescription ?? ''),
     ];
-    assert.deepEqual(strings.filter((s) => placeholder.test(s)), []);
+    assert.deepEqual(
+      strings.filter((s) => placeholder.test(s)),
+      [],
+    );
     assert.ok(manifest.contributes.commands.every((c) => c.category === 'Webhook Studio'));
   });
 
   it('registers every command it contributes', async () => {
     const manifest = (await activeExtension()).packageJSON as Manifest;
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(manifest.contributes.commands.map((c) => c.command).filter((id) => !registered.has(id)), []);
+    assert.deepEqual(
+      manifest.contributes.commands.map((c) => c.command).filter((id) => !registered.has(id)),
+      [],
+    );
   });
 });

@@ -32,7 +32,9 @@ function closeServer(server: Server): Promise<void> {
 }
 
 function previewTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('webhookStudio.preview'));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('webhookStudio.preview'));
 }
 
 describe('preview panel and views', () => {
@@ -62,12 +64,19 @@ describe('preview panel and views', () => {
     const state = (await studioApi()).preview.state();
     assert.equal(state?.name, 'Push new lead to CRM');
     assert.equal(state?.method, 'POST');
-    assert.deepEqual(state?.query, [['source', 'hoop'], ['tag', 'vip'], ['tag', 'new']]);
+    assert.deepEqual(state?.query, [
+      ['source', 'hoop'],
+      ['tag', 'vip'],
+      ['tag', 'new'],
+    ]);
     assert.equal(state?.trusted, true);
   });
 
   it('has its serializer registered, so the panel survives a reload', () => {
-    assert.throws(() => vscode.window.registerWebviewPanelSerializer('webhookStudio.preview', { deserializeWebviewPanel: async () => undefined }), /already registered/);
+    assert.throws(
+      () => vscode.window.registerWebviewPanelSerializer('webhookStudio.preview', { deserializeWebviewPanel: async () => undefined }),
+      /already registered/,
+    );
   });
 
   const malformed: Array<[string, unknown]> = [
@@ -106,7 +115,11 @@ describe('preview panel and views', () => {
     await waitFor(() => api.preview.state()?.name === 'Follow me', 'the panel to follow the active editor');
     const at = editor.document.getText().indexOf('/a"') + 2;
     await editor.edit((b) => b.insert(editor.document.positionAt(at), 'bc'));
-    const state = await waitFor(() => (api.preview.state()?.url === 'https://example.com/abc' ? api.preview.state() : undefined), 'the edit in the preview', 3000);
+    const state = await waitFor(
+      () => (api.preview.state()?.url === 'https://example.com/abc' ? api.preview.state() : undefined),
+      'the edit in the preview',
+      3000,
+    );
     assert.equal(state?.fileUri, uri.toString());
   });
 
@@ -114,7 +127,13 @@ describe('preview panel and views', () => {
     const api = await studioApi();
     const uri = await writeGenerated(
       'panel-send.webhook.json',
-      JSON.stringify({ name: 'Panel send', method: 'POST', url: `http://127.0.0.1:${receiver.port}/panel/{{contact.id}}`, auth: { type: 'bearer', token: '{{secrets.CRM_TOKEN}}' }, body: { a: '{{contact.first_name}}' } }),
+      JSON.stringify({
+        name: 'Panel send',
+        method: 'POST',
+        url: `http://127.0.0.1:${receiver.port}/panel/{{contact.id}}`,
+        auth: { type: 'bearer', token: '{{secrets.CRM_TOKEN}}' },
+        body: { a: '{{contact.first_name}}' },
+      }),
     );
     await open(uri);
     await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
@@ -139,7 +158,15 @@ describe('preview panel and views', () => {
     const api = await studioApi();
     await selectSample(ZOE);
     try {
-      const uri = await writeGenerated('send-all.webhook.json', JSON.stringify({ name: 'Send all', method: 'POST', url: `http://127.0.0.1:${receiver.port}/all/{{contact.id}}`, body: { n: '{{contact.first_name}}' } }));
+      const uri = await writeGenerated(
+        'send-all.webhook.json',
+        JSON.stringify({
+          name: 'Send all',
+          method: 'POST',
+          url: `http://127.0.0.1:${receiver.port}/all/{{contact.id}}`,
+          body: { n: '{{contact.first_name}}' },
+        }),
+      );
       await open(uri);
       await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
       const before = receiver.hits.length;
@@ -147,7 +174,13 @@ describe('preview panel and views', () => {
       assert.deepEqual(receiver.hits.slice(before).sort(), ['POST /all/c_81f2', 'POST /all/c_zoe']);
       assert.match(api.statusText(), new RegExp(ZOE));
       const records = await api.views.logs.getChildren();
-      assert.deepEqual(records.slice(0, 2).map((r) => r.sample).sort(), [JANE, ZOE].sort());
+      assert.deepEqual(
+        records
+          .slice(0, 2)
+          .map((r) => r.sample)
+          .sort(),
+        [JANE, ZOE].sort(),
+      );
     } finally {
       await selectSample(JANE);
     }
@@ -167,7 +200,10 @@ describe('preview panel and views', () => {
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     try {
       const port = (slow.address() as AddressInfo).port;
-      const uri = await writeGenerated('send-all-cancel.webhook.json', JSON.stringify({ name: 'Cancel all', method: 'POST', url: `http://127.0.0.1:${port}/c/{{contact.id}}`, body: {} }));
+      const uri = await writeGenerated(
+        'send-all-cancel.webhook.json',
+        JSON.stringify({ name: 'Cancel all', method: 'POST', url: `http://127.0.0.1:${port}/c/{{contact.id}}`, body: {} }),
+      );
       await open(uri);
       await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
       const running = api.preview.receive({ method: 'sendToAll' });
@@ -189,7 +225,10 @@ describe('preview panel and views', () => {
     const result = await vscode.commands.executeCommand<{ uri: string; count: number }>('webhookStudio.exportLogs', target);
     assert.ok(result.count >= 1);
     const text = readFileSync(target.fsPath, 'utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as ExecutionRecord);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ExecutionRecord);
     assert.equal(lines.length, result.count);
     assert.ok(lines.some((r) => r.request.url.includes('/panel/c_81f2')));
     assert.ok(!text.includes(PANEL_SECRET), 'the export holds no secret');
@@ -199,7 +238,10 @@ describe('preview panel and views', () => {
     const api = await studioApi();
     const set = await vscode.commands.executeCommand<{ status: number; url: string }>('webhookStudio.setInboxResponse', 503);
     assert.equal(set.status, 503);
-    assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.setInboxResponse', 99), { refused: true, reason: 'inbox status must be an integer from 200 to 599, got 99' });
+    assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.setInboxResponse', 99), {
+      refused: true,
+      reason: 'inbox status must be an integer from 200 to 599, got 99',
+    });
     const uri = fixtureUri('generated/panel-send.webhook.json');
     const outcome = await vscode.commands.executeCommand<SendOutcome | Refusal>('webhookStudio.sendToInbox', uri);
     assert.ok('record' in outcome);
@@ -231,7 +273,10 @@ describe('preview panel and views', () => {
     // Earlier suites made and deleted files of the first free names; documents of theirs may still be loaded.
     const taken = ['', '-2', '-3'].map((n) => fixtureUri(`imported-from-curl${n}.webhook.json`));
     for (const t of taken) await vscode.workspace.fs.writeFile(t, new TextEncoder().encode('{}'));
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.newFromCurl', "curl -X PUT https://api.example.com/v1/deals/7 -H 'X-Team: blue' -d '{\"stage\":\"won\"}'");
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'webhookStudio.newFromCurl',
+      'curl -X PUT https://api.example.com/v1/deals/7 -H \'X-Team: blue\' -d \'{"stage":"won"}\'',
+    );
     taken.push(uri);
     try {
       assert.ok(uri instanceof vscode.Uri);

@@ -96,7 +96,10 @@ describe('performance', () => {
     const line = PLAIN_LINE - 1;
     const lineText = document.lineAt(line).text;
     const plainText = document.lineAt(PLAIN_LINE).text;
-    assert.ok(lineText.includes('{{contact.') && plainText.includes('plain string value') && !plainText.includes('{{'), 'the positions are where the test expects them');
+    assert.ok(
+      lineText.includes('{{contact.') && plainText.includes('plain string value') && !plainText.includes('{{'),
+      'the positions are where the test expects them',
+    );
     const at = {
       completion: new vscode.Position(line, lineText.indexOf('{{contact.') + '{{contact.'.length),
       hover: new vscode.Position(line, lineText.indexOf('{{contact.') + 4),
@@ -127,7 +130,12 @@ describe('performance', () => {
       hover: await timed(() => Promise.resolve(api.providers.hover.provideHover(document, at.hover))),
     };
     const first = { ...firstPlain, completion: await timed(() => complete(at.completion)), hover: await timed(() => hoverAt(at.hover)) };
-    const afterEdit: Record<'completion' | 'completionPlain' | 'hover' | 'hoverPlain', number[]> = { completion: [], completionPlain: [], hover: [], hoverPlain: [] };
+    const afterEdit: Record<'completion' | 'completionPlain' | 'hover' | 'hoverPlain', number[]> = {
+      completion: [],
+      completionPlain: [],
+      hover: [],
+      hoverPlain: [],
+    };
     const afterEditRuns = [
       ['completion', () => complete(at.completion)],
       ['completionPlain', () => complete(at.plain)],
@@ -145,7 +153,10 @@ describe('performance', () => {
     }
 
     const list = await complete(at.completion);
-    assert.ok(list.items.some((i) => i.label === 'first_name'), 'completion works on the big file');
+    assert.ok(
+      list.items.some((i) => i.label === 'first_name'),
+      'completion works on the big file',
+    );
     const plainList = await complete(at.plain);
     // (The editor's word-based suggestions can offer first_name there: the field's detail tells ours apart.)
     assert.ok(!plainList.items.some((i) => i.detail === 'Jane'), 'no template completion in a plain string');
@@ -190,7 +201,11 @@ describe('performance', () => {
       firstProviderCallMs: { completion: round(firstProvider.completion), hover: round(firstProvider.hover) },
       firstCallAfterEditMs: Object.fromEntries(Object.entries(afterEdit).map(([k, v]) => [k, stats(v)])),
       wordBasedSuggestions: 'off',
-      completionPayload: { template: payload(list), plain: payload(plainList), provided: { items: providedItems.length, bytes: listBytes, bytesWithEveryDocumentation: resolvedBytes } },
+      completionPayload: {
+        template: payload(list),
+        plain: payload(plainList),
+        provided: { items: providedItems.length, bytes: listBytes, bytesWithEveryDocumentation: resolvedBytes },
+      },
       budget: {
         rule: 'median at the template position <= 1.5 x the plain-string position + 5 ms',
         completion: withinBudget(commands.completion!.median, commands.completionPlain!.median),
@@ -199,7 +214,9 @@ describe('performance', () => {
     };
     const file = writeFigures('extension-perf.json', figures);
     console.log(`extension figures${file ? ` (${file})` : ''}: ${JSON.stringify(figures)}`);
-    console.log(`budget (${figures.budget.rule}): completion ${figures.providerCommandMs.completion.median} ms vs plain ${figures.providerCommandAtPlainStringMs.completion.median} ms, limit ${figures.budget.completion.limitMs} ms, ${figures.budget.completion.met ? 'met' : 'NOT met'}; hover ${figures.providerCommandMs.hover.median} ms vs plain ${figures.providerCommandAtPlainStringMs.hover.median} ms, limit ${figures.budget.hover.limitMs} ms, ${figures.budget.hover.met ? 'met' : 'NOT met'}`);
+    console.log(
+      `budget (${figures.budget.rule}): completion ${figures.providerCommandMs.completion.median} ms vs plain ${figures.providerCommandAtPlainStringMs.completion.median} ms, limit ${figures.budget.completion.limitMs} ms, ${figures.budget.completion.met ? 'met' : 'NOT met'}; hover ${figures.providerCommandMs.hover.median} ms vs plain ${figures.providerCommandAtPlainStringMs.hover.median} ms, limit ${figures.budget.hover.limitMs} ms, ${figures.budget.hover.met ? 'met' : 'NOT met'}`,
+    );
     assert.ok(file === undefined || existsSync(file), 'the figures file is written');
     await vscode.commands.executeCommand('workbench.action.files.revert', uri);
     await vscode.workspace.getConfiguration('editor').update('wordBasedSuggestions', undefined, vscode.ConfigurationTarget.Global);

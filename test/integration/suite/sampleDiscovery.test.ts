@@ -82,10 +82,14 @@ describe('sample discovery', () => {
   it('the running extension leaves out sample files created in skipped folders', async () => {
     await writeGenerated('dist/late.sample.json', sampleText('Skipped late in dist'));
     await writeGenerated('kept/late.sample.json', sampleText('Kept late'));
-    await waitFor(async () => {
-      const picked = await vscode.commands.executeCommand<{ name?: string }>('webhookStudio.selectSample', 'Kept late');
-      return picked.name === 'Kept late';
-    }, 'the extension to pick up kept/late.sample.json', 10_000);
+    await waitFor(
+      async () => {
+        const picked = await vscode.commands.executeCommand<{ name?: string }>('webhookStudio.selectSample', 'Kept late');
+        return picked.name === 'Kept late';
+      },
+      'the extension to pick up kept/late.sample.json',
+      10_000,
+    );
     try {
       for (const name of ['Skipped late in dist', ...SKIPPED.map((p) => `Skipped ${p}`)]) {
         const refused = await vscode.commands.executeCommand<{ refused?: boolean }>('webhookStudio.selectSample', name);
@@ -116,7 +120,10 @@ describe('sample discovery', () => {
     assert.equal((await store.inPlay()).selected.builtin, true);
 
     store.reset();
-    assert.ok((await store.workspaceSamples()).some((s) => s.name === ZOE), 'a reload after a reset walks again');
+    assert.ok(
+      (await store.workspaceSamples()).some((s) => s.name === ZOE),
+      'a reload after a reset walks again',
+    );
     assert.equal(searches, 2, 'the file search is tried again on each load');
     assert.equal(said.warnings.length, 1, `one log line: ${said.warnings.join(' | ')}`);
     assert.match(said.warnings[0]!, /file search failed \(spawn .*rg ENOENT\)/);

@@ -47,11 +47,20 @@ export function studioDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 /** Waits until the extension's diagnostics of `uri` satisfy `predicate`; returns them. */
-export async function waitForDiagnostics(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean, what: string, timeoutMs = 8000): Promise<vscode.Diagnostic[]> {
-  return waitFor(() => {
-    const d = studioDiagnostics(uri);
-    return predicate(d) ? d : undefined;
-  }, what, timeoutMs);
+export async function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (d: vscode.Diagnostic[]) => boolean,
+  what: string,
+  timeoutMs = 8000,
+): Promise<vscode.Diagnostic[]> {
+  return waitFor(
+    () => {
+      const d = studioDiagnostics(uri);
+      return predicate(d) ? d : undefined;
+    },
+    what,
+    timeoutMs,
+  );
 }
 
 /** The codes of diagnostics, sorted and unique. */

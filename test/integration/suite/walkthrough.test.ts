@@ -56,7 +56,10 @@ describe('the getting-started walkthrough', () => {
     assert.equal(opened.uri.toString(), fixtureUri(EXAMPLE_ACTION_FILE).toString());
     const selected = await vscode.commands.executeCommand<{ name: string }>('webhookStudio.runWalkthroughStep', 'selectSample', 'Jane Doe — VIP lead');
     assert.equal(selected.name, 'Jane Doe — VIP lead');
-    assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.runWalkthroughStep', 'deleteEverything'), { refused: true, reason: 'no walkthrough step "deleteEverything"' });
+    assert.deepEqual(await vscode.commands.executeCommand('webhookStudio.runWalkthroughStep', 'deleteEverything'), {
+      refused: true,
+      reason: 'no walkthrough step "deleteEverything"',
+    });
   });
 
   it('a command run from the walkthrough acts on the webhook file in sight', async () => {

@@ -68,10 +68,15 @@ export async function buildCli(): Promise<BuiltCli> {
     file,
     run: (args, options) =>
       new Promise((resolveRun) => {
-        execFile(process.execPath, [file, ...args], { cwd: options.cwd, env: envOf(options.env), timeout: options.timeoutMs ?? 30_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-          resolveRun({ code, stdout, stderr });
-        });
+        execFile(
+          process.execPath,
+          [file, ...args],
+          { cwd: options.cwd, env: envOf(options.env), timeout: options.timeoutMs ?? 30_000, encoding: 'utf8' },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+            resolveRun({ code, stdout, stderr });
+          },
+        );
       }),
     spawn: (args, options) => spawn(process.execPath, [file, ...args], { cwd: options.cwd, env: envOf(options.env) }),
     remove: () => rm(folder, { recursive: true, force: true }),

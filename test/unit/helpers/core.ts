@@ -9,7 +9,9 @@ export function sample(data: JsonObject, name = 'Test sample'): Sample {
 }
 
 /** Render options with the given secrets and OAuth tokens. */
-export function options(overrides: Partial<RenderOptions> & { secretValues?: Record<string, string>; tokenValues?: Record<string, string> } = {}): RenderOptions {
+export function options(
+  overrides: Partial<RenderOptions> & { secretValues?: Record<string, string>; tokenValues?: Record<string, string> } = {},
+): RenderOptions {
   const secrets = overrides.secretValues ?? {};
   const tokens = overrides.tokenValues ?? {};
   return {
@@ -38,7 +40,16 @@ export function lintText(text: string, samples: Sample[], opts = options(), secr
 
 /** The standard test contact. */
 export const JANE: JsonObject = {
-  contact: { id: 'c_81f2', first_name: 'Jane', last_name: 'Doe', email: 'jane@example.com', tags: ['vip', 'newsletter'], lead_score: 87, nothing: null, address: { city: 'Paris' } },
+  contact: {
+    id: 'c_81f2',
+    first_name: 'Jane',
+    last_name: 'Doe',
+    email: 'jane@example.com',
+    tags: ['vip', 'newsletter'],
+    lead_score: 87,
+    nothing: null,
+    address: { city: 'Paris' },
+  },
   opportunity: { name: 'Website redesign', stage: 'Proposal', value: 4200, status: 'open' },
   workflow: { order_id: 'A-1001' },
 };

@@ -142,7 +142,10 @@ export function hostsLookup(table: Record<string, string[]> = {}): LookupFunctio
       if (!addresses) {
         callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), []);
       } else {
-        callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+        callback(
+          null,
+          addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+        );
       }
     });
   };
