@@ -88,14 +88,19 @@ interface IoParts {
   interrupted(): Promise<void>;
 }
 
-/** The CliIo over raw streams: `out` and `err` redact every secret value seen so far, `outRaw` does not. */
+/**
+ * The CliIo over raw streams: `out` and `err` redact every secret value seen so far, `outRaw` does not.
+ * This is the last resort: what the commands print is redacted field by field before it is formatted, and
+ * a secret too short to search text for safely is left to that (see `MIN_SEARCHED_SECRET_LENGTH`).
+ */
 function redactingIo(parts: IoParts): CliIo {
   const seen = new Set<string>();
+  const redact = (text: string) => redactText(text, seen);
   return {
     cwd: parts.cwd,
     env: parts.env,
-    out: (text) => parts.write('out', redactText(text, seen)),
-    err: (text) => parts.write('err', redactText(text, seen)),
+    out: (text) => parts.write('out', redact(text)),
+    err: (text) => parts.write('err', redact(text)),
     outRaw: (text) => parts.write('out', text),
     stdoutIsTTY: parts.stdoutIsTTY,
     stderrIsTTY: parts.stderrIsTTY,

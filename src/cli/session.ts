@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path';
 import { parseActionDocument, type ActionDocument } from '../core/document';
 import { lint } from '../core/lint';
 import { OAuthTokens, type OAuthConnection } from '../core/oauth';
-import { secretValuesOf } from '../core/redact';
+import { MIN_SEARCHED_SECRET_LENGTH, secretValuesOf } from '../core/redact';
 import { findSample, parseSample } from '../core/sample';
 import { cliSecretSource } from '../core/secretSources';
 import { LineIndex } from '../core/text';
@@ -60,7 +60,11 @@ export async function openSession(values: CommonValues, io: CliIo): Promise<Sess
   }
   const built = cliSecretSource({ secrets: values.secret ?? [], env: io.env, envFileText });
   if (!built.ok) throw new UsageError(built.error);
-  const secrets = recording(built.source, io.seen);
+  const secrets = recording(built.source, io.seen, (name) =>
+    io.err(
+      `webhook-studio: warning: secret ${name} is shorter than ${MIN_SEARCHED_SECRET_LENGTH} characters: it is masked where it is used and in records, but printed text is not searched for it\n`,
+    ),
+  );
 
   const loaded = await loadSamples(io.cwd);
   let selected = loaded.samples[0]!;
@@ -88,12 +92,17 @@ async function chooseSample(wanted: string, samples: Sample[], io: CliIo): Promi
   throw new UsageError(`--sample ${wanted}: no sample with that name or path (samples: ${names})`);
 }
 
-/** A secret source that remembers every value it hands out, so output can never show one. */
-function recording(source: SecretSource, seen: Set<string>): SecretSource {
+/** A secret source that remembers every value it hands out, so output can never show one; warns once of a short one. */
+function recording(source: SecretSource, seen: Set<string>, tooShort: (name: string) => void): SecretSource {
+  const warned = new Set<string>();
   return {
     get(name) {
       const value = source.get(name);
       if (value) seen.add(value);
+      if (value && value.length < MIN_SEARCHED_SECRET_LENGTH && !warned.has(name)) {
+        warned.add(name);
+        tooShort(name);
+      }
       return value;
     },
   };

@@ -10,6 +10,13 @@ import type { Capture, ExecutionRecord, PlainRequest, RenderedRequest, Span } fr
 /** The mask every hidden secret is replaced with. */
 export const MASK = '••••••';
 
+/**
+ * Text is searched only for secrets at least this long. A shorter one is masked where the request uses
+ * it (by provenance) and where a whole field is exactly it, but not inside other text: a one-character
+ * secret would mask that character everywhere and break what is printed (`"status":20••••••`).
+ */
+export const MIN_SEARCHED_SECRET_LENGTH = 4;
+
 /** True for spans whose text must never be shown unless the user asks: secrets and credentials. */
 export function isSecretSpan(span: Span): boolean {
   return isSecretSource(span.source.kind);
@@ -69,13 +76,16 @@ export function secretValuesOf(request: RenderedRequest): string[] {
 }
 
 /**
- * Replaces every occurrence of each secret value in `text` with the mask: raw, JSON-escaped (also with
+ * Replaces every occurrence of each secret value in `text` with the mask (a secret shorter than
+ * `MIN_SEARCHED_SECRET_LENGTH` only when it is the whole text): raw, JSON-escaped (also with
  * `\/` and `\uXXXX` escapes), lower-cased, percent-encoded (either case), form-encoded, HTML-escaped
  * and base64.
  * Overlapping or adjacent occurrences become one mask, so no fragment of a secret survives.
  */
 export function redactText(text: string, secrets: Iterable<string>): string {
-  const forms = secretForms(secrets);
+  const values = [...secrets].filter((v) => typeof v === 'string' && v !== '');
+  if (values.some((v) => v.length < MIN_SEARCHED_SECRET_LENGTH && v === text)) return MASK;
+  const forms = secretForms(values.filter((v) => v.length >= MIN_SEARCHED_SECRET_LENGTH));
   if (forms.length === 0 || text.length === 0) return text;
   const ranges: Array<[number, number]> = [];
   for (const form of forms) {

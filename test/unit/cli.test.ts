@@ -354,6 +354,20 @@ describe('webhook-studio send', () => {
     assert.equal(received.at(-1)!.authorization, `Bearer ${SECRET}`, 'the real secret went on the wire');
   });
 
+  test('a one-character secret does not break the output: --json stays JSON, the request masks it, and a warning says why', { timeout: 30_000 }, async () => {
+    const r = await cli(['send', 'hook.webhook.json', '--json', '--sample', sampleFile('ok'), '--secret', 'API_TOKEN=1'], { cwd: sendDir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const record = JSON.parse(r.stdout) as { response: { status: number }; request: { url: string; headers: Array<[string, string]>; body: string } };
+    assert.equal(record.response.status, 201);
+    assert.equal(record.request.url, `http://127.0.0.1:${port}/ok?run=1`, 'the port and query keep their digits');
+    assert.deepEqual(
+      record.request.headers.find(([n]) => n === 'Authorization'),
+      ['Authorization', 'Bearer ••••••'],
+    );
+    assert.match(record.request.body, /"token_echo":"••••••"/);
+    assert.match(r.stderr, /warning: secret API_TOKEN is shorter than 4 characters/);
+  });
+
   test('a 500 exits 1 and says receiver error', { timeout: 30_000 }, async () => {
     const r = await cli(['send', 'hook.webhook.json', '--sample', sampleFile('fail'), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
     assert.equal(r.code, 1);

@@ -13,7 +13,14 @@ describe('redactText', () => {
     { name: 'replaces base64 without padding', text: 'x YWJjZA y', secrets: ['abcd'], expected: `x ${MASK} y` },
     { name: 'a longer secret containing a shorter one leaves nothing', text: 'key=abcdef', secrets: ['abc', 'abcdef'], expected: `key=${MASK}` },
     { name: 'overlapping secrets become one mask', text: 'xxabcdefyy', secrets: ['abcd', 'cdef'], expected: `xx${MASK}yy` },
-    { name: 'short secrets are redacted too', text: 'pin=42!', secrets: ['42'], expected: `pin=${MASK}!` },
+    {
+      name: 'a secret shorter than 4 characters is not searched for inside text',
+      text: 'pin=42! status 201',
+      secrets: ['42', '1'],
+      expected: 'pin=42! status 201',
+    },
+    { name: 'a secret shorter than 4 characters is masked when it is the whole text', text: '42', secrets: ['42'], expected: MASK },
+    { name: 'a 4-character secret is searched for', text: 'pin=4242!', secrets: ['4242'], expected: `pin=${MASK}!` },
     { name: 'empty secrets are ignored', text: 'nothing here', secrets: [''], expected: 'nothing here' },
     { name: 'text without secrets is unchanged', text: 'hello', secrets: ['zzzz'], expected: 'hello' },
     { name: 'replaces the JSON form with escaped slashes', text: '{"t":"ab\\/cd"}', secrets: ['ab/cd'], expected: `{"t":"${MASK}"}` },
@@ -21,8 +28,8 @@ describe('redactText', () => {
     { name: 'replaces lower-case percent-encoding', text: '/x?k=a%2fb%3d', secrets: ['a/b='], expected: `/x?k=${MASK}` },
     {
       name: 'replaces HTML-escaped forms: named, decimal and hex entities',
-      text: '<p>a&amp;b</p> <p>a&#38;b</p> <p>a&#x26;b</p> <i>q&quot;t</i>',
-      secrets: ['a&b', 'q"t'],
+      text: '<p>ab&amp;cd</p> <p>ab&#38;cd</p> <p>ab&#x26;cd</p> <i>qu&quot;te</i>',
+      secrets: ['ab&cd', 'qu"te'],
       expected: `<p>${MASK}</p> <p>${MASK}</p> <p>${MASK}</p> <i>${MASK}</i>`,
     },
     {
