@@ -3,6 +3,7 @@
  * redaction of last resort are decided in one place.
  */
 import { redactText } from '../core/redact';
+import { escapeForTerminal } from '../core/text';
 
 /** The process's streams and environment as the commands see them. */
 export interface CliIo {
@@ -133,9 +134,9 @@ export function colorsFor(isTTY: boolean, env: NodeJS.ProcessEnv): Colors {
   };
 }
 
-/** Text received from the network, safe to print: control characters other than tab and newline escaped. */
+/** Text received from the network, safe to print: controls and bidirectional controls escaped, carriage returns dropped. */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c === '\r' ? '' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return escapeForTerminal(text, true);
 }
 
 /** Shows a spinner on stderr while `work` runs longer than a moment; only on a terminal. */

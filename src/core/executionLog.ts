@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, appendFile, chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { escapeForTerminal } from './text';
 import type { ExecutionRecord, PlainRequest, SendResult } from './types';
 
 /** Default cap of the response body preview kept in a record. */
@@ -319,18 +320,12 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-// Received text must not drive the terminal: control characters other than tab and newline are
-// shown as escapes instead of being printed.
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 /**
  * A compact human text of a record for the terminal: status, outcome, timings, headers, body preview.
  * Control characters from the response are escaped.
  */
 export function formatRecord(record: ExecutionRecord): string {
-  return printable(formatLines(record));
+  return escapeForTerminal(formatLines(record));
 }
 
 function formatLines(record: ExecutionRecord): string {

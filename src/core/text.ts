@@ -116,3 +116,18 @@ export function editDistance(a: string, b: string, max = 3): number {
   }
   return prev[b.length]!;
 }
+
+/**
+ * What must not reach a terminal as is: C0 and C1 control characters other than tab and newline (they can
+ * move the cursor or recolour the screen), and Unicode's bidirectional controls (they reorder what is shown).
+ */
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Received text, safe to print: each unsafe character as an escape (`\x1b`, `\u202e`); carriage returns dropped when asked. */
+export function escapeForTerminal(text: string, dropCarriageReturns = false): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (c) => {
+    if (c === '\r' && dropCarriageReturns) return '';
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

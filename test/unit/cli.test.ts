@@ -457,6 +457,17 @@ describe('webhook-studio send', () => {
 });
 
 describe('webhook-studio inbox and demo', () => {
+  test('inbox escapes control and bidirectional characters of what it received', { timeout: 30_000 }, async () => {
+    const { io, exited } = startCli(['inbox'], { cwd: FIXTURES });
+    const [url] = await waitForMatch(() => io.stdout, /http:\/\/127\.0\.0\.1:\d+/);
+    await fetch(`${url}/x`, { method: 'POST', body: 'gnp.\u202eexe \u001b[31mred' });
+    await waitForMatch(() => io.stdout, /red/);
+    io.interrupt();
+    assert.equal(await exited, 0);
+    assert.ok(!io.stdout.includes('\u202e') && !io.stdout.includes('\u001b'), io.stdout);
+    assert.ok(io.stdout.includes('gnp.\\u202eexe \\x1b[31mred'));
+  });
+
   test('inbox prints its URL, then each capture; Ctrl+C closes it with exit 0', { timeout: 30_000 }, async () => {
     const { io, exited } = startCli(['inbox', '--status', '202', '--body', 'thanks'], { cwd: FIXTURES });
     const [url] = await waitForMatch(() => io.stdout, /http:\/\/127\.0\.0\.1:\d+/);

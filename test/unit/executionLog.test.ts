@@ -357,6 +357,12 @@ describe('formatRecord', () => {
     assert.ok(text.includes('a\\x1b[2Jb\\x0d\nc\td'));
   });
 
+  test('escapes bidirectional controls, which would reorder what the terminal shows', () => {
+    const text = formatRecord(buildRecord({ file: 'f', sample: 's', request, result: okResult('invoice\u202efdp.exe \u2066x\u2069 \u200f') }));
+    for (const c of ['\u202e', '\u2066', '\u2069', '\u200f']) assert.ok(!text.includes(c), JSON.stringify(c));
+    assert.ok(text.includes('invoice\\u202efdp.exe \\u2066x\\u2069 \\u200f'));
+  });
+
   test('formatBytes picks the unit', () => {
     assert.deepEqual([0, 1023, 1536, 5 * 1024 * 1024].map(formatBytes), ['0 B', '1023 B', '1.5 KiB', '5.0 MiB']);
   });
