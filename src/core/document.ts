@@ -1,5 +1,5 @@
 import { visit, type Node } from 'jsonc-parser';
-import { EMPTY_FILE, nestingProblem, parseJsonc, PARSE_OPTIONS, syntaxDiagnostic } from './jsonc';
+import { EMPTY_FILE, MAX_NESTING, nestingDiagnostic, nestingProblem, parseJsonc, PARSE_OPTIONS, syntaxDiagnostic } from './jsonc';
 import { tokenize, type TemplateToken } from './template';
 import { decodeJsonString, LineIndex, type DecodedString } from './text';
 import type { Diagnostic, Method, OffsetRange } from './types';
@@ -175,7 +175,10 @@ export function parseActionDocument(text: string): ActionDocument {
     }
   };
 
+  // Nesting past MAX_NESTING is reported at its bracket, from the reader's own stack: no extra pass.
+  let tooDeep: Diagnostic | undefined;
   const begin = (kind: Frame['kind'], offset: number) => {
+    if (stack.length >= MAX_NESTING && !tooDeep) tooDeep = nestingDiagnostic(offset);
     valueStarts(offset);
     // A list starts a header or query entry afresh (its strings are then added one by one).
     if (kind === 'array' && stack.length === 2 && stack[1]!.kind === 'object' && stack[1]!.key !== undefined) {
@@ -189,9 +192,7 @@ export function parseActionDocument(text: string): ActionDocument {
     valueEnds(offset + length);
   };
 
-  const tooDeep = nestingProblem(text);
-  if (tooDeep) syntax.push(tooDeep);
-  else
+  try {
     visit(
       text,
       {
@@ -213,6 +214,12 @@ export function parseActionDocument(text: string): ActionDocument {
       },
       PARSE_OPTIONS,
     );
+  } catch (error) {
+    // The reader recurses per level: thousands of levels exhaust the stack before it ends.
+    if (!(error instanceof RangeError)) throw error;
+    tooDeep ??= nestingProblem(text) ?? nestingDiagnostic(0);
+  }
+  if (tooDeep) syntax.push(tooDeep);
   if (!sawValue && syntax.length === 0) syntax.push(EMPTY_FILE);
 
   const str = (l: Literal | undefined, role: StringRole): TemplatedString | undefined =>
@@ -238,13 +245,15 @@ export function parseActionDocument(text: string): ActionDocument {
     authRange: range(authEntry),
     headers: namedValues('headers', 'header'),
     query: namedValues('query', 'query'),
-    body: range(bodyEntry),
+    // A body nested too deep is not read further: no reader of it could do so without exhausting the stack.
+    body: tooDeep ? undefined : range(bodyEntry),
     bodyKeyRange: bodyEntry?.keyRange,
   };
 
   let lines: LineIndex | undefined;
   let root: { node: Node | undefined } | undefined;
-  const rootNode = () => (root ??= { node: parseJsonc(text).root }).node;
+  // A file nested too deep has no tree: every recursive reader of it would exhaust the stack.
+  const rootNode = () => (root ??= { node: tooDeep ? undefined : parseJsonc(text, { nestingChecked: true }).root }).node;
   return {
     text,
     get root() {

@@ -1,4 +1,4 @@
-import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError, type ParseErrorCode } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type Node, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Diagnostic } from './types';
 
 /** JSON with comments and trailing commas, as the files are written (docs/architecture.md, "From file text to the wire"). */
@@ -45,41 +45,62 @@ export const EMPTY_FILE: Diagnostic = {
 /** How deep objects and arrays may nest in a file; deeper ones are refused before any recursive parse. */
 export const MAX_NESTING = 512;
 
+/** The diagnostic of a bracket at `offset` that opens one level more than `MAX_NESTING`. */
+export function nestingDiagnostic(offset: number): Diagnostic {
+  return {
+    code: 'invalid-json',
+    severity: 'error',
+    message: `Objects and arrays nest deeper than ${MAX_NESTING} levels here; no receiver needs that much, and it is not read further.`,
+    range: { start: offset, end: offset + 1 },
+  };
+}
+
 /**
  * The diagnostic for text whose objects and arrays nest deeper than `MAX_NESTING`, at the bracket that
- * goes too deep; undefined otherwise. Reads tokens one by one, so no depth of input can exhaust the stack.
+ * goes too deep; undefined otherwise. One pass over the characters, skipping strings and comments, so no
+ * depth of input can exhaust the stack and a large file costs a fraction of its parse.
  */
 export function nestingProblem(text: string): Diagnostic | undefined {
-  // Most files have no long run of brackets: count the opening ones before scanning.
-  let opening = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x7b || c === 0x5b) opening++;
-  }
-  if (opening <= MAX_NESTING) return undefined;
-  const scanner = createScanner(text, false);
   let depth = 0;
-  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
-    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      // { [
       if (++depth > MAX_NESTING) {
-        const start = scanner.getTokenOffset();
-        return {
-          code: 'invalid-json',
-          severity: 'error',
-          message: `Objects and arrays nest deeper than ${MAX_NESTING} levels here; no receiver needs that much, and it is not read further.`,
-          range: { start, end: start + 1 },
-        };
+        return nestingDiagnostic(i);
       }
-    } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
-      depth = Math.max(0, depth - 1);
+    } else if (c === 0x7d || c === 0x5d) {
+      // } ]
+      if (depth > 0) depth--;
+    } else if (c === 0x22) {
+      // A string: to its closing quote, over escapes (an unclosed one runs to the end, as the parser reports).
+      for (i++; i < length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22 || d === 0x0a) break;
+      }
+    } else if (c === 0x2f && i + 1 < length) {
+      // A comment: // to the end of the line, /* to */.
+      const next = text.charCodeAt(i + 1);
+      if (next === 0x2f) {
+        const end = text.indexOf('\n', i + 2);
+        i = end < 0 ? length : end;
+      } else if (next === 0x2a) {
+        const end = text.indexOf('*/', i + 2);
+        i = end < 0 ? length : end + 1;
+      }
     }
   }
   return undefined;
 }
 
-/** Parses JSONC text into a tree; syntax errors come back as `invalid-json` diagnostics, never thrown. */
-export function parseJsonc(text: string): { root: Node | undefined; diagnostics: Diagnostic[] } {
-  const tooDeep = nestingProblem(text);
+/**
+ * Parses JSONC text into a tree; syntax errors come back as `invalid-json` diagnostics, never thrown. Text
+ * nested deeper than `MAX_NESTING` has no tree, unless the caller already checked (`nestingChecked`).
+ */
+export function parseJsonc(text: string, options: { readonly nestingChecked?: boolean } = {}): { root: Node | undefined; diagnostics: Diagnostic[] } {
+  const tooDeep = options.nestingChecked ? undefined : nestingProblem(text);
   if (tooDeep) return { root: undefined, diagnostics: [tooDeep] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, PARSE_OPTIONS);

@@ -353,15 +353,18 @@ describe('a sample key named __proto__', () => {
 describe('nesting too deep for any receiver', () => {
   const action = (depth: number) => `{"name":"x","method":"POST","url":"https://a.example.com/","body":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 
-  test('an action nested 3,000 levels is refused at the bracket that goes too deep, without exhausting the stack', () => {
-    const text = action(3000);
-    const doc = parseActionDocument(text);
-    const deep = doc.syntax.find((d) => /nest deeper than 512/.test(d.message));
-    assert.ok(deep, JSON.stringify(doc.syntax));
-    assert.equal(deep.range.start, text.indexOf('[') + 511);
-    const r = render(doc, sample({}), options());
-    assert.equal(r.sendable, false);
-  });
+  for (const depth of [3000, 100_000]) {
+    test(`an action nested ${depth} levels is an error at the bracket that goes too deep, and its body is not read`, () => {
+      const text = action(depth);
+      const doc = parseActionDocument(text);
+      const deep = doc.syntax.find((d) => /nest deeper than 512/.test(d.message));
+      assert.ok(deep, JSON.stringify(doc.syntax));
+      assert.equal(deep.range.start, text.indexOf('[') + 511);
+      assert.equal(doc.root, undefined);
+      const r = render(doc, sample({}), options());
+      assert.equal(r.request.body, null);
+    });
+  }
 
   test('a sample nested 100,000 levels is a diagnostic, not a crash', () => {
     const parsed = parseSample(`{"contact":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`, 'deep.sample.json');
@@ -373,5 +376,15 @@ describe('nesting too deep for any receiver', () => {
     const doc = parseActionDocument(action(511));
     assert.deepEqual(doc.syntax, []);
     assert.equal(render(doc, sample({}), options()).request.body, '['.repeat(511) + ']'.repeat(511));
+  });
+});
+
+describe('brackets that do not nest', () => {
+  test('brackets inside strings, escaped quotes and comments are not counted as nesting', () => {
+    const many = '['.repeat(600);
+    const text = `{"name":"x","method":"POST","url":"https://a.example.com/",/* ${'{'.repeat(600)} */
+      // ${'['.repeat(600)}
+      "body":{"a":"${many}","b":"\\"${'{'.repeat(600)}"}}`;
+    assert.deepEqual(parseActionDocument(text).syntax, []);
   });
 });
