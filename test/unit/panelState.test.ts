@@ -192,6 +192,17 @@ describe('problemViews', () => {
     assert.ok(shown.slice(1).every((p) => p.severity !== 'error'));
   });
 
+  test('JSON syntax errors are listed, with their positions, and make the request unsendable', () => {
+    const text = '{\n  "name": "T",\n  "method": "POST",\n  "url": "https://x.test/a",\n  "body": { "email": {{contact.email}} }\n}';
+    const analysis = analysisOf(text);
+    const problems = problemViews(analysis);
+    const syntax = problems.filter((p) => p.code === 'invalid-json');
+    assert.ok(syntax.length > 0, JSON.stringify(problems));
+    assert.equal(syntax[0]!.line, 5);
+    assert.equal(syntax[0]!.column, text.split('\n')[4]!.indexOf('{{') + 2, 'at the second brace, where a property name was expected');
+    assert.equal(buildState(analysis, inputs(analysis, false)).sendable, false);
+  });
+
   test('under the cap, every problem is listed in file order', () => {
     const shown = problemViews(analysisOf({ body: { a: '{{contact.x1}}', b: '{{contact.x2}}' } }));
     assert.deepEqual(

@@ -52,9 +52,13 @@ export const MAX_PRETTY_BODY = 256 * 1024;
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-/** The file's problems with 1-based positions, as the panel lists them: errors first, at most `MAX_PANEL_PROBLEMS`. */
+/**
+ * The file's problems with 1-based positions, as the panel lists them: errors first, at most
+ * `MAX_PANEL_PROBLEMS`. JSON syntax errors are listed too (the editor leaves them to its JSON support, but
+ * the panel must say why it will not send): first, since the rest of the file is read around them.
+ */
 export function problemViews(analysis: Analysis): ProblemView[] {
-  const all = editorDiagnostics(analysis.lint.diagnostics);
+  const all = [...analysis.doc.syntax, ...editorDiagnostics(analysis.lint.diagnostics)];
   const shown =
     all.length <= MAX_PANEL_PROBLEMS
       ? all
@@ -106,7 +110,8 @@ export function buildState(analysis: Analysis, inputs: StateInputs): StateParams
     ...(pretty !== undefined ? { bodyPretty: pretty } : {}),
     ...(bodyDropped(analysis.doc) ? { bodyDropped: true } : {}),
     escaping: inputs.escaping,
-    sendable: analysis.lint.render.sendable,
+    // A file that is not valid JSON is never sent (the send pipeline refuses it), whatever its render says.
+    sendable: analysis.lint.render.sendable && !analysis.doc.syntax.some((d) => d.severity === 'error'),
     problems: problemViews(analysis),
     unresolved: [...new Set(analysis.lint.render.unresolved.map((u) => u.path))],
     samples: inputs.samples,
