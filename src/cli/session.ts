@@ -5,6 +5,7 @@
 import { relative, resolve } from 'node:path';
 import { parseActionDocument, type ActionDocument } from '../core/document';
 import { lint } from '../core/lint';
+import { proxyFromEnv } from '../core/http/proxy';
 import { OAuthTokens, type OAuthConnection } from '../core/oauth';
 import { MIN_SEARCHED_SECRET_LENGTH, secretValuesOf } from '../core/redact';
 import { findSample, parseSample } from '../core/sample';
@@ -115,7 +116,8 @@ export function connectionKey(connection: string): string {
 
 /**
  * The OAuth connections an action uses, configured from the CLI's inputs: a token URL in the
- * environment makes it a client-credentials connection, otherwise it takes a stored token.
+ * environment makes it a client-credentials connection, otherwise it takes a stored token. Token requests
+ * go through the proxy the environment sets for sends.
  */
 export function cliTokens(
   doc: ActionDocument,
@@ -133,7 +135,8 @@ export function cliTokens(
     }
     return { name, accessToken: secrets.get(`OAUTH_${key}_TOKEN`) ?? env[`WEBHOOK_STUDIO_OAUTH_${key}_TOKEN`] };
   });
-  const tokens = new OAuthTokens({ connections, secrets });
+  const proxy = proxyFromEnv(env);
+  const tokens = new OAuthTokens({ connections, secrets, ...(proxy !== undefined ? { proxy } : {}) });
   const source: TokenSource = {
     token(connection) {
       const value = tokens.token(connection);

@@ -6,7 +6,9 @@
  * ensures them before it renders and refreshes a client-credentials token once after a 401.
  */
 import type { Dispatcher } from 'undici';
+import { UNSUPPORTED_PROXY_CODE, type ProxyConfig } from './http/proxy';
 import { redactText } from './redact';
+import type { ProxyRoutes } from './http/proxyRoute';
 import type { EnsureTokenResult, TokenProvider } from './sendAction';
 import type { SecretSource, SendError } from './types';
 
@@ -41,8 +43,8 @@ export interface OAuthTokensOptions {
   readonly timeoutMs?: number;
   /** A token counts as expired this long before its `expires_in` says; default 30 s. */
   readonly skewMs?: number;
-  /** undici dispatcher for token requests (e.g. a proxy agent); default undici's global one. */
-  readonly dispatcher?: Dispatcher;
+  /** The proxies token requests go through, chosen as for sends (scheme, no-proxy list, strictSSL); default direct. */
+  readonly proxy?: ProxyConfig;
 }
 
 /** True when the connection obtains its token from a token endpoint (and so can refresh it). */
@@ -140,7 +142,7 @@ export class OAuthTokens implements TokenProvider {
         `Store the secret "${config.clientSecretKey}" before sending.`,
       );
     }
-    const result = await requestToken(config, secret, this.now, this.timeoutMs, this.skewMs, this.options.dispatcher);
+    const result = await requestToken(config, secret, this.now, this.timeoutMs, this.skewMs, this.options.proxy);
     // The endpoint may echo the secret itself, or the Basic credentials made from it.
     if (!result.ok) return { ok: false, error: redactError(result.error, [secret, basicCredentials(config.clientId, secret)]) };
     this.cache.set(config.name, result.token);
@@ -176,7 +178,7 @@ async function requestToken(
   now: () => number,
   timeoutMs: number,
   skewMs: number,
-  dispatcher: Dispatcher | undefined,
+  proxy: ProxyConfig | undefined,
 ): Promise<FetchResult> {
   let url: URL;
   try {
@@ -195,8 +197,20 @@ async function requestToken(
 
   let status: number;
   let text: string;
+  // Token requests are rare (the token is cached), so the proxy agent lives for one request.
+  let routes: ProxyRoutes | undefined;
+  let via: string | undefined;
   try {
     const { request } = await import('undici');
+    let dispatcher: Dispatcher | undefined;
+    if (proxy !== undefined) {
+      const { ProxyRoutes } = await import('./http/proxyRoute.js');
+      const made = new ProxyRoutes(proxy, { connectTimeoutMs: timeoutMs, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs, rejectUnauthorized: true });
+      routes = made;
+      const route = made.route(url);
+      dispatcher = route?.dispatcher;
+      via = route?.proxy;
+    }
     const response = await request(url, {
       method: 'POST',
       headers: {
@@ -213,7 +227,13 @@ async function requestToken(
     status = response.statusCode;
     text = await readCapped(response.body, MAX_TOKEN_RESPONSE_BYTES);
   } catch (error) {
-    return failure(networkMessage(error, label, timeoutMs), 'Check the token URL and that the token endpoint is reachable.');
+    if (via === undefined) return failure(networkMessage(error, label, timeoutMs), 'Check the token URL and that the token endpoint is reachable.');
+    return failure(
+      `${networkMessage(error, label, timeoutMs)} through the proxy ${via}`,
+      'Check the token URL, the proxy and its credentials, or add the token endpoint’s host to the no-proxy list.',
+    );
+  } finally {
+    await routes?.destroy();
   }
 
   const json = parseJson(text);
@@ -306,6 +326,8 @@ function networkMessage(error: unknown, label: string, timeoutMs: number): strin
   const fields = typeof error === 'object' && error !== null ? (error as { code?: unknown; name?: unknown }) : {};
   const code = typeof fields.code === 'string' ? fields.code : fields.name;
   switch (code) {
+    case UNSUPPORTED_PROXY_CODE:
+      return `could not reach the token endpoint ${label}: ${(error as Error).message}`;
     case 'ECONNREFUSED':
       return `could not reach the token endpoint ${label}: connection refused`;
     case 'ENOTFOUND':

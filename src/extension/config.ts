@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ProxyConfig } from '../core/http/proxy';
+import { proxyUrl, type ProxyConfig } from '../core/http/proxy';
 import type { EscapingMode } from '../core/types';
 
 /** What to do with requests to loopback and private addresses (`webhookStudio.network.privateAddresses`). */
@@ -77,13 +77,22 @@ export function readSettings(scope?: vscode.Uri): StudioSettings {
   };
 }
 
-/** The proxy from VS Code's own `http.proxy`, `http.proxyStrictSSL` and `http.noProxy` settings. */
+/**
+ * The proxy from VS Code's own `http.proxy`, `http.proxyStrictSSL` and `http.noProxy` settings: as in VS Code,
+ * one proxy for http:// and https:// targets alike.
+ */
 export function readProxy(): ProxyConfig | undefined {
   const http = vscode.workspace.getConfiguration('http');
-  const url = http.get<string>('proxy')?.trim();
-  if (!url) return undefined;
+  const setting = http.get<string>('proxy');
+  if (typeof setting !== 'string' || setting.trim() === '') return undefined;
+  const url = proxyUrl(setting);
   const noProxy = http.get<string[]>('noProxy') ?? [];
-  return { url, strictSSL: http.get<boolean>('proxyStrictSSL', true), noProxy: noProxy.filter((h) => typeof h === 'string' && h.trim() !== '') };
+  return {
+    http: url,
+    https: url,
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+    noProxy: (Array.isArray(noProxy) ? noProxy : []).filter((h) => typeof h === 'string' && h.trim() !== ''),
+  };
 }
 
 /** True when a configuration change touches anything the extension reads. */

@@ -106,7 +106,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsStudio(e)) return;
       if (e.affectsConfiguration('webhookStudio.samples.glob')) samples.reset();
-      if (e.affectsConfiguration('webhookStudio.oauth.connections')) oauth.reset();
+      // Token requests go through VS Code's proxy, which the token store takes when it is built.
+      if (['webhookStudio.oauth.connections', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'].some((s) => e.affectsConfiguration(s))) oauth.reset();
       if (e.affectsConfiguration('webhookStudio.inbox')) void inbox.applySettings();
       relint();
     }),

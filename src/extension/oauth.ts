@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { EnsureTokenResult, OAuthConnection } from '../core/oauth';
 import type { TokenCache } from './analysis';
-import type { StudioSettings } from './config';
+import { readProxy, type StudioSettings } from './config';
 import { loadSendStack, type SendStack } from './sendStackLoader';
 
 /** SecretStorage key of a connection's stored access token. */
@@ -81,7 +81,8 @@ export class OAuthService implements TokenCache, vscode.Disposable {
       }
     }
     const { OAuthTokens } = loadSendStack();
-    return new OAuthTokens({ connections, secrets: { get: (key) => clientSecrets.get(key) } });
+    const proxy = readProxy();
+    return new OAuthTokens({ connections, secrets: { get: (key) => clientSecrets.get(key) }, ...(proxy !== undefined ? { proxy } : {}) });
   }
 
   dispose(): void {

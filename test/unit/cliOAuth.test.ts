@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, runCli, type BuiltCli, type CliRun } from './helpers/cli';
-import { readBody, startHttpServer, type TestServer } from './helpers/servers';
+import { readBody, startForwardProxy, startHttpServer, type ForwardProxy, type TestServer } from './helpers/servers';
 
 const TIMEOUT = { timeout: 30_000 };
 const CLIENT_ID = 'studio client:7';
@@ -228,5 +228,47 @@ describe('webhook-studio send with OAuth settings from the environment', () => {
     ]);
     assert.equal(received[0]?.authorization, `Bearer ${TOKENS[0]}`);
     assert.ok(!shown(r).includes(TOKENS[0]!) && !shown(r).includes(CLIENT_SECRET));
+  });
+
+  describe('behind a proxy', () => {
+    let proxy: ForwardProxy;
+    // `auth.invalid` resolves only inside the proxy: a token request that went direct would fail.
+    before(async () => {
+      proxy = await startForwardProxy((hostPort) => (hostPort === 'auth.invalid:80' ? { host: '127.0.0.1', port: tokenEndpoint.port } : undefined));
+    });
+    after(async () => {
+      await proxy.close();
+    });
+    beforeEach(() => {
+      proxy.seen.length = 0;
+    });
+    const secret = ['--secret', `OAUTH_CRM_MAIN_CLIENT_SECRET=${CLIENT_SECRET}`];
+    const proxiedEnv = (): Record<string, string> => ({
+      ...clientEnv({ WEBHOOK_STUDIO_OAUTH_CRM_MAIN_TOKEN_URL: 'http://auth.invalid/oauth/token' }),
+      HTTP_PROXY: proxy.origin,
+    });
+
+    test('the token request goes through HTTP_PROXY, as the send does', TIMEOUT, async () => {
+      const r = await runCli(['send', 'crm.webhook.json', ...secret], { cwd: work, env: proxiedEnv() });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.deepEqual(proxy.seen, ['POST http://auth.invalid/oauth/token', `POST ${receiver.origin}/v1/contacts`]);
+      assert.equal(tokenRequests.length, 1);
+      assert.equal(received[0]?.authorization, `Bearer ${TOKENS[0]}`);
+    });
+
+    test('NO_PROXY sends the token request and the webhook directly', TIMEOUT, async () => {
+      const before = proxy.connections();
+      const r = await runCli(['send', 'crm.webhook.json', ...secret], { cwd: work, env: { ...clientEnv(), HTTP_PROXY: proxy.origin, NO_PROXY: '127.0.0.1' } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(tokenRequests.length, 1);
+      assert.equal(proxy.connections(), before);
+    });
+
+    test('the built binary sends the token request through the proxy too', TIMEOUT, async () => {
+      const r = await built.run(['send', 'crm.webhook.json', ...secret], { cwd: work, env: proxiedEnv() });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.deepEqual(proxy.seen, ['POST http://auth.invalid/oauth/token', `POST ${receiver.origin}/v1/contacts`]);
+      assert.ok(!shown(r).includes(TOKENS[0]!) && !shown(r).includes(CLIENT_SECRET));
+    });
   });
 });

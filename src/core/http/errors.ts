@@ -1,5 +1,6 @@
 import type { SendError, SendErrorCode } from '../types';
 import { BLOCKED_ADDRESS_CODE } from './privateNetwork';
+import { UNSUPPORTED_PROXY_CODE } from './proxy';
 
 /** The `code` of the error raised when a response body cannot be decoded. */
 export const BODY_DECODE_CODE = 'ERR_BODY_DECODE';
@@ -123,6 +124,14 @@ export function describeFailure(err: unknown, ctx: FailureContext): SendError {
       'blocked-address',
       `${ctx.host} is the private address ${address}; the private network policy blocks it`,
       'Send to a public address or to the local inbox, or set the private address policy to warn or allow.',
+    );
+  }
+  const badProxy = has((c) => c === UNSUPPORTED_PROXY_CODE);
+  if (badProxy) {
+    return error(
+      'invalid-request',
+      `Not sent to ${ctx.host}: ${badProxy.error.message}`,
+      'Set the proxy as http://host:port (or https://), or add the host to the no-proxy list.',
     );
   }
   const proxyAuth = found.find((f) => /Proxy Authentication Required|Proxy response \(\d+\)/.test(f.error.message));

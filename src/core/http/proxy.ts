@@ -1,19 +1,37 @@
 import ipaddr from 'ipaddr.js';
 
-/** An HTTP proxy for outgoing requests and the hosts that bypass it. */
+/**
+ * The HTTP proxies for outgoing requests, one per target scheme, and the hosts that bypass them. A scheme
+ * without a proxy goes direct.
+ */
 export interface ProxyConfig {
-  /** Proxy URL, `http://[user:pass@]host:port` (or https://). */
-  readonly url: string;
+  /** Proxy URL for `http://` targets, `http://[user:pass@]host:port` (or https://). */
+  readonly http?: string;
+  /** Proxy URL for `https://` targets (tunnelled with CONNECT). */
+  readonly https?: string;
   /** Hosts that bypass the proxy: `*`, `example.com` (and its subdomains), `.example.com`, `host:port`, IPs, CIDRs. */
   readonly noProxy?: readonly string[];
   /** Verify the proxy's own TLS certificate (https:// proxies); default true. */
   readonly strictSSL?: boolean;
 }
 
+/** The `code` of the error raised for a proxy URL that is not http:// or https://. */
+export const UNSUPPORTED_PROXY_CODE = 'ERR_PROXY_SCHEME';
+
+function trimmed(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  return text ? text : undefined;
+}
+
+/** A variable by its conventional names: the lower-case one wins when both are set (and not empty). */
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
+  return trimmed(env[name.toLowerCase()]) ?? trimmed(env[name.toUpperCase()]);
+}
+
+/** A proxy address as given, with `http://` put in front when it names no scheme (`proxy:3128`). */
+export function proxyUrl(value: string): string {
+  const text = value.trim();
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
 }
 
 /** Splits a NO_PROXY-style list (commas and/or whitespace) into its entries. */
@@ -25,14 +43,29 @@ export function parseNoProxy(list: string): string[] {
 }
 
 /**
- * The proxy configured by `HTTPS_PROXY` / `HTTP_PROXY` (either case; HTTPS_PROXY wins) and `NO_PROXY`,
- * or undefined when none is set.
+ * The proxies the environment configures, or undefined when none is set: `http_proxy` for http:// targets,
+ * `https_proxy` for https:// targets, `all_proxy` for a scheme without its own, each in either case with
+ * the lower-case name winning, and `no_proxy` for the hosts that bypass them.
  */
 export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxyConfig | undefined {
-  const url = envValue(env, 'https_proxy') ?? envValue(env, 'http_proxy');
-  if (!url) return undefined;
+  const all = envValue(env, 'all_proxy');
+  const http = envValue(env, 'http_proxy') ?? all;
+  const https = envValue(env, 'https_proxy') ?? all;
+  if (http === undefined && https === undefined) return undefined;
   const noProxy = envValue(env, 'no_proxy');
-  return noProxy ? { url, noProxy: parseNoProxy(noProxy) } : { url };
+  return {
+    ...(http !== undefined ? { http: proxyUrl(http) } : {}),
+    ...(https !== undefined ? { https: proxyUrl(https) } : {}),
+    ...(noProxy !== undefined ? { noProxy: parseNoProxy(noProxy) } : {}),
+  };
+}
+
+/** The proxy URL a request to `url` goes through under `config`, or undefined when it goes direct. */
+export function proxyFor(url: URL, config: ProxyConfig | undefined): string | undefined {
+  if (config === undefined) return undefined;
+  const proxy = url.protocol === 'https:' ? config.https : url.protocol === 'http:' ? config.http : undefined;
+  if (proxy === undefined || proxy === '' || bypassesProxy(url, config.noProxy)) return undefined;
+  return proxy;
 }
 
 function defaultPort(protocol: string): string {

@@ -1,15 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent, ProxyAgent, Pool, buildConnector, request as undiciRequest } from 'undici';
+import { Agent, buildConnector, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Method, OutcomeClass, PlainRequest, ResponseData, SendError, SendResult } from '../types';
 import { decodingsFor, readCappedBody } from './body';
 import { describeFailure } from './errors';
 import type { FailureContext } from './errors';
 import { blockedAddressError, checkedLookup, findPrivateAddress, isPrivateAddress, plainLookup, type LookupFunction } from './privateNetwork';
-import { bypassesProxy } from './proxy';
 import type { ProxyConfig } from './proxy';
+import { ProxyRoutes } from './proxyRoute';
 import { checkRequest, checkUrl } from './validate';
 
 /** What to do with requests to loopback, private, link-local and similar addresses. */
@@ -25,6 +25,7 @@ export interface SenderConfig {
   readonly bodyTimeoutMs?: number;
   /** Verify TLS certificates; default true. Only a user-level setting may turn it off. */
   readonly rejectUnauthorized?: boolean;
+  /** The proxy of each target scheme; each request, and each hop of a redirect, uses the one of its own URL. */
   readonly proxy?: ProxyConfig;
   /** Default 'warn': the request is sent (lint warns); 'block' refuses private destinations. */
   readonly privateAddresses?: PrivateAddressPolicy;
@@ -228,8 +229,7 @@ function isRedirect(status: number): boolean {
  */
 export class HttpSender {
   readonly #agent: Agent;
-  readonly #proxyAgent: ProxyAgent | undefined;
-  readonly #proxy: ProxyConfig | undefined;
+  readonly #proxies: ProxyRoutes;
   readonly #policy: PrivateAddressPolicy;
   readonly #allowed: ReadonlySet<string>;
   readonly #connectTimeoutMs: number;
@@ -255,18 +255,7 @@ export class HttpSender {
     const timeouts = { headersTimeout: this.#headersTimeoutMs, bodyTimeout: this.#bodyTimeoutMs };
     this.#agent = new Agent({ ...timeouts, connect: this.#connector(rejectUnauthorized) });
     this.#direct = { dispatcher: this.#agent, proxy: undefined };
-    this.#proxy = config.proxy;
-    this.#proxyAgent = config.proxy
-      ? new ProxyAgent({
-          uri: config.proxy.url,
-          ...timeouts,
-          // Plain-http targets are forwarded (absolute-form request); https targets are tunnelled with CONNECT.
-          proxyTunnel: false,
-          proxyTls: { timeout: this.#connectTimeoutMs, rejectUnauthorized: config.proxy.strictSSL ?? true },
-          requestTls: { timeout: this.#connectTimeoutMs, rejectUnauthorized },
-          factory: (origin: string | URL, opts: object) => new Pool(origin, { ...opts, ...timeouts }),
-        })
-      : undefined;
+    this.#proxies = new ProxyRoutes(config.proxy, { ...this.#limits, rejectUnauthorized });
   }
 
   /** The connector of the direct agent: under the block policy, every address is checked before connecting. */
@@ -291,10 +280,8 @@ export class HttpSender {
   }
 
   #dispatcherFor(url: URL): Route {
-    if (!this.#proxyAgent || !this.#proxy || this.#allowed.has(url.origin) || bypassesProxy(url, this.#proxy.noProxy)) {
-      return this.#direct;
-    }
-    return { dispatcher: this.#proxyAgent, proxy: hostPort(new URL(this.#proxy.url)) };
+    if (this.#allowed.has(url.origin)) return this.#direct;
+    return this.#proxies.route(url) ?? this.#direct;
   }
 
   /** Sends `request` and reads its response; resolves with a response or a classified error, never rejects. */
@@ -405,6 +392,6 @@ export class HttpSender {
 
   /** Closes every connection of the session; in-flight requests fail. */
   async close(): Promise<void> {
-    await Promise.all([this.#agent.destroy(), this.#proxyAgent?.destroy()]);
+    await Promise.all([this.#agent.destroy(), this.#proxies.destroy()]);
   }
 }

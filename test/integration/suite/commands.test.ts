@@ -165,6 +165,52 @@ describe('commands', () => {
       }
     });
 
+    it("sends the token request through VS Code's http.proxy, as the webhook itself", async () => {
+      // A proxy that answers for its targets itself: `auth.invalid` resolves nowhere else, so a token
+      // request that went direct could not succeed.
+      const proxied: Received[] = [];
+      const proxy = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          proxied.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(req.url === 'http://auth.invalid/oauth/token' ? JSON.stringify({ access_token: 'proxied-token-1', token_type: 'Bearer' }) : '{"ok":true}');
+        });
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const settingsUri = fixtureUri('.vscode/settings.json');
+      const original = await vscode.workspace.fs.readFile(settingsUri);
+      const config = vscode.workspace.getConfiguration('webhookStudio');
+      const http = vscode.workspace.getConfiguration('http');
+      try {
+        await http.update('proxy', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+        await config.update(
+          'oauth.connections',
+          [{ name: 'relay', tokenUrl: 'http://auth.invalid/oauth/token', clientId: 'relay-client' }],
+          vscode.ConfigurationTarget.Workspace,
+        );
+        await vscode.commands.executeCommand('webhookStudio.setOAuthClientSecret', 'relay', 'relay-secret-41c9');
+        const uri = await writeGenerated(
+          'send-oauth-proxy.webhook.json',
+          JSON.stringify({ name: 'OAuth proxy', method: 'POST', url: 'http://hooks.invalid/relay', auth: { type: 'oauth2', connection: 'relay' }, body: {} }),
+        );
+        const record = await vscode.commands.executeCommand<ExecutionRecord>('webhookStudio.sendTestRequest', uri);
+        assert.deepEqual(
+          proxied.map((r) => `${r.method} ${r.url}`),
+          ['POST http://auth.invalid/oauth/token', 'POST http://hooks.invalid/relay'],
+        );
+        assert.equal(proxied[0]!.headers['authorization'], `Basic ${Buffer.from('relay-client:relay-secret-41c9').toString('base64')}`);
+        assert.equal(proxied[1]!.headers['authorization'], 'Bearer proxied-token-1');
+        assert.equal(record.response?.status, 200);
+      } finally {
+        await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+        await config.update('oauth.connections', undefined, vscode.ConfigurationTarget.Workspace);
+        await vscode.workspace.fs.writeFile(settingsUri, original);
+        await closeServer(proxy);
+      }
+    });
+
     it('refuses a file that is not valid JSON, and sends nothing', async () => {
       const before = receiver.received.length;
       const uri = await writeGenerated(

@@ -1,5 +1,5 @@
 import type { LookupFunction } from '../../../src/core/http/privateNetwork';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { spawn } from 'node:child_process';
@@ -149,4 +149,59 @@ export function hostsLookup(table: Record<string, string[]> = {}): LookupFunctio
       }
     });
   };
+}
+
+/** A forward proxy on 127.0.0.1 that really forwards: what it was asked for, in order. */
+export interface ForwardProxy extends TestServer {
+  /** `GET http://host/path` for forwarded requests, `CONNECT host:port` for tunnels. */
+  readonly seen: string[];
+}
+
+/**
+ * A working forward proxy: absolute-form http requests are forwarded and CONNECT opens a tunnel. `route`
+ * maps a requested host:port to where the proxy actually connects (default: as asked), so a test can use
+ * names that only the proxy can reach (`auth.invalid`), which proves a request went through it.
+ */
+export async function startForwardProxy(
+  route: (hostPort: string) => { host: string; port: number } | undefined = () => undefined,
+  tls?: { key: string | Buffer; cert: string | Buffer },
+): Promise<ForwardProxy> {
+  const seen: string[] = [];
+  const upstreamOf = (host: string, port: number): { host: string; port: number } => route(`${host}:${port}`) ?? { host, port };
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
+    seen.push(`${req.method ?? ''} ${req.url ?? ''}`);
+    let target: URL;
+    try {
+      target = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const to = upstreamOf(target.hostname, Number(target.port || 80));
+    const headers = { ...req.headers };
+    delete headers['proxy-authorization'];
+    delete headers['proxy-connection'];
+    const upstream = httpRequest({ host: to.host, port: to.port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  };
+  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, forward) : createHttpServer(forward);
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url ?? ''}`);
+    const at = (req.url ?? '').lastIndexOf(':');
+    const to = upstreamOf((req.url ?? '').slice(0, at), Number((req.url ?? '').slice(at + 1)));
+    const upstream = connect(to.port, to.host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  const tracked = await track(server, tls ? 'https' : 'http');
+  return { ...tracked, seen };
 }
