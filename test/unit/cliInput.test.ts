@@ -1,0 +1,231 @@
+// Hostile and unclear input on the command line: names looked up as own properties only, options without
+// their value, sample and action files that are not usable, and the bundle's start-up line.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runCli, type CliRun } from './helpers/cli';
+
+const ACTION = join(ROOT, 'examples', 'new-lead-to-crm.webhook.json');
+const SAMPLE = join(ROOT, 'examples', 'samples', '1-vip-lead.sample.json');
+
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'webhook-studio-input-'));
+  copyFileSync(ACTION, join(dir, 'lead.webhook.json'));
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[], cwd = dir): Promise<CliRun> {
+  return runCli(args, { cwd, env: {} });
+}
+
+/** A fresh folder with the example action and the given files. */
+function folder(files: Record<string, string | Buffer>): string {
+  const at = mkdtempSync(join(dir, 'case-'));
+  copyFileSync(ACTION, join(at, 'lead.webhook.json'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(at, name, '..'), { recursive: true });
+    writeFileSync(join(at, name), content);
+  }
+  return at;
+}
+
+function noStack(r: CliRun): void {
+  assert.ok(!/\n\s+at /.test(r.stderr + r.stdout), 'no stack trace');
+}
+
+describe('names from the command line are looked up as own properties only', () => {
+  for (const topic of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    test(`help ${topic} is no help topic`, async () => {
+      const r = await cli(['help', topic]);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`^webhook-studio: no help topic "${topic}"\\n`));
+      assert.doesNotMatch(r.stderr, /function|native code|\[object/);
+    });
+    test(`${topic} is no command`, async () => {
+      const r = await cli([topic]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, new RegExp(`unknown command "${topic}"`));
+    });
+  }
+
+  test('help of a real topic still prints its usage', async () => {
+    const r = await cli(['help', 'render']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Usage: webhook-studio render/);
+  });
+
+  test('a sample named like an Object property is just an unknown sample', async () => {
+    const r = await cli(['render', 'lead.webhook.json', '--sample', 'constructor']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--sample constructor: no sample with that name or path/);
+  });
+});
+
+describe('options that take a value', () => {
+  const cases: Array<{ args: string[]; message: RegExp }> = [
+    {
+      args: ['render', 'lead.webhook.json', '--sample', '-x'],
+      message: /^webhook-studio: option --sample needs a value \(a value starting with "-" is written --sample=-…\)\n/,
+    },
+    { args: ['render', 'lead.webhook.json', '--sample', '--json'], message: /^webhook-studio: option --sample needs a value/ },
+    { args: ['render', 'lead.webhook.json', '--sample='], message: /^webhook-studio: option --sample needs a value\n/ },
+    { args: ['render', 'lead.webhook.json', '--env-file', '-h'], message: /^webhook-studio: option --env-file needs a value/ },
+    { args: ['render', 'lead.webhook.json', '--env-file='], message: /^webhook-studio: option --env-file needs a value\n/ },
+    { args: ['render', 'lead.webhook.json', '--format', '-j'], message: /^webhook-studio: option --format needs a value/ },
+    { args: ['render', 'lead.webhook.json', '--escaping'], message: /^webhook-studio: option --escaping needs a value\n/ },
+    { args: ['render', 'lead.webhook.json', '--secret', '--reveal-secrets'], message: /^webhook-studio: option --secret needs a value/ },
+    { args: ['send', 'lead.webhook.json', '--log', '--json'], message: /^webhook-studio: option --log needs a value/ },
+    { args: ['send', 'lead.webhook.json', '--timeout', '-1'], message: /^webhook-studio: option --timeout needs a value/ },
+    { args: ['inbox', '--port', '-5'], message: /^webhook-studio: option --port needs a value/ },
+    { args: ['validate', '--json=yes'], message: /^webhook-studio: option --json takes no value\n/ },
+  ];
+  for (const c of cases) {
+    test(c.args.join(' '), async () => {
+      const r = await cli(c.args);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, c.message);
+      noStack(r);
+    });
+  }
+
+  test('an empty separator and an empty answer body stay allowed', async () => {
+    const r = await cli(['render', 'lead.webhook.json', '--array-separator=', '--format', 'json']);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.ok(JSON.parse(r.stdout).url.startsWith('https://'));
+  });
+});
+
+describe('sample files that are not usable are never used in part', () => {
+  const sampleText = (): string => JSON.stringify({ name: 'Broken', contact: { first_name: 'Ann', email: 'ann@example.com' } }, null, 2);
+
+  test('--sample with a syntax error: refused, exit 2, with the file, line and column', async () => {
+    const at = folder({ 'bad.sample.json': '{\n  "contact": { "first_name": "Ann",, }\n}\n' });
+    const r = await cli(['render', 'lead.webhook.json', '--sample', 'bad.sample.json'], at);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^webhook-studio: --sample bad\.sample\.json:2:36: /);
+    noStack(r);
+  });
+
+  test('--sample cut short: refused, saying the file ends early, with where', async () => {
+    const text = sampleText();
+    const at = folder({ 'cut.sample.json': text.slice(0, text.indexOf('"email"')) });
+    const r = await cli(['render', 'lead.webhook.json', '--sample', 'cut.sample.json'], at);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^webhook-studio: --sample cut\.sample\.json:5:\d+: the file ends before its JSON is complete/);
+  });
+
+  test('--sample by the name of a broken sample found in the folder is refused too', async () => {
+    const text = sampleText();
+    const at = folder({ 'samples/cut.sample.json': text.slice(0, -3) });
+    const r = await cli(['render', 'lead.webhook.json', '--sample', 'samples/cut.sample.json'], at);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^webhook-studio: --sample samples\/cut\.sample\.json:\d+:\d+: /);
+  });
+
+  test('a broken sample found by the search is left out with a warning naming it, not used in part', async () => {
+    const text = sampleText();
+    const at = folder({ 'a.sample.json': text.slice(0, -3) });
+    const r = await cli(['render', 'lead.webhook.json', '--format', 'json'], at);
+    assert.match(r.stderr, /^webhook-studio: warning: sample a\.sample\.json:\d+:\d+: .*; it is not used\n/m);
+    // The built-in sample is used instead of what could be read of the broken one.
+    assert.doesNotMatch(r.stdout, /Ann/);
+    assert.match(r.stdout, /"url":"https:/);
+  });
+
+  test('a sample that is not an object is refused with where', async () => {
+    const at = folder({ 'list.sample.json': '[1, 2]\n' });
+    const r = await cli(['render', 'lead.webhook.json', '--sample', 'list.sample.json'], at);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^webhook-studio: --sample list\.sample\.json:1:1: A sample must be a JSON object/);
+  });
+
+  test('a valid sample file still renders', async () => {
+    const at = folder({ 'vip.sample.json': readFileSync(SAMPLE) });
+    const r = await cli(['render', 'lead.webhook.json', '--sample', 'vip.sample.json', '--format', 'json'], at);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+});
+
+describe('files that are not UTF-8 text: said plainly, naming the file', () => {
+  const utf16le = (text: string) => Buffer.from(text, 'utf16le');
+  const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+  const binary = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 256));
+  const sample = JSON.stringify({ contact: { first_name: 'Ann' } });
+  const action = readFileSync(ACTION, 'utf8');
+
+  const cases: Array<{ name: string; files: Record<string, Buffer>; args: string[]; message: RegExp }> = [
+    {
+      name: 'render of a UTF-16LE action without a byte-order mark',
+      files: { 'u.webhook.json': utf16le(action) },
+      args: ['render', 'u.webhook.json'],
+      message: /^webhook-studio: u\.webhook\.json: looks like UTF-16LE text without a byte-order mark, which is not read; save it as UTF-8\n$/,
+    },
+    {
+      name: 'render of a UTF-16BE action without a byte-order mark',
+      files: { 'u.webhook.json': utf16be(action) },
+      args: ['render', 'u.webhook.json'],
+      message: /^webhook-studio: u\.webhook\.json: looks like UTF-16BE text without a byte-order mark/,
+    },
+    {
+      name: 'render of a binary file',
+      files: { 'b.webhook.json': binary },
+      args: ['render', 'b.webhook.json'],
+      message: /^webhook-studio: b\.webhook\.json: is a binary file, not text \(a NUL byte at line 1, column 1\)\n$/,
+    },
+    {
+      name: '--sample in UTF-16 without a byte-order mark',
+      files: { 'u.sample.json': utf16le(sample) },
+      args: ['render', 'lead.webhook.json', '--sample', 'u.sample.json'],
+      message: /^webhook-studio: --sample u\.sample\.json: looks like UTF-16LE text without a byte-order mark/,
+    },
+    {
+      name: '--sample of a binary file',
+      files: { 'b.sample.json': binary },
+      args: ['render', 'lead.webhook.json', '--sample', 'b.sample.json'],
+      message: /^webhook-studio: --sample b\.sample\.json: is a binary file, not text/,
+    },
+    {
+      name: '--env-file in UTF-16 without a byte-order mark',
+      files: { 'u.env': utf16le('A=b\nC=d\n') },
+      args: ['render', 'lead.webhook.json', '--env-file', 'u.env'],
+      message: /^webhook-studio: --env-file u\.env: looks like UTF-16LE text without a byte-order mark/,
+    },
+    {
+      name: '--env-file of a binary file',
+      files: { 'b.env': binary },
+      args: ['render', 'lead.webhook.json', '--env-file', 'b.env'],
+      message: /^webhook-studio: --env-file b\.env: is a binary file, not text/,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const r = await cli(c.args, folder(c.files));
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, c.message);
+    });
+  }
+
+  test('validate names each such file with what it is, and exits 2', async () => {
+    const at = folder({ 'u.webhook.json': utf16le(action), 'b.sample.json': binary, 'u.sample.json': utf16be(sample) });
+    const r = await cli(['validate'], at);
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /^u\.webhook\.json: error looks like UTF-16LE text without a byte-order mark/m);
+    assert.match(r.stdout, /^b\.sample\.json: error is a binary file, not text/m);
+    assert.match(r.stdout, /^u\.sample\.json: error looks like UTF-16BE text without a byte-order mark/m);
+  });
+
+  test('UTF-16 with its byte-order mark is still read', async () => {
+    const at = folder({ 'bom.webhook.json': Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le(action)]) });
+    const r = await cli(['render', 'bom.webhook.json', '--format', 'json'], at);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.match(r.stdout, /"url":"https:/);
+  });
+});
