@@ -34,7 +34,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     io.out(`${USAGE['validate']}\n`);
     return 0;
   }
-  const session = await openSession(values, io);
+  const session = await openSession(values, io, { warnOfBrokenSamples: false });
   const options = renderOptions(session, noTokens);
   const reports: FileReport[] = [];
   const notices: string[] = [];

@@ -27,11 +27,34 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_FILE_BYTES)
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)) };
   const nul = bytes.indexOf(0);
+  const utf16 = nul >= 0 ? utf16WithoutBom(bytes) : undefined;
+  if (utf16)
+    return { ok: false, error: `looks like UTF-16${utf16 === 'le' ? 'LE' : 'BE'} text without a byte-order mark, which is not read; save it as UTF-8` };
   if (nul >= 0) return { ok: false, error: `is a binary file, not text (a NUL byte at ${where(bytes, nul)})` };
   const bad = firstInvalidUtf8(bytes);
   if (bad !== undefined) return { ok: false, error: `is not valid UTF-8 text (the first invalid byte is at ${where(bytes, bad)}); save it as UTF-8` };
   const text = bytes.toString('utf8');
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/**
+ * `le` or `be` when the bytes look like UTF-16 text without a byte-order mark: mostly characters below U+0100,
+ * so one byte of nearly every pair is 0 and always the same one. Binary data has no such pattern.
+ */
+export function utf16WithoutBom(bytes: Uint8Array): 'le' | 'be' | undefined {
+  const pairs = Math.floor(Math.min(bytes.length, 4096) / 2);
+  if (pairs < 2) return undefined;
+  let highZero = 0;
+  let lowZero = 0;
+  for (let i = 0; i < pairs; i++) {
+    const [first, second] = [bytes[2 * i]!, bytes[2 * i + 1]!];
+    if (first === 0 && second === 0) return undefined;
+    if (second === 0) highZero++;
+    else if (first === 0) lowZero++;
+  }
+  if (highZero >= pairs * 0.9 && lowZero === 0) return 'le';
+  if (lowZero >= pairs * 0.9 && highZero === 0) return 'be';
+  return undefined;
 }
 
 /** Reads up to `max + 1` bytes, so a file that grows while it is read is noticed without reading it all. */
