@@ -2,10 +2,10 @@
 // their value, sample and action files that are not usable, and the bundle's start-up line.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli, type CliRun } from './helpers/cli';
+import { buildCli, ROOT, runCli, type BuiltCli, type CliRun } from './helpers/cli';
 
 const ACTION = join(ROOT, 'examples', 'new-lead-to-crm.webhook.json');
 const SAMPLE = join(ROOT, 'examples', 'samples', '1-vip-lead.sample.json');
@@ -227,5 +227,42 @@ describe('files that are not UTF-8 text: said plainly, naming the file', () => {
     const r = await cli(['render', 'bom.webhook.json', '--format', 'json'], at);
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     assert.match(r.stdout, /"url":"https:/);
+  });
+});
+
+describe('the built binary, run as npm links it', () => {
+  let built: BuiltCli;
+  before(async () => {
+    built = await buildCli();
+  });
+  after(() => built.remove());
+
+  test("its first line ends Node's own options, and the file is executable", () => {
+    assert.equal(readFileSync(built.file, 'utf8').split('\n')[0], '#!/usr/bin/env -S node --');
+    assert.ok((statSync(built.file).mode & 0o111) !== 0);
+  });
+
+  test('--env-file /dev/urandom is our own refusal, exit 2, not Node reading the device', async () => {
+    const r = await built.exec(['render', 'lead.webhook.json', '--env-file', '/dev/urandom'], { cwd: dir, timeoutMs: 20_000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, 'webhook-studio: --env-file /dev/urandom: is not a regular file (a device, pipe or socket), so it is not read\n');
+  });
+
+  test('a missing --env-file is our own "file not found", exit 2', async () => {
+    for (const args of [
+      ['render', 'lead.webhook.json', '--env-file', 'missing.env'],
+      ['render', 'lead.webhook.json', '--env-file=missing.env'],
+    ]) {
+      const r = await built.exec(args, { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, 'webhook-studio: --env-file missing.env: file not found\n');
+    }
+  });
+
+  test('an --env-file that exists is read by the CLI, not by Node', async () => {
+    writeFileSync(join(dir, 'ok.env'), 'CRM_TOKEN=from-the-env-file-1234\n');
+    const r = await built.exec(['render', 'lead.webhook.json', '--env-file', 'ok.env', '--reveal-secrets', '--format', 'json'], { cwd: dir });
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.match(r.stdout, /from-the-env-file-1234/);
   });
 });
