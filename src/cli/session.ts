@@ -88,6 +88,8 @@ export async function openSession(values: CommonValues, io: CliIo, options: { re
     if (!samples.includes(chosen)) samples.push(chosen);
   }
   if (options.warnOfBrokenSamples !== false) {
+    for (const dir of loaded.unreadable)
+      io.err(`webhook-studio: warning: folder ${shownPath(dir.path, io.cwd)}/ cannot be read (${dir.error}): samples in it are not used\n`);
     for (const [file, problem] of broken) {
       if (values.sample === undefined || resolve(io.cwd, values.sample) !== file)
         io.err(`webhook-studio: warning: sample ${shownPath(file, io.cwd)}${problem}; it is not used\n`);
@@ -194,7 +196,7 @@ export async function readAction(file: string | undefined, io: CliIo): Promise<{
 /** A path as printed: relative to the working directory, with forward slashes. */
 export function shownPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
-  return (rel === '' ? path : rel).split('\\').join('/');
+  return escapeForTerminal((rel === '' ? path : rel).split('\\').join('/'));
 }
 
 /** Lints an action against the session's samples; schema diagnostics are merged in when given. */

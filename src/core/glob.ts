@@ -326,12 +326,22 @@ export interface WalkLimits {
   readonly maxEntries: number;
 }
 
+/** A directory a walk had to enter but could not list. */
+export interface UnreadableDirectory {
+  /** `/`-separated, relative to the root (`''` for the root). */
+  readonly path: string;
+  /** Why, in a user's words. */
+  readonly error: string;
+}
+
 /** Files a walk found, and whether a bound stopped it before the end. */
 export interface WalkResult {
   /** Matching files, as `/`-separated paths relative to the root, sorted. */
   readonly files: string[];
   /** Why the walk stopped early, or undefined when it saw everything. */
   readonly truncated?: 'depth' | 'entries';
+  /** Directories that could not be listed, sorted; absent when there was none. */
+  readonly unreadable?: UnreadableDirectory[];
 }
 
 const UNBOUNDED: WalkLimits = { maxDepth: Number.POSITIVE_INFINITY, maxEntries: Number.POSITIVE_INFINITY };
@@ -339,13 +349,14 @@ const UNBOUNDED: WalkLimits = { maxDepth: Number.POSITIVE_INFINITY, maxEntries: 
 /**
  * Walks the directories a search for `glob` covers, breadth first, and returns the files matching it.
  * The walk starts at the glob's fixed part, never enters skipped directories, and stops at the limits.
- * A directory that cannot be listed is passed over.
+ * A directory that cannot be listed is passed over and named in `unreadable`.
  */
 export async function walkGlob(read: ReadDirectory, glob: string, limits: WalkLimits = UNBOUNDED): Promise<WalkResult> {
   const { base } = splitGlob(glob);
   const start = unescapeGlob(base);
   const matches = searchMatcher(glob);
   const files: string[] = [];
+  const unreadable: UnreadableDirectory[] = [];
   let truncated: WalkResult['truncated'];
   let seen = 0;
   let level = [start];
@@ -354,7 +365,16 @@ export async function walkGlob(read: ReadDirectory, glob: string, limits: WalkLi
       truncated = 'depth';
       break;
     }
-    const listings = await Promise.all(level.map(async (dir) => ({ dir, entries: await read(dir).catch(() => []) })));
+    const listings = await Promise.all(
+      level.map(async (dir) => {
+        try {
+          return { dir, entries: await read(dir) };
+        } catch (error) {
+          unreadable.push({ path: dir, error: listingErrorMessage(error) });
+          return { dir, entries: [] };
+        }
+      }),
+    );
     const next: string[] = [];
     for (const { dir, entries } of listings) {
       for (const entry of entries) {
@@ -376,5 +396,24 @@ export async function walkGlob(read: ReadDirectory, glob: string, limits: WalkLi
     level = next;
   }
   files.sort();
-  return truncated ? { files, truncated } : { files };
+  unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, ...(truncated ? { truncated } : {}), ...(unreadable.length > 0 ? { unreadable } : {}) };
+}
+
+/** Why a directory could not be listed, from a file-system error's code. */
+function listingErrorMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'NoPermissions':
+      return 'permission denied';
+    case 'ENOENT':
+    case 'FileNotFound':
+      return 'it no longer exists';
+    case 'ELOOP':
+      return 'a symlink loop';
+    default:
+      return `it cannot be listed (${typeof code === 'string' ? code : error instanceof Error ? error.message : 'unknown error'})`;
+  }
 }

@@ -3,7 +3,7 @@
  * only regular files, never more than a bounded number of bytes (a FIFO or `/dev/zero` cannot hang or
  * exhaust memory), UTF-8 or UTF-16 with a byte-order mark, and where the text is not, where it breaks.
  */
-import { open, stat } from 'node:fs/promises';
+import { lstat, open, readlink, stat } from 'node:fs/promises';
 
 /** The largest file read as text; well beyond any action or sample a platform accepts. */
 export const MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024;
@@ -21,7 +21,7 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_FILE_BYTES)
     if (info.size > maxBytes) return { ok: false, error: `is ${formatSize(info.size)}; files over ${formatSize(maxBytes)} are not read` };
     bytes = await readAtMost(path, maxBytes);
   } catch (error) {
-    return { ok: false, error: readErrorMessage(error) };
+    return { ok: false, error: (await brokenLinkMessage(path, error)) ?? readErrorMessage(error) };
   }
   if (bytes.length > maxBytes) return { ok: false, error: `grew past ${formatSize(maxBytes)} while it was read; files over that are not read` };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
@@ -115,6 +115,17 @@ function where(bytes: Buffer, offset: number): string {
 
 function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/** For a path that is a symbolic link whose target does not exist, says so and where it points. */
+async function brokenLinkMessage(path: string, error: unknown): Promise<string | undefined> {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') return undefined;
+  try {
+    if (!(await lstat(path)).isSymbolicLink()) return undefined;
+    return `is a symbolic link to ${JSON.stringify(await readlink(path))}, which does not exist`;
+  } catch {
+    return undefined;
+  }
 }
 
 function readErrorMessage(error: unknown): string {

@@ -2,7 +2,7 @@
 // their value, sample and action files that are not usable, and the bundle's start-up line.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, ROOT, runCli, type BuiltCli, type CliRun } from './helpers/cli';
@@ -264,5 +264,109 @@ describe('the built binary, run as npm links it', () => {
     const r = await built.exec(['render', 'lead.webhook.json', '--env-file', 'ok.env', '--reveal-secrets', '--format', 'json'], { cwd: dir });
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     assert.match(r.stdout, /from-the-env-file-1234/);
+  });
+});
+
+describe('finding files: globs, odd names, links and folders that cannot be read', () => {
+  test('a reversed range in a glob is a usage error naming it, not "no files match"', async () => {
+    const r = await cli(['validate', '[z-a]*.webhook.json']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'webhook-studio: [z-a]*.webhook.json: [z-a] holds the range z-a, whose ends are the wrong way round (write a-z)\n');
+  });
+
+  test('a name with brackets that exists is that file; escaped it is that file too; otherwise brackets are a class', async () => {
+    const at = folder({});
+    copyFileSync(ACTION, join(at, 'a[1].webhook.json'));
+    copyFileSync(ACTION, join(at, 'a1.webhook.json'));
+    const files = (r: CliRun) => [...new Set([...r.stdout.matchAll(/^(\S+):\d+:\d+ /gm)].map((m) => m[1]))];
+    const plain = await cli(['validate', 'a[1].webhook.json'], at);
+    assert.match(plain.stdout, /^1 file,/m);
+    assert.deepEqual(files(plain), ['a[1].webhook.json']);
+    const escaped = await cli(['validate', 'a\\[1\\].webhook.json'], at);
+    assert.match(escaped.stdout, /^1 file,/m);
+    assert.deepEqual(files(escaped), ['a[1].webhook.json']);
+    const rendered = await cli(['render', 'a[1].webhook.json', '--format', 'json'], at);
+    assert.match(rendered.stdout, /"url":"https:/);
+    const asClass = await cli(['validate', 'a[12].webhook.json'], at);
+    assert.deepEqual(files(asClass), ['a1.webhook.json']);
+  });
+
+  test('links to files are followed; a broken link and a looping link are reported by name, exit 2; folder loops end', async () => {
+    const at = folder({ 'samples/real.sample.json': JSON.stringify({ contact: { first_name: 'Linked' } }) });
+    mkdirSync(join(at, 'sub'));
+    symlinkSync(join('..', 'lead.webhook.json'), join(at, 'sub', 'linked.webhook.json'));
+    symlinkSync('nowhere.webhook.json', join(at, 'broken.webhook.json'));
+    symlinkSync('self.webhook.json', join(at, 'self.webhook.json'));
+    symlinkSync(join('samples', 'real.sample.json'), join(at, 'link.sample.json'));
+    mkdirSync(join(at, 'loop'));
+    symlinkSync('..', join(at, 'loop', 'up'));
+    symlinkSync(join('..', 'loop'), join(at, 'loop', 'again'));
+    const r = await cli(['validate'], at);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /^broken\.webhook\.json: error is a symbolic link to "nowhere\.webhook\.json", which does not exist$/m);
+    assert.match(r.stdout, /^self\.webhook\.json: error is a symlink loop$/m);
+    // lead, sub/linked, broken, self + samples/real, link: the linked files were checked.
+    assert.match(r.stdout, /^6 files, /m);
+    const json = JSON.parse((await cli(['validate', '--json'], at)).stdout) as { files: Array<{ file: string }> };
+    assert.deepEqual(json.files.map((f) => f.file).sort(), [
+      'broken.webhook.json',
+      'lead.webhook.json',
+      'link.sample.json',
+      'samples/real.sample.json',
+      'self.webhook.json',
+      'sub/linked.webhook.json',
+    ]);
+  });
+
+  test('render warns of a broken sample link found by the search, and follows a working one', async () => {
+    const at = folder({ 'real.data.json': JSON.stringify({ name: 'Linked', contact: { first_name: 'Linked' } }) });
+    symlinkSync('real.data.json', join(at, 'a.sample.json'));
+    symlinkSync('gone.json', join(at, 'b.sample.json'));
+    const r = await cli(['render', 'lead.webhook.json', '--format', 'json', '--sample', 'Linked'], at);
+    assert.match(r.stderr, /^webhook-studio: warning: sample b\.sample\.json: is a symbolic link to "gone\.json", which does not exist; it is not used$/m);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const linked = await cli(['render', 'lead.webhook.json', '--sample', 'a.sample.json', '--format', 'json'], at);
+    assert.ok(linked.code === 0 || linked.code === 1, linked.stderr);
+  });
+
+  test('a deep tree searched with a glob repeating ** between names is walked and matched', { timeout: 120_000 }, async () => {
+    const at = folder({ [`${'a/'.repeat(24)}deep.webhook.json`]: readFileSync(ACTION) });
+    const r = await cli(['validate', `${'**/a/'.repeat(24)}*.webhook.json`], at);
+    assert.match(r.stdout, /^1 file,/m, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${'a/'.repeat(24)}deep\\.webhook\\.json:`, 'm'));
+  });
+});
+
+describe('a folder the search cannot read', () => {
+  let built: BuiltCli | undefined;
+  let at: string;
+  const asRoot = process.getuid?.() === 0;
+  before(async () => {
+    at = folder({ 'locked/hidden.webhook.json': readFileSync(ACTION), 'locked/hidden.sample.json': '{}' });
+    chmodSync(join(at, 'locked'), 0o000);
+    if (asRoot) {
+      // Root reads any folder: run the real binary as an unprivileged user instead, with what it reads open to it.
+      built = await buildCli();
+      for (const open of [at, dir, join(built.file, '..', '..'), join(built.file, '..')]) chmodSync(open, 0o755);
+    }
+  });
+  after(async () => {
+    chmodSync(join(at, 'locked'), 0o755);
+    await built?.remove();
+  });
+  const run = (args: string[]): Promise<CliRun> =>
+    built ? built.execAs(['--reuid=65534', '--regid=65534', '--clear-groups'], args, { cwd: at }) : cli(args, at);
+
+  test('validate names it as an error and exits 2: what is in it was not checked', async () => {
+    const r = await run(['validate']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /^locked\/: error folder cannot be read \(permission denied\): the files in it were not checked$/m);
+    assert.match(r.stdout, /^1 file, 1 error/m);
+  });
+
+  test('render warns that samples in it are not used', async () => {
+    const r = await run(['render', 'lead.webhook.json', '--format', 'json']);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.match(r.stderr, /^webhook-studio: warning: folder locked\/ cannot be read \(permission denied\): samples in it are not used$/m);
   });
 });

@@ -134,7 +134,7 @@ function memoryTree(tree: Record<string, Array<string>>): { read: ReadDirectory;
   const read: ReadDirectory = async (path) => {
     listed.push(path);
     const names = tree[path];
-    if (!names) throw new Error(`ENOENT ${path}`);
+    if (!names) throw Object.assign(new Error(`EACCES ${path}`), { code: 'EACCES' });
     return names.map((n): DirectoryEntry => (n.endsWith('/') ? { name: n.slice(0, -1), kind: 'directory' } : { name: n, kind: 'file' }));
   };
   return { read, listed };
@@ -151,10 +151,13 @@ describe('walkGlob', () => {
     dist: ['d.sample.json'],
   };
 
-  test('finds matching files breadth first, never lists skipped directories, passes over unreadable ones', async () => {
+  test('finds matching files breadth first, never lists skipped directories, passes over unreadable ones and names them', async () => {
     const { read, listed } = memoryTree(tree);
     const result = await walkGlob(read, '**/*.sample.json');
-    assert.deepEqual(result, { files: ['a.sample.json', 'samples/b.sample.json', 'samples/deep/c.sample.json', 'samples/deep/deeper/d.sample.json'] });
+    assert.deepEqual(result, {
+      files: ['a.sample.json', 'samples/b.sample.json', 'samples/deep/c.sample.json', 'samples/deep/deeper/d.sample.json'],
+      unreadable: [{ path: 'broken', error: 'permission denied' }],
+    });
     assert.deepEqual(listed.sort(), ['', 'broken', 'samples', 'samples/deep', 'samples/deep/deeper']);
   });
 
@@ -168,7 +171,11 @@ describe('walkGlob', () => {
   test('stops at the depth limit and says so', async () => {
     const { read, listed } = memoryTree(tree);
     const result = await walkGlob(read, '**/*.sample.json', { maxDepth: 2, maxEntries: 1000 });
-    assert.deepEqual(result, { files: ['a.sample.json', 'samples/b.sample.json'], truncated: 'depth' });
+    assert.deepEqual(result, {
+      files: ['a.sample.json', 'samples/b.sample.json'],
+      truncated: 'depth',
+      unreadable: [{ path: 'broken', error: 'permission denied' }],
+    });
     assert.ok(!listed.includes('samples/deep'));
   });
 

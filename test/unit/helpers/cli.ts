@@ -52,6 +52,8 @@ export interface BuiltCli {
   run(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliRun>;
   /** Runs the entry file itself, as npm's bin link does: its first line starts Node. */
   exec(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliRun>;
+  /** `exec` under `setpriv` with its options (another user, for what root may not show); the folder must be open to that user. */
+  execAs(setprivOptions: string[], args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliRun>;
   /** Starts the built CLI as a child process with piped stdio. */
   spawn(args: string[], options: { cwd: string; env?: Record<string, string> }): ChildProcessWithoutNullStreams;
   /** Deletes the folder. */
@@ -82,6 +84,7 @@ export async function buildCli(): Promise<BuiltCli> {
   return {
     file,
     exec: (args, options) => runFile(file, args, options),
+    execAs: (setprivOptions, args, options) => runFile('setpriv', [...setprivOptions, file, ...args], options),
     run: (args, options) => runFile(process.execPath, [file, ...args], options),
     spawn: (args, options) => spawn(process.execPath, [file, ...args], { cwd: options.cwd, env: envOf(options.env) }),
     remove: () => rm(folder, { recursive: true, force: true }),
