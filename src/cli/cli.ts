@@ -54,7 +54,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     )(rest, io);
   } catch (error) {
     if (!isUsageError(error)) throw error;
-    io.err(`webhook-studio: ${error.message}\n`);
+    // A usage error may quote what was typed: control characters in it are shown escaped, never sent to the terminal.
+    io.err(`webhook-studio: ${escapeForTerminal(error.message)}\n`);
     if (error.showUsage) io.err(`\n${usageOf(name) ?? USAGE.main}\n`);
     return 2;
   }

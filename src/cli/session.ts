@@ -57,7 +57,7 @@ export async function openSession(values: CommonValues, io: CliIo, options: { re
   let envFileText: string | undefined;
   if (values['env-file'] !== undefined) {
     const read = await readTextFile(resolve(io.cwd, values['env-file']));
-    if (!read.ok) throw new UsageError(`--env-file ${values['env-file']}: ${read.error}`);
+    if (!read.ok) throw new UsageError(`--env-file ${escapeForTerminal(values['env-file'])}: ${read.error}`);
     envFileText = read.text;
   }
   const built = cliSecretSource({ secrets: values.secret ?? [], env: io.env, envFileText });

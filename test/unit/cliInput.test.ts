@@ -94,6 +94,21 @@ describe('options that take a value', () => {
     });
   }
 
+  test('what was typed is quoted with its control characters escaped', async () => {
+    for (const args of [
+      ['render', 'lead.webhook.json', '--format', '\x1b[31mred'],
+      ['render', 'lead.webhook.json', '--env-file', '\x1b]0;title\x07.env'],
+      ['send', 'lead.webhook.json', '--timeout', '\x1b[2J'],
+      ['\x1b[31m'],
+      ['help', '\u202e'],
+    ]) {
+      const r = await cli(args);
+      assert.equal(r.code, 2);
+      assert.doesNotMatch(r.stderr, /[\x1b\x07\u202e]/, args.join(' '));
+      assert.match(r.stderr, /\\x1b|\\u202e/);
+    }
+  });
+
   test('an empty separator and an empty answer body stay allowed', async () => {
     const r = await cli(['render', 'lead.webhook.json', '--array-separator=', '--format', 'json']);
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
