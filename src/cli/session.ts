@@ -81,12 +81,6 @@ export async function openSession(values: CommonValues, io: CliIo, options: { re
   }
   const found = loaded.samples.filter((s) => s.file === undefined || !broken.has(s.file));
   const samples = found.length > 0 ? found : [BUILTIN_SAMPLE];
-  let selected = samples[0]!;
-  if (values.sample !== undefined) {
-    const chosen = await chooseSample(values.sample, samples, broken, io);
-    selected = chosen;
-    if (!samples.includes(chosen)) samples.push(chosen);
-  }
   if (options.warnOfBrokenSamples !== false) {
     for (const dir of loaded.unreadable)
       io.err(`webhook-studio: warning: folder ${shownPath(dir.path, io.cwd)}/ cannot be read (${dir.error}): samples in it are not used\n`);
@@ -94,6 +88,12 @@ export async function openSession(values: CommonValues, io: CliIo, options: { re
       if (values.sample === undefined || resolve(io.cwd, values.sample) !== file)
         io.err(`webhook-studio: warning: sample ${shownPath(file, io.cwd)}${problem}; it is not used\n`);
     }
+  }
+  let selected = samples[0]!;
+  if (values.sample !== undefined) {
+    const chosen = await chooseSample(values.sample, samples, broken, io);
+    selected = chosen;
+    if (!samples.includes(chosen)) samples.push(chosen);
   }
   return { samples, sampleProblems: loaded.diagnostics, selected, secrets, escaping, arraySeparator: values['array-separator'] ?? ', ', seen: io.seen };
 }

@@ -385,3 +385,13 @@ describe('a folder the search cannot read', () => {
     assert.match(r.stderr, /^webhook-studio: warning: folder locked\/ cannot be read \(permission denied\): samples in it are not used$/m);
   });
 });
+
+test('--sample naming a sample that is not found still hears of the broken sample files first', async () => {
+  const at = folder({ 'a.sample.json': '{ "name": "Broken", "contact": {' });
+  const r = await cli(['render', 'lead.webhook.json', '--sample', 'Broken'], at);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /^webhook-studio: warning: sample a\.sample\.json:1:\d+: .*; it is not used\nwebhook-studio: --sample Broken: no sample with that name or path/,
+  );
+});
