@@ -1,4 +1,6 @@
 // The esbuild options of the `webhook-studio` CLI, shared by esbuild.mjs and the CLI tests.
+import { chmod } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -45,6 +47,16 @@ export function cliBuild(options) {
       }));
     },
   };
+  // dist/cli.js runs as a program of its own (npm's bin link, `./dist/cli.js`): executable, like the link npm makes.
+  /** @type {import('esbuild').Plugin} */
+  const executable = {
+    name: 'cli-executable',
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (result.errors.length === 0 && options.outdir) await chmod(resolve(build.initialOptions.absWorkingDir ?? '.', options.outdir, 'cli.js'), 0o755);
+      });
+    },
+  };
   return {
     absWorkingDir: fileURLToPath(new URL('..', import.meta.url)),
     ...options,
@@ -61,7 +73,10 @@ export function cliBuild(options) {
     target: 'node20',
     // What `import()` is left becomes a plain `require()`: no ES module loader at start.
     supported: { 'dynamic-import': false },
-    plugins: [commandFiles],
-    banner: { js: '#!/usr/bin/env node' },
+    plugins: [commandFiles, executable],
+    // `--` ends Node's own options: Node 20 reads `--env-file` anywhere on its command line, even after the
+    // script, so without it `webhook-studio render a.webhook.json --env-file F` had Node read F (a missing F made
+    // Node exit before the CLI ran, /dev/urandom made it read forever) instead of the CLI's own option.
+    banner: { js: '#!/usr/bin/env -S node --' },
   };
 }

@@ -1,8 +1,9 @@
 /** The `webhook-studio` dispatcher: picks the command and loads only the code that command needs. */
 import { version } from '../../package.json';
 import type { CliIo } from './io';
+import { escapeForTerminal } from '../core/text';
 import { isUsageError } from './usageError';
-import { USAGE } from './usage';
+import { USAGE, usageOf } from './usage';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -20,12 +21,21 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    io.err(`${USAGE['main']}\n`);
+    io.err(`${USAGE.main}\n`);
     return 2;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = rest[0];
-    io.out(`${topic !== undefined && USAGE[topic] ? USAGE[topic] : USAGE['main']}\n`);
+    if (topic === undefined) {
+      io.out(`${USAGE.main}\n`);
+      return 0;
+    }
+    const text = usageOf(topic);
+    if (text === undefined) {
+      io.err(`webhook-studio: no help topic "${escapeForTerminal(topic)}"\n\n${USAGE.main}\n`);
+      return 2;
+    }
+    io.out(`${text}\n`);
     return 0;
   }
   if (name === '--version' || name === '-v') {
@@ -34,8 +44,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
-    const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`;
-    io.err(`webhook-studio: ${what}\n\n${USAGE['main']}\n`);
+    const what = name.startsWith('-') ? `unknown option ${escapeForTerminal(name)}` : `unknown command "${escapeForTerminal(name)}"`;
+    io.err(`webhook-studio: ${what}\n\n${USAGE.main}\n`);
     return 2;
   }
   try {
@@ -44,8 +54,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     )(rest, io);
   } catch (error) {
     if (!isUsageError(error)) throw error;
-    io.err(`webhook-studio: ${error.message}\n`);
-    if (error.showUsage) io.err(`\n${USAGE[name]}\n`);
+    // A usage error may quote what was typed: control characters in it are shown escaped, never sent to the terminal.
+    io.err(`webhook-studio: ${escapeForTerminal(error.message)}\n`);
+    if (error.showUsage) io.err(`\n${usageOf(name) ?? USAGE.main}\n`);
     return 2;
   }
 }

@@ -10,7 +10,9 @@ import { OAuthTokens, type OAuthConnection } from '../core/oauth';
 import { MIN_SEARCHED_SECRET_LENGTH, secretValuesOf } from '../core/redact';
 import { findSample, parseSample } from '../core/sample';
 import { cliSecretSource } from '../core/secretSources';
-import { LineIndex } from '../core/text';
+import { EMPTY_FILE } from '../core/jsonc';
+import { escapeForTerminal, LineIndex } from '../core/text';
+import { BUILTIN_SAMPLE } from '../core/builtinSample';
 import type { Diagnostic, EscapingMode, RenderOptions, RenderResult, Sample, SecretSource, TokenSource } from '../core/types';
 import { loadSamples, readTextFile, type SampleFileProblems } from '../core/workspace';
 import type { CliIo, Colors } from './io';
@@ -50,13 +52,13 @@ export interface Session {
 }
 
 /** Reads the common options: secrets, escaping, samples and the selected sample. */
-export async function openSession(values: CommonValues, io: CliIo): Promise<Session> {
+export async function openSession(values: CommonValues, io: CliIo, options: { readonly warnOfBrokenSamples?: boolean } = {}): Promise<Session> {
   const escaping = values.escaping ?? 'json';
   if (escaping !== 'json' && escaping !== 'text') throw new UsageError(`--escaping must be json or text, not "${escaping}"`, true);
   let envFileText: string | undefined;
   if (values['env-file'] !== undefined) {
     const read = await readTextFile(resolve(io.cwd, values['env-file']));
-    if (!read.ok) throw new UsageError(`--env-file ${values['env-file']}: ${read.error}`);
+    if (!read.ok) throw new UsageError(`--env-file ${escapeForTerminal(values['env-file'])}: ${read.error}`);
     envFileText = read.text;
   }
   const built = cliSecretSource({ secrets: values.secret ?? [], env: io.env, envFileText });
@@ -68,29 +70,62 @@ export async function openSession(values: CommonValues, io: CliIo): Promise<Sess
   );
 
   const loaded = await loadSamples(io.cwd);
-  let selected = loaded.samples[0]!;
-  const samples = [...loaded.samples];
+  // A sample file that is not valid JSON is never used in part: named with --sample it is refused, found by the
+  // search it is left out with a warning (validate reports it as an error of its own).
+  const broken = new Map<string, string>();
+  for (const p of loaded.diagnostics) {
+    const problem = samplesProblem(
+      p,
+      loaded.samples.some((s) => s.file === p.file),
+    );
+    if (problem !== undefined) broken.set(p.file, problem);
+  }
+  const found = loaded.samples.filter((s) => s.file === undefined || !broken.has(s.file));
+  const samples = found.length > 0 ? found : [BUILTIN_SAMPLE];
+  if (options.warnOfBrokenSamples !== false) {
+    for (const dir of loaded.unreadable)
+      io.err(`webhook-studio: warning: folder ${shownPath(dir.path, io.cwd)}/ cannot be read (${dir.error}): samples in it are not used\n`);
+    for (const [file, problem] of broken) {
+      if (values.sample === undefined || resolve(io.cwd, values.sample) !== file)
+        io.err(`webhook-studio: warning: sample ${shownPath(file, io.cwd)}${problem}; it is not used\n`);
+    }
+  }
+  let selected = samples[0]!;
   if (values.sample !== undefined) {
-    const chosen = await chooseSample(values.sample, samples, io);
+    const chosen = await chooseSample(values.sample, samples, broken, io);
     selected = chosen;
     if (!samples.includes(chosen)) samples.push(chosen);
   }
   return { samples, sampleProblems: loaded.diagnostics, selected, secrets, escaping, arraySeparator: values['array-separator'] ?? ', ', seen: io.seen };
 }
 
-async function chooseSample(wanted: string, samples: Sample[], io: CliIo): Promise<Sample> {
+/** What keeps a sample file from being used, as `:line:col: message` or `: message`; undefined when it is usable. */
+function samplesProblem(problems: SampleFileProblems, usable: boolean): string | undefined {
+  const first = problems.diagnostics.find((d) => d.severity === 'error' && (d.code === 'invalid-json' || !usable));
+  if (!first) return undefined;
+  if (problems.text === '' && first.range.start === 0 && first.message !== EMPTY_FILE.message) return `: ${first.message}`;
+  const p = new LineIndex(problems.text).positionAt(first.range.start);
+  const cut = first.code === 'invalid-json' && problems.text.slice(first.range.start).trim() === '' && problems.text.trim() !== '';
+  const message = cut ? 'the file ends before its JSON is complete (is it cut short?)' : first.message.replace(/\.$/, '');
+  return `:${p.line + 1}:${p.character + 1}: ${message}`;
+}
+
+async function chooseSample(wanted: string, samples: Sample[], broken: ReadonlyMap<string, string>, io: CliIo): Promise<Sample> {
+  const path = resolve(io.cwd, wanted);
+  const brokenProblem = broken.get(path);
+  if (brokenProblem !== undefined) throw new UsageError(`--sample ${shownPath(path, io.cwd)}${brokenProblem}`);
   const byPathOrName = findSample(samples, wanted, (p) => resolve(io.cwd, p));
   if (byPathOrName) return byPathOrName;
   if (/\.json$/i.test(wanted) || wanted.includes('/')) {
-    const path = resolve(io.cwd, wanted);
     const read = await readTextFile(path);
-    if (!read.ok) throw new UsageError(`--sample ${wanted}: ${read.error}`);
+    if (!read.ok) throw new UsageError(`--sample ${shownPath(path, io.cwd)}: ${read.error}`);
     const parsed = parseSample(read.text, path);
-    if (!parsed.sample) throw new UsageError(`--sample ${wanted}: not a usable sample (${parsed.diagnostics[0]?.message ?? 'invalid'})`);
+    const problem = samplesProblem({ file: path, text: read.text, diagnostics: parsed.diagnostics }, parsed.sample !== undefined);
+    if (problem !== undefined || !parsed.sample) throw new UsageError(`--sample ${shownPath(path, io.cwd)}${problem ?? ': not a usable sample'}`);
     return parsed.sample;
   }
   const names = samples.map((s) => `"${s.name}"`).join(', ');
-  throw new UsageError(`--sample ${wanted}: no sample with that name or path (samples: ${names})`);
+  throw new UsageError(`--sample ${escapeForTerminal(wanted)}: no sample with that name or path (samples: ${escapeForTerminal(names)})`);
 }
 
 /** A secret source that remembers every value it hands out, so output can never show one; warns once of a short one. */
@@ -164,7 +199,7 @@ export async function readAction(file: string | undefined, io: CliIo): Promise<{
 /** A path as printed: relative to the working directory, with forward slashes. */
 export function shownPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
-  return (rel === '' ? path : rel).split('\\').join('/');
+  return escapeForTerminal((rel === '' ? path : rel).split('\\').join('/'));
 }
 
 /** Lints an action against the session's samples; schema diagnostics are merged in when given. */

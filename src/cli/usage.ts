@@ -17,8 +17,8 @@ const OAUTH = `OAuth 2.0 (auth type "oauth2", connection NAME; NAME upper-cased,
                          WEBHOOK_STUDIO_OAUTH_NAME_SCOPES (space-separated), and the client secret
                          as --secret OAUTH_NAME_CLIENT_SECRET=… (or its environment/env-file forms)`;
 
-/** Usage of each command, printed by `--help` and after a usage error. */
-export const USAGE: Record<string, string> = {
+/** Usage of each command, printed by `--help` and after a usage error; look a name from input up with `usageOf`. */
+export const USAGE = {
   main: `webhook-studio — write, check and send Custom Webhook actions (*.webhook.json)
 
 Usage:
@@ -94,3 +94,8 @@ received and the response. Exit 0 when every capture matches its request byte fo
 Options:
   -h, --help             this help`,
 };
+
+/** The usage text of a command or help topic given on the command line; only the table's own entries count (`help constructor` is no topic). */
+export function usageOf(topic: string): string | undefined {
+  return Object.hasOwn(USAGE, topic) ? (USAGE as Record<string, string>)[topic] : undefined;
+}

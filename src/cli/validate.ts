@@ -3,7 +3,9 @@ import { parseActionDocument } from '../core/document';
 import { parseSample } from '../core/sample';
 import { validateSchema } from '../core/schemaValidation';
 import { noTokens } from '../core/secretSources';
-import { DEFAULT_SAMPLE_GLOB, findFiles, readTextFile } from '../core/workspace';
+import { globProblem } from '../core/glob';
+import { escapeForTerminal } from '../core/text';
+import { DEFAULT_SAMPLE_GLOB, readTextFile, searchFiles, type FoundFiles } from '../core/workspace';
 import type { Diagnostic } from '../core/types';
 import { parseCommandArgs } from './args';
 import { colorsFor, type CliIo } from './io';
@@ -18,11 +20,12 @@ import {
   renderOptions,
   shownPath,
   type DiagnosticJson,
+  UsageError,
 } from './session';
 
 interface FileReport {
   readonly file: string;
-  readonly kind: 'action' | 'sample';
+  readonly kind: 'action' | 'sample' | 'folder';
   readonly error?: string;
   readonly diagnostics: DiagnosticJson[];
 }
@@ -34,16 +37,28 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     io.out(`${USAGE['validate']}\n`);
     return 0;
   }
-  const session = await openSession(values, io);
+  const session = await openSession(values, io, { warnOfBrokenSamples: false });
   const options = renderOptions(session, noTokens);
   const reports: FileReport[] = [];
   const notices: string[] = [];
 
+  const patterns = positionals.length > 0 ? positionals : ['**/*.webhook.json'];
+  for (const pattern of patterns) {
+    const problem = globProblem(pattern);
+    if (problem !== undefined) throw new UsageError(`${escapeForTerminal(pattern)}: ${escapeForTerminal(problem)}`);
+  }
   const actionFiles = new Set<string>();
-  for (const pattern of positionals.length > 0 ? positionals : ['**/*.webhook.json']) {
-    const found = await findFiles([pattern], io.cwd);
-    if (found.length === 0) notices.push(`no files match ${pattern}`);
-    for (const f of found) actionFiles.add(f);
+  // A folder the search had to enter but could not list is an error of the run, as an unreadable file is: what
+  // is in it was not checked.
+  const unlisted = new Map<string, string>();
+  const noteUnlisted = (found: FoundFiles) => {
+    for (const dir of found.unreadable) unlisted.set(dir.path, dir.error);
+  };
+  for (const pattern of patterns) {
+    const found = await searchFiles([pattern], io.cwd);
+    noteUnlisted(found);
+    if (found.files.length === 0) notices.push(`no files match ${escapeForTerminal(pattern)}`);
+    for (const f of found.files) actionFiles.add(f);
   }
   for (const path of [...actionFiles].sort()) {
     const shown = shownPath(path, io.cwd);
@@ -58,7 +73,17 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     reports.push({ file: shown, kind: 'action', diagnostics: diagnosticsJson(read.text, diagnostics) });
   }
 
-  for (const path of await findFiles([DEFAULT_SAMPLE_GLOB], io.cwd)) {
+  const samplesFound = await searchFiles([DEFAULT_SAMPLE_GLOB], io.cwd);
+  noteUnlisted(samplesFound);
+  for (const [path, error] of [...unlisted].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    reports.push({
+      file: `${shownPath(path, io.cwd)}/`,
+      kind: 'folder',
+      error: `folder cannot be read (${error}): the files in it were not checked`,
+      diagnostics: [],
+    });
+  }
+  for (const path of samplesFound.files) {
     const read = await readTextFile(path);
     const shown = shownPath(path, io.cwd);
     if (!read.ok) {
@@ -76,7 +101,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   const unreadable = reports.filter((r) => r.error !== undefined).length;
   const errors = count('error') + unreadable;
   const warnings = count('warning');
-  const files = reports.length;
+  const files = reports.filter((r) => r.kind !== 'folder').length;
   const checkedActions = reports.filter((r) => r.kind === 'action').length;
 
   if (values.json) {

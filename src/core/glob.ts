@@ -68,9 +68,207 @@ function negatedClasses(glob: string): string {
   return out;
 }
 
-/** A test of `/`-separated relative paths against a glob (the whole path must match). */
+/**
+ * A test of `/`-separated relative paths against a glob (the whole path must match).
+ *
+ * The glob is matched one directory level at a time: `**` against any number of levels, every other part
+ * against one name. One regular expression for the whole glob backtracks exponentially on globs that repeat
+ * `**` between names twenty levels deep (seconds to minutes per path); level by level the cost is at most
+ * the glob's parts times the path's levels. Globs with braces that hold a `/` or with extglob groups
+ * (`@(a|b)`) are left to one expression.
+ */
 export function globMatcher(glob: string): (path: string) => boolean {
-  return picomatch(negatedClasses(glob), MATCH_OPTIONS);
+  // A leading `./` names the folder the paths are relative to, as picomatch takes it.
+  const parts = globParts(glob.replace(/^(?:\.\/)+/, ''));
+  if (!parts) return picomatch(negatedClasses(glob), MATCH_OPTIONS);
+  // A path spelled exactly as the glob matches it, as in picomatch: `a[1].json` names the file `a[1].json` too.
+  return (path) => path === glob || matchParts(parts, path === '' ? [] : path.split('/'));
+}
+
+/** One `/`-separated part of a glob: `**`, or a test of one name. */
+type GlobPart = { readonly globstar: true; readonly atLeastOne?: boolean } | { readonly globstar: false; readonly test: (name: string) => boolean };
+
+/** The parts of a glob, consecutive `**` as one; undefined when a `/` stands inside braces or there is an extglob group. */
+function globParts(glob: string): GlobPart[] | undefined {
+  if (glob === '') return undefined;
+  const texts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(glob, i) ?? i;
+    // picomatch gives `**` right after an extglob group a meaning of its own: such globs are left to it whole.
+    else if (c === '(') return undefined;
+    else if (c === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    else if (c === '/') {
+      if (depth > 0) return undefined;
+      texts.push(glob.slice(start, i));
+      start = i + 1;
+    }
+  }
+  texts.push(glob.slice(start));
+  const parts: GlobPart[] = [];
+  texts.forEach((text, i) => {
+    if (text === '**') {
+      // As picomatch has it, `a/**` matches `a` itself but `a*/**` only what is inside: a trailing `**` after a
+      // part ending in `*` stands for at least one more name.
+      const last = texts.slice(i).every((t) => t === '**');
+      const before = i > 0 ? texts[i - 1] : undefined;
+      const atLeastOne = last && before !== undefined && /(?:^|[^\\])\*$/.test(before);
+      if (!parts.at(-1)?.globstar) parts.push({ globstar: true, atLeastOne });
+    } else {
+      parts.push({ globstar: false, test: nameMatcher(text) });
+    }
+  });
+  return parts;
+}
+
+/** Whether the path's names match the parts: a table of which part matches from which name on, filled from the end. */
+function matchParts(parts: readonly GlobPart[], names: readonly string[]): boolean {
+  const width = names.length + 1;
+  let next = new Uint8Array(width);
+  next[names.length] = 1;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i]!;
+    const here = new Uint8Array(width);
+    for (let j = names.length; j >= 0; j--) {
+      if (part.globstar && part.atLeastOne) here[j] = j < names.length && (next[j + 1] || here[j + 1]) ? 1 : 0;
+      else if (part.globstar) here[j] = next[j] || (j < names.length && here[j + 1]) ? 1 : 0;
+      else here[j] = j < names.length && next[j + 1] && part.test(names[j]!) ? 1 : 0;
+    }
+    next = here;
+  }
+  return next[0] === 1;
+}
+
+/** One token of a glob part: a literal character, `?`, `*` or a character class. */
+type NameToken =
+  { readonly kind: 'char'; readonly char: string } | { readonly kind: 'any' } | { readonly kind: 'star' } | { readonly kind: 'class'; readonly test: RegExp };
+
+/** A test of one name against one part of a glob without `/`. */
+function nameMatcher(part: string): (name: string) => boolean {
+  const tokens = nameTokens(part);
+  if (!tokens) {
+    const matches = picomatch(negatedClasses(part), MATCH_OPTIONS);
+    return (name) => matches(name);
+  }
+  return (name) => matchTokens(tokens, [...name]);
+}
+
+/** The tokens of a glob part, or undefined when it has braces or extglob groups (left to picomatch). */
+function nameTokens(part: string): NameToken[] | undefined {
+  const tokens: NameToken[] = [];
+  const chars = [...part];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === '\\') {
+      tokens.push({ kind: 'char', char: chars[i + 1] ?? '\\' });
+      i++;
+    } else if (c === '*') {
+      if (chars[i + 1] === '(') return undefined;
+      if (tokens.at(-1)?.kind !== 'star') tokens.push({ kind: 'star' });
+    } else if (c === '?' || c === '+' || c === '@' || c === '!') {
+      if (chars[i + 1] === '(') return undefined;
+      tokens.push(c === '?' ? { kind: 'any' } : { kind: 'char', char: c });
+    } else if (c === '{') {
+      return undefined;
+    } else if (c === '[') {
+      const text = chars.join('');
+      const offset = chars.slice(0, i).join('').length;
+      const end = classEnd(text, offset);
+      if (end === undefined) {
+        tokens.push({ kind: 'char', char: c });
+        continue;
+      }
+      const source = text.slice(offset, end + 1);
+      tokens.push({ kind: 'class', test: picomatch.makeRe(negatedClasses(source), MATCH_OPTIONS) });
+      i += [...source].length - 1;
+    } else {
+      tokens.push({ kind: 'char', char: c });
+    }
+  }
+  return tokens;
+}
+
+/** Wildcard matching by the usual two pointers: on a mismatch, the last `*` takes one more character. */
+function matchTokens(tokens: readonly NameToken[], name: readonly string[]): boolean {
+  let t = 0;
+  let n = 0;
+  let star = -1;
+  let starName = 0;
+  while (n < name.length) {
+    const token = tokens[t];
+    if (token && token.kind !== 'star' && tokenMatches(token, name[n]!)) {
+      t++;
+      n++;
+    } else if (token?.kind === 'star') {
+      star = t++;
+      starName = n;
+    } else if (star >= 0) {
+      t = star + 1;
+      n = ++starName;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t]?.kind === 'star') t++;
+  return t === tokens.length;
+}
+
+function tokenMatches(token: NameToken, char: string): boolean {
+  if (token.kind === 'any') return char !== '/';
+  if (token.kind === 'char') return token.char === char;
+  return token.kind === 'class' && token.test.test(char);
+}
+
+/** The index of the `]` closing the class opened at `open`, or undefined when it is not closed (then `[` is literal). */
+function classEnd(glob: string, open: number): number | undefined {
+  let i = open + 1;
+  if (glob[i] === '!' || glob[i] === '^') i++;
+  if (glob[i] === ']') i++;
+  for (; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '\\') i++;
+    else if (c === '[' && glob[i + 1] === ':') {
+      const close = glob.indexOf(':]', i + 2);
+      if (close >= 0) i = close + 1;
+    } else if (c === '/') return undefined;
+    else if (c === ']') return i;
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with a glob that picomatch would take silently as matching nothing: a character range
+ * whose ends are the wrong way round (`[z-a]`). Undefined when nothing is.
+ */
+export function globProblem(glob: string): string | undefined {
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c !== '[') continue;
+    const end = classEnd(glob, i);
+    if (end === undefined) continue;
+    const inside = [...glob.slice(i + 1, end).replace(/^[!^]/, '')];
+    for (let k = 0; k + 2 < inside.length; k++) {
+      if (inside[k] === '\\') {
+        k++;
+        continue;
+      }
+      const [from, dash, to] = [inside[k]!, inside[k + 1], inside[k + 2]!];
+      if (dash === '-' && to !== '\\' && from.codePointAt(0)! > to.codePointAt(0)!) {
+        return `[${glob.slice(i + 1, end)}] holds the range ${from}-${to}, whose ends are the wrong way round (write ${to}-${from})`;
+      }
+      if (dash === '-') k += 2;
+    }
+    i = end;
+  }
+  return undefined;
 }
 
 /**
@@ -128,12 +326,22 @@ export interface WalkLimits {
   readonly maxEntries: number;
 }
 
+/** A directory a walk had to enter but could not list. */
+export interface UnreadableDirectory {
+  /** `/`-separated, relative to the root (`''` for the root). */
+  readonly path: string;
+  /** Why, in a user's words. */
+  readonly error: string;
+}
+
 /** Files a walk found, and whether a bound stopped it before the end. */
 export interface WalkResult {
   /** Matching files, as `/`-separated paths relative to the root, sorted. */
   readonly files: string[];
   /** Why the walk stopped early, or undefined when it saw everything. */
   readonly truncated?: 'depth' | 'entries';
+  /** Directories that could not be listed, sorted; absent when there was none. */
+  readonly unreadable?: UnreadableDirectory[];
 }
 
 const UNBOUNDED: WalkLimits = { maxDepth: Number.POSITIVE_INFINITY, maxEntries: Number.POSITIVE_INFINITY };
@@ -141,13 +349,14 @@ const UNBOUNDED: WalkLimits = { maxDepth: Number.POSITIVE_INFINITY, maxEntries: 
 /**
  * Walks the directories a search for `glob` covers, breadth first, and returns the files matching it.
  * The walk starts at the glob's fixed part, never enters skipped directories, and stops at the limits.
- * A directory that cannot be listed is passed over.
+ * A directory that cannot be listed is passed over and named in `unreadable`.
  */
 export async function walkGlob(read: ReadDirectory, glob: string, limits: WalkLimits = UNBOUNDED): Promise<WalkResult> {
   const { base } = splitGlob(glob);
   const start = unescapeGlob(base);
   const matches = searchMatcher(glob);
   const files: string[] = [];
+  const unreadable: UnreadableDirectory[] = [];
   let truncated: WalkResult['truncated'];
   let seen = 0;
   let level = [start];
@@ -156,7 +365,16 @@ export async function walkGlob(read: ReadDirectory, glob: string, limits: WalkLi
       truncated = 'depth';
       break;
     }
-    const listings = await Promise.all(level.map(async (dir) => ({ dir, entries: await read(dir).catch(() => []) })));
+    const listings = await Promise.all(
+      level.map(async (dir) => {
+        try {
+          return { dir, entries: await read(dir) };
+        } catch (error) {
+          unreadable.push({ path: dir, error: listingErrorMessage(error) });
+          return { dir, entries: [] };
+        }
+      }),
+    );
     const next: string[] = [];
     for (const { dir, entries } of listings) {
       for (const entry of entries) {
@@ -178,5 +396,24 @@ export async function walkGlob(read: ReadDirectory, glob: string, limits: WalkLi
     level = next;
   }
   files.sort();
-  return truncated ? { files, truncated } : { files };
+  unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, ...(truncated ? { truncated } : {}), ...(unreadable.length > 0 ? { unreadable } : {}) };
+}
+
+/** Why a directory could not be listed, from a file-system error's code. */
+function listingErrorMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'NoPermissions':
+      return 'permission denied';
+    case 'ENOENT':
+    case 'FileNotFound':
+      return 'it no longer exists';
+    case 'ELOOP':
+      return 'a symlink loop';
+    default:
+      return `it cannot be listed (${typeof code === 'string' ? code : error instanceof Error ? error.message : 'unknown error'})`;
+  }
 }

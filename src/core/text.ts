@@ -77,7 +77,7 @@ export function decodeJsonString(text: string, start: number, length: number): D
       continue;
     }
     const e = text[i + 1];
-    if (e !== undefined && e in SIMPLE_ESCAPES) {
+    if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) {
       units.push(SIMPLE_ESCAPES[e]!.charCodeAt(0));
       offsets.push(i);
       i += 2;

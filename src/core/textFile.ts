@@ -3,7 +3,7 @@
  * only regular files, never more than a bounded number of bytes (a FIFO or `/dev/zero` cannot hang or
  * exhaust memory), UTF-8 or UTF-16 with a byte-order mark, and where the text is not, where it breaks.
  */
-import { open, stat } from 'node:fs/promises';
+import { lstat, open, readlink, stat } from 'node:fs/promises';
 
 /** The largest file read as text; well beyond any action or sample a platform accepts. */
 export const MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024;
@@ -21,17 +21,40 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_FILE_BYTES)
     if (info.size > maxBytes) return { ok: false, error: `is ${formatSize(info.size)}; files over ${formatSize(maxBytes)} are not read` };
     bytes = await readAtMost(path, maxBytes);
   } catch (error) {
-    return { ok: false, error: readErrorMessage(error) };
+    return { ok: false, error: (await brokenLinkMessage(path, error)) ?? readErrorMessage(error) };
   }
   if (bytes.length > maxBytes) return { ok: false, error: `grew past ${formatSize(maxBytes)} while it was read; files over that are not read` };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)) };
   const nul = bytes.indexOf(0);
+  const utf16 = nul >= 0 ? utf16WithoutBom(bytes) : undefined;
+  if (utf16)
+    return { ok: false, error: `looks like UTF-16${utf16 === 'le' ? 'LE' : 'BE'} text without a byte-order mark, which is not read; save it as UTF-8` };
   if (nul >= 0) return { ok: false, error: `is a binary file, not text (a NUL byte at ${where(bytes, nul)})` };
   const bad = firstInvalidUtf8(bytes);
   if (bad !== undefined) return { ok: false, error: `is not valid UTF-8 text (the first invalid byte is at ${where(bytes, bad)}); save it as UTF-8` };
   const text = bytes.toString('utf8');
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/**
+ * `le` or `be` when the bytes look like UTF-16 text without a byte-order mark: mostly characters below U+0100,
+ * so one byte of nearly every pair is 0 and always the same one. Binary data has no such pattern.
+ */
+export function utf16WithoutBom(bytes: Uint8Array): 'le' | 'be' | undefined {
+  const pairs = Math.floor(Math.min(bytes.length, 4096) / 2);
+  if (pairs < 2) return undefined;
+  let highZero = 0;
+  let lowZero = 0;
+  for (let i = 0; i < pairs; i++) {
+    const [first, second] = [bytes[2 * i]!, bytes[2 * i + 1]!];
+    if (first === 0 && second === 0) return undefined;
+    if (second === 0) highZero++;
+    else if (first === 0) lowZero++;
+  }
+  if (highZero >= pairs * 0.9 && lowZero === 0) return 'le';
+  if (lowZero >= pairs * 0.9 && highZero === 0) return 'be';
+  return undefined;
 }
 
 /** Reads up to `max + 1` bytes, so a file that grows while it is read is noticed without reading it all. */
@@ -92,6 +115,17 @@ function where(bytes: Buffer, offset: number): string {
 
 function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/** For a path that is a symbolic link whose target does not exist, says so and where it points. */
+async function brokenLinkMessage(path: string, error: unknown): Promise<string | undefined> {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') return undefined;
+  try {
+    if (!(await lstat(path)).isSymbolicLink()) return undefined;
+    return `is a symbolic link to ${JSON.stringify(await readlink(path))}, which does not exist`;
+  } catch {
+    return undefined;
+  }
 }
 
 function readErrorMessage(error: unknown): string {

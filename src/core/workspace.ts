@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { BUILTIN_SAMPLE } from './builtinSample';
-import { isGlob, unescapeGlob, walkGlob, type ReadDirectory } from './glob';
+import { isGlob, unescapeGlob, walkGlob, type DirectoryEntry, type ReadDirectory } from './glob';
 import { parseSample } from './sample';
 import { readTextFile } from './textFile';
 import type { Diagnostic, Sample } from './types';
@@ -18,11 +18,25 @@ export const DEFAULT_ACTION_GLOB = '**/*.webhook.json';
 /** The default glob of sample files. */
 export const DEFAULT_SAMPLE_GLOB = '**/*.sample.json';
 
-/** Lists a directory of the real file system, for `walkGlob`; symbolic links are neither files nor directories. */
+/**
+ * Lists a directory of the real file system, for `walkGlob`. A symbolic link counts as a file unless it leads
+ * to a directory: a link to a file is followed when the file is read, and a broken link or a loop is found
+ * by a search for its name and then reported by the read. Links to directories are not entered, so no link
+ * can lead a search in circles.
+ */
 function nodeDirectoryReader(cwd: string): ReadDirectory {
   return async (path) => {
-    const entries = await readdir(resolve(cwd, path === '' ? '.' : path), { withFileTypes: true });
-    return entries.map((entry) => ({ name: entry.name, kind: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other' }));
+    const dir = resolve(cwd, path === '' ? '.' : path);
+    const entries = await readdir(dir, { withFileTypes: true });
+    return Promise.all(
+      entries.map(async (entry): Promise<DirectoryEntry> => {
+        if (entry.isDirectory()) return { name: entry.name, kind: 'directory' };
+        if (entry.isFile()) return { name: entry.name, kind: 'file' };
+        if (!entry.isSymbolicLink()) return { name: entry.name, kind: 'other' };
+        const target = await stat(resolve(dir, entry.name)).catch(() => undefined);
+        return { name: entry.name, kind: target?.isDirectory() ? 'other' : 'file' };
+      }),
+    );
   };
 }
 
@@ -35,7 +49,24 @@ const toSlash = (p: string) => (sep === '\\' ? p.replace(/\\/g, '/') : p);
  * why it cannot be read.
  */
 export async function findFiles(globs: readonly string[], cwd: string): Promise<string[]> {
+  return (await searchFiles(globs, cwd)).files;
+}
+
+/** What a search found, and the directories it had to enter but could not list. */
+export interface FoundFiles {
+  /** Absolute paths, sorted, without duplicates. */
+  readonly files: string[];
+  /** Absolute paths of the directories that could not be listed, with why; sorted. */
+  readonly unreadable: { readonly path: string; readonly error: string }[];
+}
+
+/**
+ * `findFiles` with the directories the search could not list. A glob that is also the name of an existing file
+ * (`a[1].webhook.json`) stands for that file.
+ */
+export async function searchFiles(globs: readonly string[], cwd: string): Promise<FoundFiles> {
   const found = new Set<string>();
+  const unreadable = new Map<string, string>();
   const read = nodeDirectoryReader(cwd);
   for (const raw of globs.length > 0 ? globs : [DEFAULT_ACTION_GLOB]) {
     const pattern = toSlash(raw);
@@ -43,10 +74,23 @@ export async function findFiles(globs: readonly string[], cwd: string): Promise<
       found.add(resolve(cwd, sep === '\\' ? raw : unescapeGlob(raw)));
       continue;
     }
-    const { files } = await walkGlob(read, pattern);
-    for (const file of files) found.add(resolve(cwd, file));
+    if (await isFile(resolve(cwd, raw))) {
+      found.add(resolve(cwd, raw));
+      continue;
+    }
+    const walked = await walkGlob(read, pattern);
+    for (const file of walked.files) found.add(resolve(cwd, file));
+    for (const dir of walked.unreadable ?? []) unreadable.set(resolve(cwd, dir.path === '' ? '.' : dir.path), dir.error);
   }
-  return [...found].sort();
+  return { files: [...found].sort(), unreadable: [...unreadable].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, error]) => ({ path, error })) };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A sample file's problems, with its text so they can be placed by line and column. */
@@ -62,11 +106,13 @@ export interface LoadedSamples {
   readonly samples: Sample[];
   /** Files with problems (unreadable, invalid JSON, not an object). */
   readonly diagnostics: SampleFileProblems[];
+  /** Directories the search for samples could not list, with why. */
+  readonly unreadable: FoundFiles['unreadable'];
 }
 
 /** Finds and parses the samples under `cwd`; when none is usable, the built-in sample. */
 export async function loadSamples(cwd: string, glob: string = DEFAULT_SAMPLE_GLOB): Promise<LoadedSamples> {
-  const files = await findFiles([glob], cwd);
+  const { files, unreadable } = await searchFiles([glob], cwd);
   const read = await Promise.all(files.map(async (file) => ({ file, result: await readTextFile(file) })));
   const samples: Sample[] = [];
   const diagnostics: SampleFileProblems[] = [];
@@ -79,7 +125,7 @@ export async function loadSamples(cwd: string, glob: string = DEFAULT_SAMPLE_GLO
     if (parsed.sample) samples.push(parsed.sample);
     if (parsed.diagnostics.length > 0) diagnostics.push({ file, text: result.text, diagnostics: parsed.diagnostics });
   }
-  return { samples: samples.length > 0 ? samples : [BUILTIN_SAMPLE], diagnostics };
+  return { samples: samples.length > 0 ? samples : [BUILTIN_SAMPLE], diagnostics, unreadable };
 }
 
 /** True when `path` is an existing directory. */

@@ -4,8 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import picomatch from 'picomatch/posix';
 import {
   globMatcher,
+  globProblem,
   isGlob,
   isSkippedDirectory,
   searchMatcher,
@@ -131,7 +134,7 @@ function memoryTree(tree: Record<string, Array<string>>): { read: ReadDirectory;
   const read: ReadDirectory = async (path) => {
     listed.push(path);
     const names = tree[path];
-    if (!names) throw new Error(`ENOENT ${path}`);
+    if (!names) throw Object.assign(new Error(`EACCES ${path}`), { code: 'EACCES' });
     return names.map((n): DirectoryEntry => (n.endsWith('/') ? { name: n.slice(0, -1), kind: 'directory' } : { name: n, kind: 'file' }));
   };
   return { read, listed };
@@ -148,10 +151,13 @@ describe('walkGlob', () => {
     dist: ['d.sample.json'],
   };
 
-  test('finds matching files breadth first, never lists skipped directories, passes over unreadable ones', async () => {
+  test('finds matching files breadth first, never lists skipped directories, passes over unreadable ones and names them', async () => {
     const { read, listed } = memoryTree(tree);
     const result = await walkGlob(read, '**/*.sample.json');
-    assert.deepEqual(result, { files: ['a.sample.json', 'samples/b.sample.json', 'samples/deep/c.sample.json', 'samples/deep/deeper/d.sample.json'] });
+    assert.deepEqual(result, {
+      files: ['a.sample.json', 'samples/b.sample.json', 'samples/deep/c.sample.json', 'samples/deep/deeper/d.sample.json'],
+      unreadable: [{ path: 'broken', error: 'permission denied' }],
+    });
     assert.deepEqual(listed.sort(), ['', 'broken', 'samples', 'samples/deep', 'samples/deep/deeper']);
   });
 
@@ -165,7 +171,11 @@ describe('walkGlob', () => {
   test('stops at the depth limit and says so', async () => {
     const { read, listed } = memoryTree(tree);
     const result = await walkGlob(read, '**/*.sample.json', { maxDepth: 2, maxEntries: 1000 });
-    assert.deepEqual(result, { files: ['a.sample.json', 'samples/b.sample.json'], truncated: 'depth' });
+    assert.deepEqual(result, {
+      files: ['a.sample.json', 'samples/b.sample.json'],
+      truncated: 'depth',
+      unreadable: [{ path: 'broken', error: 'permission denied' }],
+    });
     assert.ok(!listed.includes('samples/deep'));
   });
 
@@ -196,5 +206,56 @@ describe('walkGlob', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('globs matched level by level', () => {
+  // Small alphabets, so patterns and paths meet often; picomatch's one expression is the reference.
+  const namePart = fc.constantFrom('a', 'b', '.', '*', '?', '[ab]', '[!a]', '\\*', '{a,b}', '@(a|b)', '[a-b]', 'x');
+  const globPart = fc.oneof(
+    fc.constant('**'),
+    fc.array(namePart, { minLength: 1, maxLength: 4 }).map((p) => p.join('')),
+  );
+  const glob = fc.array(globPart, { minLength: 1, maxLength: 5 }).map((p) => p.join('/'));
+  const path = fc
+    .array(
+      fc
+        .array(fc.constantFrom('a', 'b', 'x', '.', '*'), { minLength: 1, maxLength: 4 })
+        .map((p) => p.join(''))
+        // A directory listing never holds "." or "..".
+        .filter((n) => n !== '.' && n !== '..'),
+      { minLength: 1, maxLength: 5 },
+    )
+    .map((p) => p.join('/'));
+
+  test('agree with picomatch on globs whose one expression stays small', () => {
+    fc.assert(
+      fc.property(glob, fc.array(path, { minLength: 1, maxLength: 8 }), (g, paths) => {
+        const ours = globMatcher(g);
+        const reference = picomatch(g.replace(/\[!/g, '[^'), { dot: true });
+        for (const p of paths) assert.equal(ours(p), reference(p), `${g} against ${p}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('a glob repeating ** between names 30 levels deep is matched level by level, and right', { timeout: 120_000 }, () => {
+    // One regular expression for these globs backtracks exponentially: at 25 levels a single test took
+    // tens of seconds. Level by level they finish with the rest of the file.
+    for (const unit of ['**/a/', '*/**/', '**/*a/', '**/**/']) {
+      const g = unit.repeat(30) + '*.webhook.json';
+      const matches = globMatcher(g);
+      const deep = 'a/'.repeat(60);
+      assert.equal(matches(`${deep}x.webhook.json`), true, g);
+      assert.equal(matches(`${deep}x.webhook.jsox`), false, g);
+      assert.equal(matches(`${'b/'.repeat(60)}x.webhook.json`), unit === '**/**/' || unit === '*/**/', g);
+    }
+  });
+
+  test('a reversed character range is named, with the way to write it', () => {
+    assert.equal(globProblem('[z-a].webhook.json'), '[z-a] holds the range z-a, whose ends are the wrong way round (write a-z)');
+    assert.equal(globProblem('x/[!9-0]*.json'), '[!9-0] holds the range 9-0, whose ends are the wrong way round (write 0-9)');
+    for (const fine of ['[a-z].json', '\\[z-a\\].json', '[-za].json', '[za-].json', '**/*.webhook.json', '[z\\-a].json'])
+      assert.equal(globProblem(fine), undefined, fine);
   });
 });

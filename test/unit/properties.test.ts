@@ -1,12 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseActionDocument } from '../../src/core/document';
 import { render } from '../../src/core/render';
 import { tokenize } from '../../src/core/template';
 import { valueToText } from '../../src/core/sample';
 import type { JsonValue } from '../../src/core/types';
 import { options, sample } from './helpers/core';
+import { ROOT, runCli } from './helpers/cli';
 
 const RUNS = 10_000;
 
@@ -112,5 +116,66 @@ describe('the two body paths agree', () => {
       }),
       { numRuns: 3_000 },
     );
+  });
+});
+
+describe('the CLI on arbitrary bytes', () => {
+  // Bytes of every kind: random, JSON-like text with its bytes cut or flipped, UTF-16 with and without a BOM.
+  const actionText = readFileSync(join(ROOT, 'examples', 'new-lead-to-crm.webhook.json'), 'utf8');
+  const sampleText = readFileSync(join(ROOT, 'examples', 'samples', '1-vip-lead.sample.json'), 'utf8');
+  const hostile = (text: string): fc.Arbitrary<Uint8Array> =>
+    fc.oneof(
+      fc.uint8Array({ maxLength: 512 }),
+      fc.nat({ max: text.length }).map((cut) => Buffer.from(text.slice(0, cut))),
+      fc.tuple(fc.nat({ max: text.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+        const bytes = Buffer.from(text);
+        bytes[at] = byte;
+        return bytes;
+      }),
+      fc.boolean().map((bom) => Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')])),
+      fc.string({ unit: 'binary', maxLength: 200 }).map((s) => Buffer.from(s)),
+    );
+
+  const check = async (dir: string, args: string[]): Promise<void> => {
+    const r = await runCli(args, { cwd: dir, env: {} });
+    assert.ok(r.code === 0 || r.code === 1 || r.code === 2, `exit ${r.code}`);
+    assert.ok((r.stdout + r.stderr).trim() !== '', `a message for exit ${r.code}`);
+    if (r.code === 2 && args[0] === 'render') assert.match(r.stderr, /^webhook-studio: /, 'render says why it stops');
+    assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), 'no stack trace');
+  };
+
+  test('render and validate never throw and exit 0, 1 or 2 with a message, for any action file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webhook-studio-bytes-'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(hostile(actionText), async (bytes) => {
+          writeFileSync(join(dir, 'a.webhook.json'), bytes);
+          await check(dir, ['render', 'a.webhook.json']);
+          await check(dir, ['render', 'a.webhook.json', '--format', 'json']);
+          await check(dir, ['validate']);
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('render and validate never throw and exit 0, 1 or 2 with a message, for any sample file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webhook-studio-bytes-'));
+    try {
+      writeFileSync(join(dir, 'a.webhook.json'), actionText);
+      await fc.assert(
+        fc.asyncProperty(hostile(sampleText), async (bytes) => {
+          writeFileSync(join(dir, 's.sample.json'), bytes);
+          await check(dir, ['render', 'a.webhook.json']);
+          await check(dir, ['render', 'a.webhook.json', '--sample', 's.sample.json', '--format', 'curl']);
+          await check(dir, ['validate']);
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

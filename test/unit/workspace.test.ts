@@ -51,8 +51,9 @@ describe('findFiles and loadSamples', () => {
     assert.deepEqual(await findFiles(['.config/**/*.webhook.json'], dir), [join(dir, '.config/hooks/h.webhook.json')]);
   });
 
-  test('brackets are a character class (and a name equal to the pattern matches too); escaped, they name one file', async () => {
-    assert.deepEqual(await findFiles(['odd/a[1].webhook.json'], dir), [join(dir, 'odd/a1.webhook.json'), join(dir, 'odd/a[1].webhook.json')]);
+  test('a glob that is the name of an existing file stands for that file; brackets are a class otherwise; escaped, they name one file', async () => {
+    assert.deepEqual(await findFiles(['odd/a[1].webhook.json'], dir), [join(dir, 'odd/a[1].webhook.json')]);
+    assert.deepEqual(await findFiles(['odd/a[12].webhook.json'], dir), [join(dir, 'odd/a1.webhook.json')]);
     assert.deepEqual(await findFiles(['odd/a\\[1\\].webhook.json'], dir), [join(dir, 'odd/a[1].webhook.json')]);
     assert.deepEqual(await findFiles(['we\\[ird\\]/*.json'], dir), [join(dir, 'we[ird]/w.webhook.json')]);
   });

@@ -103,7 +103,7 @@ function readOptions(words: string[], p: Parsed): Step {
 }
 
 function longOption(word: string, take: (option: string) => { ok: true; value: string } | { ok: false; error: string }, p: Parsed): Step {
-  if (word in READ_WITH_ARG || word in SKIP_WITH_ARG) {
+  if (Object.hasOwn(READ_WITH_ARG, word) || Object.hasOwn(SKIP_WITH_ARG, word)) {
     const value = take(word);
     if (!value.ok) return value;
     return applyWithArg(word, value.value, p);
@@ -119,7 +119,7 @@ function applyFlag(option: string, p: Parsed): Step {
   if (option === '-I' || option === '--head') {
     return { ok: false, error: 'HEAD requests (-I/--head) are not offered by the platform: use GET, POST, PUT or DELETE.' };
   }
-  if (option in SKIP_FLAGS) {
+  if (Object.hasOwn(SKIP_FLAGS, option)) {
     const why = SKIP_FLAGS[option];
     if (why) p.warnings.push(`${option} was ignored. ${why}`);
     return { ok: true };
@@ -129,9 +129,9 @@ function applyFlag(option: string, p: Parsed): Step {
 }
 
 function applyWithArg(option: string, value: string, p: Parsed): Step {
-  const kind = READ_WITH_ARG[option];
+  const kind = Object.hasOwn(READ_WITH_ARG, option) ? READ_WITH_ARG[option] : undefined;
   if (kind === undefined) {
-    const why = SKIP_WITH_ARG[option];
+    const why = Object.hasOwn(SKIP_WITH_ARG, option) ? SKIP_WITH_ARG[option] : undefined;
     if (why) p.warnings.push(`${option} was ignored. ${why}`);
     return { ok: true };
   }

@@ -127,7 +127,7 @@ function ansiCString(s: string, start: number): { ok: true; text: string; next: 
     }
     const e = s[i + 1]!;
     const hex = (max: number) => /^[0-9a-fA-F]+/.exec(s.slice(i + 2, i + 2 + max))?.[0];
-    if (e in C_ESCAPES) {
+    if (Object.hasOwn(C_ESCAPES, e)) {
       text += C_ESCAPES[e];
       i += 2;
     } else if (e === 'x' && hex(2)) {

@@ -7,7 +7,7 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { main } from '../../../src/cli/cli';
@@ -50,6 +50,10 @@ export interface BuiltCli {
   readonly file: string;
   /** Runs the built CLI as a child process (without blocking this process's servers). */
   run(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliRun>;
+  /** Runs the entry file itself, as npm's bin link does: its first line starts Node. */
+  exec(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliRun>;
+  /** `exec` under `setpriv` with its options (another user, for what root may not show); the folder must be open to that user. */
+  execAs(setprivOptions: string[], args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliRun>;
   /** Starts the built CLI as a child process with piped stdio. */
   spawn(args: string[], options: { cwd: string; env?: Record<string, string> }): ChildProcessWithoutNullStreams;
   /** Deletes the folder. */
@@ -63,21 +67,25 @@ export async function buildCli(): Promise<BuiltCli> {
   await build(cliBuild({ outdir: join(folder, 'dist'), logLevel: 'error', sourcemap: false }));
   await symlink(join(ROOT, 'examples'), join(folder, 'examples'));
   const file = join(folder, 'dist', 'cli.js');
-  const envOf = (env: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', ...env });
+  // The Node running the tests comes first on PATH, so the entry file's `env node` finds it.
+  const envOf = (env: Record<string, string> = {}) => ({ PATH: [dirname(process.execPath), process.env['PATH'] ?? ''].join(delimiter), ...env });
+  const runFile = (command: string, commandArgs: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }) =>
+    new Promise<CliRun>((resolveRun) => {
+      execFile(
+        command,
+        commandArgs,
+        { cwd: options.cwd, env: envOf(options.env), timeout: options.timeoutMs ?? 30_000, encoding: 'utf8' },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+          resolveRun({ code, stdout, stderr });
+        },
+      );
+    });
   return {
     file,
-    run: (args, options) =>
-      new Promise((resolveRun) => {
-        execFile(
-          process.execPath,
-          [file, ...args],
-          { cwd: options.cwd, env: envOf(options.env), timeout: options.timeoutMs ?? 30_000, encoding: 'utf8' },
-          (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-            resolveRun({ code, stdout, stderr });
-          },
-        );
-      }),
+    exec: (args, options) => runFile(file, args, options),
+    execAs: (setprivOptions, args, options) => runFile('setpriv', [...setprivOptions, file, ...args], options),
+    run: (args, options) => runFile(process.execPath, [file, ...args], options),
     spawn: (args, options) => spawn(process.execPath, [file, ...args], { cwd: options.cwd, env: envOf(options.env) }),
     remove: () => rm(folder, { recursive: true, force: true }),
   };
