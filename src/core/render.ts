@@ -367,6 +367,8 @@ const SLOT = /\\u0000(\d+)\\u0000/g;
 
 class NotFast extends Error {}
 
+const EMPTY_PART: Part = { text: '' };
+
 /**
  * The body of a file written as strict JSON, at native speed: JSON.parse, a walk that puts a numbered
  * slot where each template value goes, JSON.stringify, then each slot replaced by its escaped value.
@@ -394,7 +396,9 @@ function renderBodyFast(doc: ActionDocument, body: OffsetRange, state: RenderSta
       const token = tokens[i]!;
       if (token.kind !== 'variable') continue;
       out += `${value.slice(at, token.start)}\u0000${parts.length}\u0000`;
-      parts.push(resolveVariable(token, fileRange(ts, token.start, token.end), state));
+      const part = resolveVariable(token, fileRange(ts, token.start, token.end), state);
+      // An empty value makes no span: its source need not be kept while the rest of the body is read.
+      parts.push(part.text === '' ? EMPTY_PART : part);
       at = token.end;
     }
     return out + value.slice(at);
