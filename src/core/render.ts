@@ -428,17 +428,22 @@ function renderBodyFast(doc: ActionDocument, body: OffsetRange, state: RenderSta
   const raw = state.options.escaping === 'text';
   const json = JSON.stringify(parsed);
   const spans: Span[] = [];
-  let text = '';
+  // Joined once at the end: a string built with += stays a rope of every piece until something reads it.
+  const pieces: string[] = [];
+  let length = 0;
   let at = 0;
   for (const m of json.matchAll(SLOT)) {
     const part = parts[Number(m[1])]!;
     const piece = raw ? part.text : escapeJson(part.text);
-    text += json.slice(at, m.index);
-    if (piece.length > 0) spans.push({ start: text.length, end: text.length + piece.length, source: part.source! });
-    text += piece;
+    const before = json.slice(at, m.index);
+    pieces.push(before, piece);
+    length += before.length;
+    if (piece.length > 0) spans.push({ start: length, end: length + piece.length, source: part.source! });
+    length += piece.length;
     at = m.index + m[0].length;
   }
-  return { text: text + json.slice(at), spans };
+  pieces.push(json.slice(at));
+  return { text: pieces.join(''), spans };
 }
 
 /** A value whose first or last unit is half of a surrogate pair would escape differently next to its neighbours. */
