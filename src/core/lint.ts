@@ -33,7 +33,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   const result = render(doc, ctx.selected, ctx.options);
   const out: Diagnostic[] = [...doc.syntax, ...result.problems];
   const namespaces = new Set(namespacesOf(ctx.samples));
-  const memo: Memo = { lookups: new Map(), unsafe: new Map() };
+  const memo: Memo = { lookups: new Map(), unsafe: new Map(), near: new WeakMap() };
   const listing = new Listing();
 
   for (const ts of doc.templated) {
@@ -118,9 +118,8 @@ function checkVariable(
   if (!found.found) {
     if (!listing.take('unknown-variable', 'warning', range)) return;
     const parent = found.parent;
-    const candidates = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? Object.keys(parent) : [];
     const segment = token.segments[found.depth]!;
-    const near = nearest(segment.name, candidates);
+    const near = nearMatches(segment.name, parent, memo);
     const suggestions = near.map((n) => formatPath([...token.segments.slice(0, found.depth), { name: n, indexes: segment.indexes }]));
     out.push({
       code: 'unknown-variable',
@@ -197,6 +196,21 @@ const MEMO_SIZE = 4096;
 interface Memo {
   readonly lookups: Map<string, Lookup>;
   readonly unsafe: Map<string, Sample[]>;
+  /** Near matches by the object a path stopped at, then by the name it did not find there. */
+  readonly near: WeakMap<object, { readonly keys: readonly string[]; readonly byName: Map<string, string[]> }>;
+}
+
+/** The keys of `parent` near `name`: computed once per object and name, however many templates miss it. */
+function nearMatches(name: string, parent: JsonValue | undefined, memo: Memo): string[] {
+  if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return [];
+  let entry = memo.near.get(parent);
+  if (!entry) memo.near.set(parent, (entry = { keys: Object.keys(parent), byName: new Map() }));
+  let near = entry.byName.get(name);
+  if (!near) {
+    near = nearest(name, entry.keys);
+    if (entry.byName.size < MEMO_SIZE) entry.byName.set(name, near);
+  }
+  return near;
 }
 
 /** Samples in which a path's text holds what an unescaped substitution would break JSON with. */

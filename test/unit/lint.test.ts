@@ -128,6 +128,18 @@ describe('messages and fixes', () => {
     assert.match(fixed, /"\{\{contact\.first_name\}\}"/);
   });
 
+  test('the same miss in many templates gets the same near matches, each fix editing its own template', () => {
+    const r = lintText(actionText({ body: { a: '{{contact.frist_name}}', b: ['{{contact.frist_name}}', '{{contact.FIRST_nme}}'] } }), samples);
+    const unknown = r.diagnostics.filter((x) => x.code === 'unknown-variable');
+    assert.equal(unknown.length, 3);
+    for (const d of unknown) {
+      assert.match(d.message, /Did you mean "contact\.first_name"/);
+      const edit = d.fixes![0]!.edits[0]!;
+      assert.ok(edit.range.start >= d.range.start && edit.range.end <= d.range.end);
+      assert.equal(edit.newText, 'first_name');
+    }
+  });
+
   test('json-unsafe-value names the sample and the field', () => {
     const d = lintText(actionText({ body: { a: '{{contact.first_name}}' } }), samples).diagnostics.find((x) => x.code === 'json-unsafe-value')!;
     assert.match(d.message, /contact\.first_name/);
