@@ -12,6 +12,7 @@ import type { BenchRow } from './benchRow';
 import { run as runBigResponse } from './bigResponse.bench';
 import { run as runCliStart } from './cliStart.bench';
 import { run as runInbox } from './inbox.bench';
+import { run as runMemory } from './memory.bench';
 import { run as runPrettyJson } from './prettyJson.bench';
 import { run as runRender } from './render.bench';
 import { run as runSend } from './send.bench';
@@ -23,6 +24,7 @@ type Bench = { name: string; run: () => Promise<BenchRow[]> };
 
 const benches: Bench[] = [
   { name: 'render', run: runRender },
+  { name: 'memory of large actions', run: runMemory },
   { name: 'pretty JSON', run: runPrettyJson },
   { name: 'send', run: runSend },
   { name: 'big response', run: runBigResponse },

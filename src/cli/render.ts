@@ -1,7 +1,7 @@
 /** `webhook-studio render <file>`: the exact request, as HTTP text, JSON or cURL. */
 import { toCurl } from '../core/curl';
 import { toPlainRequest } from '../core/redact';
-import { validateSchema } from '../core/schemaValidation';
+import { validateSchemaOfText } from '../core/schemaValidation';
 import { parseCommandArgs } from './args';
 import { toHttpText } from './httpText';
 import { colorsFor, type CliIo } from './io';
@@ -23,7 +23,7 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   const action = await readAction(positionals[0], io);
   const session = await openSession(values, io);
   const { source } = cliTokens(action.doc, session.secrets, io.env, io.seen);
-  const schema = action.doc.syntax.some((d) => d.severity === 'error') ? [] : validateSchema('action', action.doc.root);
+  const schema = action.doc.syntax.some((d) => d.severity === 'error') ? [] : validateSchemaOfText('action', action.doc.text, () => action.doc.root);
   const { diagnostics, render } = analyse(action.doc, session, renderOptions(session, source), schema);
   const reveal = values['reveal-secrets'] === true;
   const request = toPlainRequest(render.request, reveal);

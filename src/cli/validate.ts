@@ -1,7 +1,7 @@
 /** `webhook-studio validate [globs…]`: schema + lint of every matched action file and every sample file. */
 import { parseActionDocument } from '../core/document';
 import { parseSample } from '../core/sample';
-import { validateSchema } from '../core/schemaValidation';
+import { validateSchemaOfText } from '../core/schemaValidation';
 import { noTokens } from '../core/secretSources';
 import { globProblem } from '../core/glob';
 import { escapeForTerminal } from '../core/text';
@@ -68,7 +68,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
       continue;
     }
     const doc = parseActionDocument(read.text);
-    const schema = doc.syntax.some((d) => d.severity === 'error') ? [] : validateSchema('action', doc.root);
+    const schema = doc.syntax.some((d) => d.severity === 'error') ? [] : validateSchemaOfText('action', doc.text, () => doc.root);
     const { diagnostics } = analyse(doc, session, options, schema);
     reports.push({ file: shown, kind: 'action', diagnostics: diagnosticsJson(read.text, diagnostics) });
   }
@@ -92,7 +92,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     }
     const parsed = parseSample(read.text, path);
     const syntaxErrors = parsed.diagnostics.some((d) => d.code === 'invalid-json');
-    const schema: Diagnostic[] = syntaxErrors ? [] : validateSchema('sample', parsed.root);
+    const schema: Diagnostic[] = syntaxErrors ? [] : validateSchemaOfText('sample', read.text, () => parsed.root);
     const merged = mergeDiagnostics(parsed.diagnostics, schema);
     reports.push({ file: shown, kind: 'sample', diagnostics: diagnosticsJson(read.text, merged) });
   }

@@ -108,7 +108,6 @@ export function parseActionDocument(text: string): ActionDocument {
   const templated: TemplatedString[] = [];
   // Tokens are relative to their string, so equal strings share them (large files repeat templates).
   const tokenCache = new Map<string, readonly TemplateToken[]>();
-  const templatedAt = new Map<number, TemplatedString>();
   const top = new Map<string, TopLevel>();
   const named: Record<'headers' | 'query', Map<string, { nameRange: OffsetRange; values: Literal[] }>> = { headers: new Map(), query: new Map() };
   const authFields = new Map<string, Literal>();
@@ -120,10 +119,10 @@ export function parseActionDocument(text: string): ActionDocument {
     const escaped = hasBackslash(text, node.offset, node.offset + node.length);
     const decoded = escaped ? decodeJsonString(text, node.offset, node.length) : undefined;
     const v = decoded?.value ?? value;
-    let tokens = tokenCache.get(v);
-    if (!tokens) tokenCache.set(v, (tokens = tokenize(v)));
-    const ranges = tokens.map((t) => rangeIn(node, decoded, t.start, t.end));
-    return { node, value: v, role, tokens, ranges, decoded };
+    // Bounded: a file of distinct strings would otherwise keep the tokens of all of them.
+    let shared = tokenCache.get(v);
+    if (!shared && tokenCache.size < TOKEN_CACHE_SIZE) tokenCache.set(v, (shared = tokenize(v)));
+    return new FileString(node, v, role, decoded, shared);
   };
 
   const valueStarts = (offset: number) => {
@@ -162,7 +161,6 @@ export function parseActionDocument(text: string): ActionDocument {
     if (templatedHere) {
       const ts = templatedOf(node, value, roleOfKey(key ?? ''));
       templated.push(ts);
-      templatedAt.set(offset, ts);
     }
     if (!entryHere) return;
     const entry = stack[1]!;
@@ -223,7 +221,7 @@ export function parseActionDocument(text: string): ActionDocument {
   if (!sawValue && syntax.length === 0) syntax.push(EMPTY_FILE);
 
   const str = (l: Literal | undefined, role: StringRole): TemplatedString | undefined =>
-    l ? (templatedAt.get(l.node.offset) ?? { node: l.node, value: l.value, role, tokens: [], ranges: [] }) : undefined;
+    l ? (templatedStartingAt(templated, l.node.offset) ?? { node: l.node, value: l.value, role, tokens: [], ranges: [] }) : undefined;
   const topString = (key: string, role: StringRole) => {
     const t = top.get(key);
     return t?.literalNode && typeof t.literal === 'string' ? str({ node: t.literalNode, value: t.literal }, role) : undefined;
@@ -273,7 +271,7 @@ export function parseActionDocument(text: string): ActionDocument {
       for (const prop of r.children ?? []) if (prop.children?.[0]?.value === 'body') body = prop.children[1];
       return body;
     },
-    stringOf: (node, role) => templatedAt.get(node.offset) ?? { node, value: String(node.value ?? ''), role, tokens: [], ranges: [] },
+    stringOf: (node, role) => templatedStartingAt(templated, node.offset) ?? { node, value: String(node.value ?? ''), role, tokens: [], ranges: [] },
   };
 }
 
@@ -357,6 +355,47 @@ export function decodedOffset(ts: TemplatedString, fileOffset: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * A templated string of a parsed file. Strings met often share one token list; the tokens of the others
+ * and all ranges are found on each read rather than kept, since a file with a million templates would
+ * otherwise hold several objects per template for as long as the document lives. Read `tokens` once
+ * per use, and take a token's range with `fileRange`.
+ */
+class FileString implements TemplatedString {
+  constructor(
+    readonly node: StringNode,
+    readonly value: string,
+    readonly role: StringRole,
+    readonly decoded: DecodedString | undefined,
+    private readonly shared: readonly TemplateToken[] | undefined,
+  ) {}
+
+  get tokens(): readonly TemplateToken[] {
+    return this.shared ?? tokenize(this.value);
+  }
+
+  get ranges(): readonly OffsetRange[] {
+    return this.tokens.map((t) => rangeIn(this.node, this.decoded, t.start, t.end));
+  }
+}
+
+/** How many distinct strings' tokens one parse keeps for reuse. */
+const TOKEN_CACHE_SIZE = 4096;
+
+/** The templated string whose literal starts at `offset` (binary search: `strings` are in file order). */
+function templatedStartingAt(strings: readonly TemplatedString[], offset: number): TemplatedString | undefined {
+  let lo = 0;
+  let hi = strings.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = strings[mid]!.node.offset;
+    if (at === offset) return strings[mid];
+    if (at < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 /** The templated string whose literal contains `fileOffset` (binary search: `strings` are in file order). */

@@ -33,13 +33,17 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   const result = render(doc, ctx.selected, ctx.options);
   const out: Diagnostic[] = [...doc.syntax, ...result.problems];
   const namespaces = new Set(namespacesOf(ctx.samples));
-  const memo: Memo = { lookups: new Map(), unsafe: new Map() };
+  const memo: Memo = { lookups: new Map(), unsafe: new Map(), near: new WeakMap() };
+  const listing = new Listing();
 
   for (const ts of doc.templated) {
-    for (let i = 0; i < ts.tokens.length; i++) {
-      const token = ts.tokens[i]!;
-      const range = ts.ranges[i]!;
+    // Tokens may be found on each read: read them once.
+    const tokens = ts.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      const range = fileRange(ts, token.start, token.end);
       if (token.kind === 'unsupported') {
+        if (!listing.take('unsupported-expression', 'error', range)) continue;
         out.push({
           code: 'unsupported-expression',
           severity: 'error',
@@ -47,6 +51,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
           range,
         });
       } else if (token.kind === 'unclosed') {
+        if (!listing.take('unclosed-template', 'warning', range)) continue;
         out.push({
           code: 'unclosed-template',
           severity: 'warning',
@@ -54,10 +59,11 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
           range,
         });
       } else {
-        checkVariable(ts, token, range, ctx, namespaces, memo, out);
+        checkVariable(ts, token, range, ctx, namespaces, memo, listing, out);
       }
     }
   }
+  listing.summarise(out);
 
   checkBodyOnGet(doc, out);
   checkUrl(doc, result, out);
@@ -72,14 +78,16 @@ function checkVariable(
   ctx: LintContext,
   namespaces: Set<string>,
   memo: Memo,
+  listing: Listing,
   out: Diagnostic[],
 ): void {
   const namespace = token.segments[0]!.name;
   if (namespace === SECRETS_NAMESPACE) {
     const ok = token.segments.length === 2 && token.segments.every((s) => s.indexes.length === 0);
     if (!ok) {
+      if (!listing.take('unknown-variable', 'warning', range)) return;
       out.push({ code: 'unknown-variable', severity: 'warning', message: `Write a secret as {{secrets.NAME}}: "${token.path}" is not one.`, range });
-    } else if (ctx.secretExists && !ctx.secretExists(token.segments[1]!.name)) {
+    } else if (ctx.secretExists && !ctx.secretExists(token.segments[1]!.name) && listing.take('missing-secret', 'warning', range)) {
       out.push({
         code: 'missing-secret',
         severity: 'warning',
@@ -90,6 +98,7 @@ function checkVariable(
     return;
   }
   if (!namespaces.has(namespace)) {
+    if (!listing.take('unknown-namespace', 'error', range)) return;
     const known = [...namespaces, SECRETS_NAMESPACE];
     const near = nearest(namespace, known);
     out.push({
@@ -102,12 +111,15 @@ function checkVariable(
     return;
   }
   let found = memo.lookups.get(token.path);
-  if (!found) memo.lookups.set(token.path, (found = lookupPath(ctx.selected.data, token.segments)));
+  if (!found) {
+    found = lookupPath(ctx.selected.data, token.segments);
+    if (memo.lookups.size < MEMO_SIZE) memo.lookups.set(token.path, found);
+  }
   if (!found.found) {
+    if (!listing.take('unknown-variable', 'warning', range)) return;
     const parent = found.parent;
-    const candidates = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? Object.keys(parent) : [];
     const segment = token.segments[found.depth]!;
-    const near = nearest(segment.name, candidates);
+    const near = nearMatches(segment.name, parent, memo);
     const suggestions = near.map((n) => formatPath([...token.segments.slice(0, found.depth), { name: n, indexes: segment.indexes }]));
     out.push({
       code: 'unknown-variable',
@@ -121,7 +133,7 @@ function checkVariable(
   if (ts.role !== 'body') return;
   const value = found.value;
   const whole = token.start === 0 && token.end === ts.value.length;
-  if (whole && value !== null && typeof value !== 'string') {
+  if (whole && value !== null && typeof value !== 'string' && listing.take('string-coercion', 'info', range)) {
     out.push({
       code: 'string-coercion',
       severity: 'info',
@@ -130,7 +142,7 @@ function checkVariable(
     });
   }
   const unsafe = unsafeSamples(token, ctx, memo);
-  if (unsafe.length > 0) {
+  if (unsafe.length > 0 && listing.take('json-unsafe-value', 'warning', range)) {
     out.push({
       code: 'json-unsafe-value',
       severity: 'warning',
@@ -140,10 +152,65 @@ function checkVariable(
   }
 }
 
+/** How many diagnostics of one per-template code a file lists; the rest are counted in one summary diagnostic. */
+export const LISTED_PER_CODE = 1000;
+
+/**
+ * Counts the per-template diagnostics of each code. Past LISTED_PER_CODE of a code, no more are built
+ * (a file with a million unknown variables would otherwise hold a million messages and quick fixes, more
+ * than any list shows); one summary at the first one left out says how many there are.
+ */
+class Listing {
+  private readonly omitted = new Map<Diagnostic['code'], { count: number; severity: Diagnostic['severity']; range: OffsetRange }>();
+  private readonly listed = new Map<Diagnostic['code'], number>();
+
+  /** True when a diagnostic of `code` at `range` is to be listed; otherwise it is counted. */
+  take(code: Diagnostic['code'], severity: Diagnostic['severity'], range: OffsetRange): boolean {
+    const n = this.listed.get(code) ?? 0;
+    if (n < LISTED_PER_CODE) {
+      this.listed.set(code, n + 1);
+      return true;
+    }
+    const o = this.omitted.get(code);
+    if (o) o.count++;
+    else this.omitted.set(code, { count: 1, severity, range });
+    return false;
+  }
+
+  summarise(out: Diagnostic[]): void {
+    for (const [code, o] of this.omitted) {
+      out.push({
+        code,
+        severity: o.severity,
+        message: `${o.count} more "${code}" problems from here on are not listed: only the first ${LISTED_PER_CODE} of a kind are. Fix those and lint again to see the rest.`,
+        range: o.range,
+      });
+    }
+  }
+}
+
+/** How many distinct paths the memo keeps: files that repeat paths repeat a few, and a lookup is cheap. */
+const MEMO_SIZE = 4096;
+
 /** Per-path results within one lint: large files repeat the same few variables. */
 interface Memo {
   readonly lookups: Map<string, Lookup>;
   readonly unsafe: Map<string, Sample[]>;
+  /** Near matches by the object a path stopped at, then by the name it did not find there. */
+  readonly near: WeakMap<object, { readonly keys: readonly string[]; readonly byName: Map<string, string[]> }>;
+}
+
+/** The keys of `parent` near `name`: computed once per object and name, however many templates miss it. */
+function nearMatches(name: string, parent: JsonValue | undefined, memo: Memo): string[] {
+  if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return [];
+  let entry = memo.near.get(parent);
+  if (!entry) memo.near.set(parent, (entry = { keys: Object.keys(parent), byName: new Map() }));
+  let near = entry.byName.get(name);
+  if (!near) {
+    near = nearest(name, entry.keys);
+    if (entry.byName.size < MEMO_SIZE) entry.byName.set(name, near);
+  }
+  return near;
 }
 
 /** Samples in which a path's text holds what an unescaped substitution would break JSON with. */
@@ -154,7 +221,7 @@ function unsafeSamples(token: VariableToken, ctx: LintContext, memo: Memo): Samp
       const v = lookupPath(s.data, token.segments);
       return v.found && /["\\\u0000-\u001f]/.test(valueToText(v.value, ctx.options.arraySeparator));
     });
-    memo.unsafe.set(token.path, unsafe);
+    if (memo.unsafe.size < MEMO_SIZE) memo.unsafe.set(token.path, unsafe);
   }
   return unsafe;
 }

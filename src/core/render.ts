@@ -3,7 +3,7 @@
  * provenance of every substituted piece so adapters can redact secrets and explain values.
  */
 import type { Node } from 'jsonc-parser';
-import type { ActionDocument, TemplatedString } from './document';
+import { fileRange, type ActionDocument, type TemplatedString } from './document';
 import type { VariableToken } from './template';
 import { lookupPath, SECRETS_NAMESPACE, valueToText } from './sample';
 import type {
@@ -37,6 +37,9 @@ interface RenderState {
   /** Converted values by path: large files repeat the same few variables. */
   readonly texts: Map<string, string | undefined>;
 }
+
+/** How many distinct paths one render keeps the text of. */
+const MEMO_SIZE = 4096;
 
 /** An RFC 9110 token: what a header name must be. */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -137,15 +140,16 @@ function rangeOfNode(node: { readonly offset: number; readonly length: number })
 
 /** Substitutes the templates of one string, in order. */
 function renderParts(ts: TemplatedString, state: RenderState): Part[] {
-  if (ts.tokens.length === 0) return [{ text: ts.value }];
+  const tokens = ts.tokens;
+  if (tokens.length === 0) return [{ text: ts.value }];
   const parts: Part[] = [];
   let at = 0;
-  for (let i = 0; i < ts.tokens.length; i++) {
-    const token = ts.tokens[i]!;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
     if (token.kind !== 'variable') continue; // unsupported and unclosed templates are sent literally
     if (token.start > at) parts.push({ text: ts.value.slice(at, token.start) });
     at = token.end;
-    parts.push(resolveVariable(token, ts.ranges[i]!, state));
+    parts.push(resolveVariable(token, fileRange(ts, token.start, token.end), state));
   }
   if (at < ts.value.length) parts.push({ text: ts.value.slice(at) });
   return parts;
@@ -164,11 +168,12 @@ function resolveVariable(token: VariableToken, range: OffsetRange, state: Render
     return { text: value ?? '', source: { kind: 'secret', name: name ?? token.path, range } };
   }
   let text = state.texts.get(token.path);
-  if (!state.texts.has(token.path)) {
+  if (text === undefined && !state.texts.has(token.path)) {
     const found = lookupPath(state.data, token.segments);
     const value = found.found ? found.value : null;
     text = value === null ? undefined : valueToText(value, state.options.arraySeparator);
-    state.texts.set(token.path, text);
+    // Bounded: files that repeat paths repeat a few; a file of distinct paths gains nothing from keeping them all.
+    if (state.texts.size < MEMO_SIZE) state.texts.set(token.path, text);
   }
   if (text === undefined) state.unresolved.push({ path: token.path, range });
   return { text: text ?? '', source: { kind: 'variable', path: token.path, range } };
@@ -362,6 +367,8 @@ const SLOT = /\\u0000(\d+)\\u0000/g;
 
 class NotFast extends Error {}
 
+const EMPTY_PART: Part = { text: '' };
+
 /**
  * The body of a file written as strict JSON, at native speed: JSON.parse, a walk that puts a numbered
  * slot where each template value goes, JSON.stringify, then each slot replaced by its escaped value.
@@ -375,19 +382,25 @@ function renderBodyFast(doc: ActionDocument, body: OffsetRange, state: RenderSta
   // A "__proto__" key (however escaped) would be assigned through its setter by the walk below.
   if (source.includes('\\u0000') || /__proto__|\\u005f/i.test(source) || /"\d+"\s*:/.test(source)) return undefined;
   const strings = doc.templated.filter((t) => t.role === 'body' && t.node.offset >= body.start && t.node.offset < body.end);
-  const slots: Array<{ token: VariableToken; range: OffsetRange }> = [];
+  // Each value is resolved as its string is met, so no token outlives its string's visit (large files have millions).
+  const parts: Part[] = [];
+  const unresolvedBefore = state.unresolved.length;
   let next = 0;
   const slotted = (value: string): string => {
     const ts = strings[next++];
     if (!ts || ts.value !== value) throw new NotFast();
+    const tokens = ts.tokens;
     let out = '';
     let at = 0;
-    ts.tokens.forEach((token, i) => {
-      if (token.kind !== 'variable') return;
-      out += `${value.slice(at, token.start)}\u0000${slots.length}\u0000`;
-      slots.push({ token, range: ts.ranges[i]! });
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      if (token.kind !== 'variable') continue;
+      out += `${value.slice(at, token.start)}\u0000${parts.length}\u0000`;
+      const part = resolveVariable(token, fileRange(ts, token.start, token.end), state);
+      // An empty value makes no span: its source need not be kept while the rest of the body is read.
+      parts.push(part.text === '' ? EMPTY_PART : part);
       at = token.end;
-    });
+    }
     return out + value.slice(at);
   };
   // Strings are met in file order: objects keep insertion order (no index-like keys, checked above).
@@ -405,29 +418,32 @@ function renderBodyFast(doc: ActionDocument, body: OffsetRange, state: RenderSta
   try {
     parsed = walk(JSON.parse(source));
   } catch {
-    return undefined;
+    parsed = undefined;
   }
-  if (next !== strings.length) return undefined;
-  const unresolvedBefore = state.unresolved.length;
-  const parts = slots.map((slot) => resolveVariable(slot.token, slot.range, state));
-  if (parts.some((p) => isLoneSurrogateAtEdge(p.text))) {
-    state.unresolved.length = unresolvedBefore; // the tree walk reports them again
+  // The tree walk reports the unresolved variables again (the secrets used are the same ones, in the same order).
+  if (parsed === undefined || next !== strings.length || parts.some((p) => isLoneSurrogateAtEdge(p.text))) {
+    state.unresolved.length = unresolvedBefore;
     return undefined;
   }
   const raw = state.options.escaping === 'text';
   const json = JSON.stringify(parsed);
   const spans: Span[] = [];
-  let text = '';
+  // Joined once at the end: a string built with += stays a rope of every piece until something reads it.
+  const pieces: string[] = [];
+  let length = 0;
   let at = 0;
   for (const m of json.matchAll(SLOT)) {
     const part = parts[Number(m[1])]!;
     const piece = raw ? part.text : escapeJson(part.text);
-    text += json.slice(at, m.index);
-    if (piece.length > 0) spans.push({ start: text.length, end: text.length + piece.length, source: part.source! });
-    text += piece;
+    const before = json.slice(at, m.index);
+    pieces.push(before, piece);
+    length += before.length;
+    if (piece.length > 0) spans.push({ start: length, end: length + piece.length, source: part.source! });
+    length += piece.length;
     at = m.index + m[0].length;
   }
-  return { text: text + json.slice(at), spans };
+  pieces.push(json.slice(at));
+  return { text: pieces.join(''), spans };
 }
 
 /** A value whose first or last unit is half of a surrogate pair would escape differently next to its neighbours. */

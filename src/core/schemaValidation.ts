@@ -5,8 +5,9 @@
  * compiled at run time and ajv itself is not loaded.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { getNodeValue } from 'jsonc-parser';
+import { getNodeValue, visit } from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
+import { nestingProblem, PARSE_OPTIONS } from './jsonc';
 import actionSchema from '../../schemas/webhook-action.schema.json';
 import sampleSchema from '../../schemas/webhook-sample.schema.json';
 import * as generated from './schemaValidators.generated';
@@ -32,6 +33,67 @@ export function validateSchema(kind: SchemaKind, root: Node | undefined): Diagno
   const validate = VALIDATORS[kind];
   const data: unknown = getNodeValue(root);
   if (validate(data)) return [];
+  return diagnosticsOf(kind, validate, root, data);
+}
+
+/**
+ * Validates the text of a document, building its syntax tree (`tree`) only when the value breaks the schema:
+ * a tree holds several objects per JSON value, many times the text's size, while the value alone is
+ * smaller and is dropped once checked. Gives the same diagnostics as `validateSchema(kind, tree())`.
+ */
+export function validateSchemaOfText(kind: SchemaKind, text: string, tree: () => Node | undefined): Diagnostic[] {
+  if (nestingProblem(text)) return validateSchema(kind, tree());
+  const value = valueOfText(text);
+  if (value.ok && (value.empty || VALIDATORS[kind](value.data))) return [];
+  return validateSchema(kind, tree());
+}
+
+/** The value of JSONC text as getNodeValue gives it from the tree (objects without a prototype, last duplicate wins); not ok on a syntax error. */
+function valueOfText(text: string): { ok: boolean; empty: boolean; data?: unknown } {
+  let ok = true;
+  let empty = true;
+  let data: unknown;
+  const parents: Array<Record<string, unknown> | unknown[]> = [];
+  const keys: Array<string | undefined> = [];
+  let key: string | undefined;
+  const put = (value: unknown) => {
+    empty = false;
+    const parent = parents[parents.length - 1];
+    if (!parent) data = value;
+    else if (Array.isArray(parent)) parent.push(value);
+    else if (key !== undefined) parent[key] = value;
+  };
+  const open = (container: Record<string, unknown> | unknown[]) => {
+    put(container);
+    parents.push(container);
+    keys.push(key);
+    key = undefined;
+  };
+  const close = () => {
+    parents.pop();
+    key = keys.pop();
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: () => open(Object.create(null) as Record<string, unknown>),
+      onArrayBegin: () => open([]),
+      onObjectEnd: close,
+      onArrayEnd: close,
+      onObjectProperty: (name) => {
+        key = name;
+      },
+      onLiteralValue: put,
+      onError: () => {
+        ok = false;
+      },
+    },
+    PARSE_OPTIONS,
+  );
+  return { ok, empty, data };
+}
+
+function diagnosticsOf(kind: SchemaKind, validate: ValidateFunction, root: Node, data: unknown): Diagnostic[] {
   const located = collapseDiscriminatedOneOf(validate.errors ?? [], SCHEMAS[kind], data);
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();

@@ -44,6 +44,8 @@ export interface UnclosedToken {
 export type TemplateToken = VariableToken | UnsupportedToken | UnclosedToken;
 
 const NAME = /[A-Za-z_][A-Za-z0-9_-]*/y;
+/** The indexes of a segment without any, shared. */
+const NO_INDEXES: readonly number[] = Object.freeze([]);
 const INDEX = /\[(\d{1,9})\]/y;
 
 /** Parses `inner` (the text between the braces) as a path; undefined when it is not one. */
@@ -61,20 +63,21 @@ function parsePath(inner: string, innerStart: number): { path: string; segments:
     if (!m || m.index !== i) return undefined;
     const segStart = i;
     i += m[0].length;
-    const indexes: number[] = [];
+    let indexes: number[] | undefined;
     for (;;) {
       INDEX.lastIndex = i;
       const ix = INDEX.exec(inner);
       if (!ix || ix.index !== i) break;
-      indexes.push(Number(ix[1]));
+      (indexes ??= []).push(Number(ix[1]));
       i += ix[0].length;
     }
-    segments.push({ name: m[0], indexes, start: innerStart + segStart, end: innerStart + i });
+    segments.push({ name: m[0], indexes: indexes ?? NO_INDEXES, start: innerStart + segStart, end: innerStart + i });
     if (i === end) break;
     if (inner[i] !== '.' || i + 1 >= end) return undefined;
     i++;
   }
-  return { path: inner.slice(from, end), segments };
+  // Pushing leaves room for 17 entries: copy to the exact size, as large files keep millions of these.
+  return { path: inner.slice(from, end), segments: segments.slice() };
 }
 
 function isSpace(c: number): boolean {
@@ -87,14 +90,14 @@ export function tokenize(s: string): TemplateToken[] {
   let from = 0;
   for (;;) {
     const open = s.indexOf('{{', from);
-    if (open < 0) return tokens;
+    if (open < 0) return tokens.length > 0 ? tokens.slice() : tokens;
     const close = s.indexOf('}}', open + 2);
     if (close < 0) {
       tokens.push({ kind: 'unclosed', start: open, end: open + 2, raw: '{{' });
-      return tokens;
+      return tokens.slice();
     }
     const end = close + 2;
-    const raw = s.slice(open, end);
+    const raw = open === 0 && end === s.length ? s : s.slice(open, end);
     const parsed = parsePath(s.slice(open + 2, close), open + 2);
     tokens.push(
       parsed ? { kind: 'variable', start: open, end, raw, path: parsed.path, segments: parsed.segments } : { kind: 'unsupported', start: open, end, raw },

@@ -101,12 +101,15 @@ export function decodeJsonString(text: string, start: number, length: number): D
 /** Levenshtein distance, bounded: returns max + 1 as soon as the distance exceeds `max`. */
 export function editDistance(a: string, b: string, max = 3): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  // Each unit compared without case, lowered once rather than at every cell.
+  const la = unitsLowered(a);
+  const lb = unitsLowered(b);
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1;
+      const cost = la[i - 1] === lb[j - 1] ? 0 : 1;
       const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
       cur.push(v);
       if (v < rowMin) rowMin = v;
@@ -115,6 +118,12 @@ export function editDistance(a: string, b: string, max = 3): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+function unitsLowered(s: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i++) out.push(s[i]!.toLowerCase());
+  return out;
 }
 
 /**

@@ -19,7 +19,7 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_FILE_BYTES)
     if (info.isDirectory()) return { ok: false, error: 'is a directory, not a file' };
     if (!info.isFile()) return { ok: false, error: 'is not a regular file (a device, pipe or socket), so it is not read' };
     if (info.size > maxBytes) return { ok: false, error: `is ${formatSize(info.size)}; files over ${formatSize(maxBytes)} are not read` };
-    bytes = await readAtMost(path, maxBytes);
+    bytes = await readAtMost(path, maxBytes, info.size);
   } catch (error) {
     return { ok: false, error: (await brokenLinkMessage(path, error)) ?? readErrorMessage(error) };
   }
@@ -57,21 +57,29 @@ export function utf16WithoutBom(bytes: Uint8Array): 'le' | 'be' | undefined {
   return undefined;
 }
 
-/** Reads up to `max + 1` bytes, so a file that grows while it is read is noticed without reading it all. */
-async function readAtMost(path: string, max: number): Promise<Buffer> {
+/**
+ * Reads up to `max + 1` bytes, so a file that grows while it is read is noticed without reading it all.
+ * The bytes go into one buffer of the size `stat` gave (plus the byte that notices growth), grown only
+ * when the file did: reading in chunks and joining them held the file's bytes twice.
+ */
+async function readAtMost(path: string, max: number, expected: number): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const chunks: Buffer[] = [];
+    let buffer = Buffer.allocUnsafe(Math.min(Math.max(expected + 1, 64 * 1024), max + 1));
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, max + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (total === buffer.length) {
+        if (total > max) break;
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, max + 1));
+        buffer.copy(bigger, 0, 0, total);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
       if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
       if (total > max) break;
     }
-    return Buffer.concat(chunks, total);
+    return buffer.subarray(0, total);
   } finally {
     await handle.close();
   }

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseActionDocument } from '../../src/core/document';
+import { LISTED_PER_CODE } from '../../src/core/lint';
+import { tokenize } from '../../src/core/template';
 import { LINT_CODES, type LintCode } from '../../src/core/types';
 import { JANE, actionText, lintText, options, sample } from './helpers/core';
 
@@ -125,6 +128,18 @@ describe('messages and fixes', () => {
     assert.match(fixed, /"\{\{contact\.first_name\}\}"/);
   });
 
+  test('the same miss in many templates gets the same near matches, each fix editing its own template', () => {
+    const r = lintText(actionText({ body: { a: '{{contact.frist_name}}', b: ['{{contact.frist_name}}', '{{contact.FIRST_nme}}'] } }), samples);
+    const unknown = r.diagnostics.filter((x) => x.code === 'unknown-variable');
+    assert.equal(unknown.length, 3);
+    for (const d of unknown) {
+      assert.match(d.message, /Did you mean "contact\.first_name"/);
+      const edit = d.fixes![0]!.edits[0]!;
+      assert.ok(edit.range.start >= d.range.start && edit.range.end <= d.range.end);
+      assert.equal(edit.newText, 'first_name');
+    }
+  });
+
   test('json-unsafe-value names the sample and the field', () => {
     const d = lintText(actionText({ body: { a: '{{contact.first_name}}' } }), samples).diagnostics.find((x) => x.code === 'json-unsafe-value')!;
     assert.match(d.message, /contact\.first_name/);
@@ -159,5 +174,49 @@ describe('messages and fixes', () => {
   test('malformed JSON gives invalid-json diagnostics and never throws', () => {
     const r = lintText('{"name": "x", "method": "POST",, }', samples);
     assert.ok(r.diagnostics.some((d) => d.code === 'invalid-json'));
+  });
+});
+
+describe('files with very many problems of one kind', () => {
+  const unknowns = (n: number) => Array.from({ length: n }, (_, i) => `{{contact.field_${i}}}`);
+
+  test('the first LISTED_PER_CODE of a per-template code are listed, then one summary counts the rest from the first left out', () => {
+    const r = lintText(actionText({ body: { items: unknowns(LISTED_PER_CODE + 5), bad: '{{contact.id | upcase}}' } }), samples);
+    const unknown = r.diagnostics.filter((d) => d.code === 'unknown-variable');
+    assert.equal(unknown.length, LISTED_PER_CODE + 1);
+    const listed = unknown.slice(0, LISTED_PER_CODE);
+    assert.deepEqual(
+      listed.map((d) => r.text.slice(d.range.start, d.range.end)),
+      unknowns(LISTED_PER_CODE),
+    );
+    assert.ok(listed.every((d) => d.message.includes('is not in sample')));
+    const summary = unknown[LISTED_PER_CODE]!;
+    assert.equal(summary.severity, 'warning');
+    assert.equal(r.text.slice(summary.range.start, summary.range.end), `{{contact.field_${LISTED_PER_CODE}}}`);
+    assert.match(summary.message, new RegExp(`^5 more "unknown-variable" problems .*first ${LISTED_PER_CODE} `));
+    // Other codes are counted on their own.
+    assert.equal(r.diagnostics.filter((d) => d.code === 'unsupported-expression').length, 1);
+  });
+
+  test('exactly LISTED_PER_CODE problems of a code are all listed, with no summary', () => {
+    const r = lintText(actionText({ body: { items: unknowns(LISTED_PER_CODE) } }), samples);
+    const unknown = r.diagnostics.filter((d) => d.code === 'unknown-variable');
+    assert.equal(unknown.length, LISTED_PER_CODE);
+    assert.ok(unknown.every((d) => d.message.includes('is not in sample')));
+  });
+
+  test('more distinct strings than the token cache holds still give each string its own tokens and ranges', () => {
+    const items = unknowns(5000).map((t, i) => (i % 2 ? `x ${t} y` : t));
+    const text = actionText({ body: { items } });
+    const doc = parseActionDocument(text);
+    assert.equal(doc.templated.length, items.length);
+    for (const [i, ts] of doc.templated.entries()) {
+      assert.equal(ts.value, items[i]);
+      assert.deepEqual(ts.tokens, tokenize(items[i]!));
+      assert.deepEqual(
+        ts.ranges.map((r) => text.slice(r.start, r.end)),
+        [`{{contact.field_${i}}}`],
+      );
+    }
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseTree } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
-import { validateSchema } from '../../src/core/schemaValidation';
+import { validateSchema, validateSchemaOfText } from '../../src/core/schemaValidation';
 import type { SchemaKind } from '../../src/core/schemaValidation';
 import { builtinSampleFileText } from '../../src/core/builtinSample';
 
@@ -20,7 +20,13 @@ function tree(text: string) {
 
 /** Each diagnostic as the text its range covers and its message, so a wrong range shows as wrong text. */
 function located(kind: SchemaKind, text: string): Array<{ text: string; message: string }> {
-  return validateSchema(kind, tree(text)).map((d) => {
+  const diagnostics = validateSchema(kind, tree(text));
+  // Validating the text (the CLI's way, which builds the tree only when there is something to report) agrees.
+  let built = 0;
+  const ofText = validateSchemaOfText(kind, text, () => (built++, tree(text)));
+  assert.deepEqual(ofText, diagnostics);
+  assert.ok(built <= 1 && (diagnostics.length === 0 || built === 1));
+  return diagnostics.map((d) => {
     assert.equal(d.code, 'schema');
     assert.equal(d.severity, 'error');
     return { text: text.slice(d.range.start, d.range.end), message: d.message };
@@ -204,6 +210,37 @@ describe('validateSchema on inline documents', () => {
     assert.deepEqual(
       diagnostics.map((d) => text.slice(d.range.start, d.range.end)),
       ['{', '"PATCH"'],
+    );
+  });
+
+  test('validating the text builds no tree for a valid document and agrees with the tree on "__proto__" keys and duplicates', () => {
+    const valid = `{ ${base}, "body": { "__proto__": { "a": 1 }, "k": 1, "k": "{{contact.id}}" } }`;
+    let built = 0;
+    assert.deepEqual(
+      validateSchemaOfText('action', valid, () => (built++, tree(valid))),
+      [],
+    );
+    assert.equal(built, 0);
+    // A "__proto__" header is an own property in both (a name the schema refuses), not the object's prototype.
+    const invalid = `{ ${base}, "headers": { "__proto__": { "a": 1 } }, "method": "PATCH" }`;
+    const expected = validateSchema('action', tree(invalid));
+    assert.ok(expected.length >= 2);
+    assert.deepEqual(
+      validateSchemaOfText('action', invalid, () => tree(invalid)),
+      expected,
+    );
+  });
+
+  test('validating text that does not parse falls back to the tree', () => {
+    const text = '{ "name": "n", "method": "PATCH", "url": ';
+    const root = parseTree(text, [], { allowTrailingComma: true });
+    assert.deepEqual(
+      validateSchemaOfText('action', text, () => root),
+      validateSchema('action', root),
+    );
+    assert.deepEqual(
+      validateSchemaOfText('action', '', () => undefined),
+      [],
     );
   });
 

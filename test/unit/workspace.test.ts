@@ -141,4 +141,21 @@ describe('readTextFile', () => {
     writeFileSync(join(dir, 'big.json'), Buffer.alloc(3000, 0x20));
     assert.deepEqual(await readTextFile(join(dir, 'big.json'), 2048), { ok: false, error: 'is 3 KiB; files over 2 KiB are not read' });
   });
+
+  test('reads a file of several megabytes exactly, and one of exactly the limit', async () => {
+    const text = `{"a":"${'é€𝄞x'.repeat(300_000)}"}`;
+    writeFileSync(join(dir, 'large.json'), text);
+    assert.deepEqual(await readTextFile(join(dir, 'large.json')), { ok: true, text });
+    assert.deepEqual(await readTextFile(join(dir, 'large.json'), Buffer.byteLength(text)), { ok: true, text });
+  });
+
+  test('reads a file longer than its size says (a /proc file says 0), and stops one that passes the limit', async () => {
+    // The process's memory map runs to hundreds of KiB, past the first buffer.
+    const read = await readTextFile('/proc/self/smaps');
+    assert.ok(read.ok);
+    assert.ok(read.text.length > 64 * 1024 && read.text.endsWith('\n') && read.text.includes('Rss:'));
+    const capped = await readTextFile('/proc/self/smaps', 100 * 1024);
+    assert.equal(capped.ok, false);
+    assert.match(!capped.ok ? capped.error : '', /^grew past 100 KiB while it was read/);
+  });
 });
