@@ -119,20 +119,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Opens a workspace file through Quick Open (Ctrl+P) and waits until its editor is active. */
 export async function openFile(page: Page, relPath: string): Promise<void> {
   const base = relPath.split('/').pop() ?? relPath;
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first();
-  // A search typed before the workspace's file search is ready finds nothing and is not repeated: retype.
-  // A welcome page that takes the focus while it loads closes Quick Open: open it again.
+  // Ctrl+P pressed while the workbench is still placing its focus can go nowhere: press it again until
+  // Quick Open shows. A search typed before the workspace's file search is ready finds nothing and is not
+  // repeated: retype. A welcome page that takes the focus while it loads closes Quick Open: open it again.
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (!(await input.isVisible())) {
-      await page.keyboard.press('Control+P');
-      await input.waitFor();
-    }
-    await input.fill(relPath);
     try {
+      if (!(await input.isVisible())) {
+        await page.keyboard.press('Control+P');
+        await input.waitFor({ timeout: 3000 });
+      }
+      await input.fill(relPath);
       await row.waitFor({ timeout: 5000 });
       break;
     } catch (error) {
