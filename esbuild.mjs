@@ -2,6 +2,7 @@
 // the CLI (a dispatcher and one file per command, see scripts/cliBuild.mjs).
 // `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { rm } from 'node:fs/promises';
 import { cliBuild } from './scripts/cliBuild.mjs';
 import { GENERATED_PATH, writeSchemaValidators } from './scripts/schemaValidators.mjs';
@@ -19,6 +20,17 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+/** Resolves every `undici` import but the one inside undiciParts.ts itself to src/core/http/undiciParts.ts. */
+/** @type {import('esbuild').Plugin} */
+const undiciParts = {
+  name: 'undici-parts',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      /[\\/]undiciParts\.ts$/.test(args.importer) ? undefined : { path: fileURLToPath(new URL('src/core/http/undiciParts.ts', import.meta.url)) },
+    );
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
@@ -31,6 +43,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // `undici` is only the parts of it the core uses (src/core/http/undiciParts.ts), as in the CLI.
+    plugins: [undiciParts],
   },
   cliBuild({ ...common, outdir: 'dist' }),
   {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * undici, `send` not the schema validators. `src/cli/cli.ts` imports each command module lazily
  * (`import('./send.js')`); in the bundle each such import loads the command's own file through
  * src/cli/lazy/bundleFiles.ts. undici is one more file,
- * `dist/cli-undici.js` (only the parts the core uses, see src/cli/lazy/undici.ts), loaded the same way by the
+ * `dist/cli-undici.js` (only the parts the core uses, see src/core/http/undiciParts.ts), loaded the same way by the
  * commands that send (and by a token request, should `render` ever make one).
  * Its own module so tests can build the CLI into a folder of their own.
  * @param {import('esbuild').BuildOptions} options common options and the output folder
@@ -63,7 +63,7 @@ export function cliBuild(options) {
     entryPoints: {
       cli: 'src/cli/main.ts',
       ...Object.fromEntries(commands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])),
-      'cli-undici': 'src/cli/lazy/undici.ts',
+      'cli-undici': 'src/core/http/undiciParts.ts',
     },
     bundle: true,
     // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles cleanly.

@@ -1,8 +1,9 @@
 /**
- * The part of undici the core uses, as the CLI bundles it (`dist/cli-undici.js`, which every `undici` import
- * of the CLI's code resolves to; see scripts/cliBuild.mjs). undici's own entry also loads fetch, WebSocket,
- * the cache stores and the mocks, which costs more start-up time than the rest of `send` together; this
- * module loads only the dispatchers, the connector and `request`.
+ * The part of undici the core uses, which is what both bundles take for `undici`: the CLI's
+ * `dist/cli-undici.js` (see scripts/cliBuild.mjs) and the extension's `dist/sendStack.js` (esbuild.mjs).
+ * undici's own entry also loads fetch, WebSocket, the cache stores and the mocks, which costs more start-up
+ * time than the rest of `send` together and doubles the send stack's size; this module loads only the
+ * dispatchers, the connector and `request`. From source (tests, tsx) the core imports undici itself.
  */
 import type * as Undici from 'undici';
 
