@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * the dispatcher loads the one for the command it runs: `--version` loads none, `render` and `validate` not
  * undici, `send` not the schema validators. `src/cli/cli.ts` imports each command module lazily
  * (`import('./send.js')`); in the bundle each such import loads the command's own file through
- * src/cli/lazy/bundleFiles.ts. undici is one more file,
+ * src/cli/lazy/bundleFiles.ts, which keeps V8's code cache of it. undici is one more file,
  * `dist/cli-undici.js` (only the parts the core uses, see src/core/http/undiciParts.ts), loaded the same way by the
  * commands that send (and by a token request, should `render` ever make one).
  * Its own module so tests can build the CLI into a folder of their own.
@@ -27,7 +27,7 @@ export function cliBuild(options) {
         return { path: `cli-${pattern.exec(args.path)[1]}.js`, namespace: 'cli-file' };
       });
       build.onResolve({ filter: /^undici$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: 'cli-undici.js', namespace: 'cli-file' }));
-      // Each of those imports becomes a load of that file through src/cli/lazy/bundleFiles.ts.
+      // Each of those imports becomes a load of that file through src/cli/lazy/bundleFiles.ts (V8's code cache).
       build.onLoad({ filter: /.*/, namespace: 'cli-file' }, (args) => ({
         contents: `module.exports = require('./src/cli/lazy/bundleFiles.ts').loadBundleFile(${JSON.stringify(args.path)});\n`,
         resolveDir: fileURLToPath(new URL('..', import.meta.url)),

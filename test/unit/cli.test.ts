@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildCli, ROOT, runCli, startCli, waitForMatch, type BuiltCli, type CliRun } from './helpers/cli';
@@ -625,6 +625,38 @@ describe('the built webhook-studio binary (a real process)', () => {
       proxy.closeAllConnections();
       await new Promise<void>((r) => proxy.close(() => r()));
       await https.close();
+    }
+  });
+
+  test('the bundle keeps V8 code caches in a private folder under TMPDIR, reuses them and survives a bad one', { timeout: 60_000 }, async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-tmp-'));
+    try {
+      const root = join(temp, `webhook-studio-code-cache-${process.getuid!()}`);
+      const caches = () => (existsSync(root) ? readdirSync(root).flatMap((v) => readdirSync(join(root, v)).map((f) => join(root, v, f))) : []);
+      const validate = () => built.run(['validate'], { cwd: join(FIXTURES, 'clean'), env: { TMPDIR: temp } });
+      const first = await validate();
+      assert.equal(first.code, 0, first.stderr);
+      const [cache, ...others] = caches().filter((f) => f.includes('cli-validate.js'));
+      assert.ok(cache !== undefined && others.length === 0, 'one cache for the validate file');
+      assert.equal(statSync(root).mode & 0o077, 0, 'the folder is private');
+      // An accepted cache is read, not written again.
+      utimesSync(cache, 1000, 1000);
+      const second = await validate();
+      assert.deepEqual([second.code, second.stdout, second.stderr], [first.code, first.stdout, first.stderr]);
+      assert.equal(statSync(cache).mtimeMs, 1000_000);
+      // One V8 rejects is replaced.
+      writeFileSync(cache, 'not a code cache');
+      const third = await validate();
+      assert.deepEqual([third.code, third.stdout, third.stderr], [first.code, first.stdout, first.stderr]);
+      assert.notEqual(readFileSync(cache, 'utf8'), 'not a code cache');
+      // A folder others may write to is not used at all.
+      for (const f of caches()) rmSync(f);
+      chmodSync(root, 0o777);
+      const fourth = await validate();
+      assert.deepEqual([fourth.code, fourth.stdout], [first.code, first.stdout]);
+      assert.deepEqual(caches(), []);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 

@@ -5,7 +5,7 @@
  * alongside may delete at any moment.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,8 +67,14 @@ export async function buildCli(): Promise<BuiltCli> {
   await build(cliBuild({ outdir: join(folder, 'dist'), logLevel: 'error', sourcemap: false }));
   await symlink(join(ROOT, 'examples'), join(folder, 'examples'));
   const file = join(folder, 'dist', 'cli.js');
+  // The bundle keeps V8 code caches under TMPDIR: the folder's own, so runs leave nothing behind.
+  await mkdir(join(folder, 'tmp'));
   // The Node running the tests comes first on PATH, so the entry file's `env node` finds it.
-  const envOf = (env: Record<string, string> = {}) => ({ PATH: [dirname(process.execPath), process.env['PATH'] ?? ''].join(delimiter), ...env });
+  const envOf = (env: Record<string, string> = {}) => ({
+    PATH: [dirname(process.execPath), process.env['PATH'] ?? ''].join(delimiter),
+    TMPDIR: join(folder, 'tmp'),
+    ...env,
+  });
   const runFile = (command: string, commandArgs: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }) =>
     new Promise<CliRun>((resolveRun) => {
       execFile(
