@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildCli, ROOT, runCli, startCli, waitForMatch, type BuiltCli, type CliRun } from './helpers/cli';
-import { startHttpsServer } from './helpers/servers';
+import { startForwardProxy, startHttpsServer } from './helpers/servers';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
 const SECRET = 'sk_live_9f8e7d6c5b4a';
@@ -598,32 +598,16 @@ describe('the built webhook-studio binary (a real process)', () => {
       cert: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.cert.pem')),
     };
     const https = await startHttpsServer(tls, (_req, res) => res.end('{}'));
-    const tunnels: string[] = [];
-    const proxy = createServer();
-    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host ?? '', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxy = await startForwardProxy();
     try {
       writeFileSync(join(work, 'proxied.webhook.json'), JSON.stringify({ name: 'Proxied', method: 'POST', url: `${https.origin}/hook`, body: { a: 1 } }));
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      const r = await built.run(['send', 'proxied.webhook.json'], { cwd: work, env: { HTTPS_PROXY: proxyUrl } });
+      const r = await built.run(['send', 'proxied.webhook.json'], { cwd: work, env: { HTTPS_PROXY: proxy.origin } });
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.deepEqual(tunnels, [`127.0.0.1:${https.port}`]);
+      assert.deepEqual(proxy.seen, [`CONNECT 127.0.0.1:${https.port}`]);
       // The certificate is checked end to end through the tunnel.
       assert.match(r.stdout, /tls-self-signed/);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise<void>((r) => proxy.close(() => r()));
+      await proxy.close();
       await https.close();
     }
   });
