@@ -24,6 +24,10 @@ import { isRefusal, type Refusal, type SendOutcome, type SendRequest } from '../
 import { buildSamplesReport, buildState } from './panelState';
 import { pastResultOf, ResultStore, resultOf } from './results';
 
+/** How long a visible page may take to say `ready` before it is loaded again, and how many times. */
+const LOAD_TIMEOUT_MS = 8000;
+const MAX_RELOADS = 2;
+
 /** The view type of the preview panel (and of its serializer). */
 export const PREVIEW_VIEW_TYPE = 'webhookStudio.preview';
 
@@ -66,6 +70,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   /** The page posted `ready` since its HTML was last set: messages can be delivered. */
   private ready = false;
   private pending: HostToWebview[] = [];
+  private loadTimer: ReturnType<typeof setTimeout> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private renders = 0;
   private inFlight: { readonly kind: SendKind; readonly cancel: vscode.CancellationTokenSource } | undefined;
@@ -203,7 +208,22 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       }),
       panel.onDidDispose(() => this.forgetPanel()),
     );
+    this.load(panel, 0);
+  }
+
+  /**
+   * Sets the page, and sets it again when a visible page has not said `ready` within a few seconds: a
+   * webview that failed to load (seen on busy machines) would otherwise stay blank until the user closed it.
+   */
+  private load(panel: vscode.WebviewPanel, attempt: number): void {
     panel.webview.html = this.html(panel.webview);
+    clearTimeout(this.loadTimer);
+    if (attempt >= MAX_RELOADS) return;
+    this.loadTimer = setTimeout(() => {
+      if (this.panel !== panel || this.ready || !panel.visible) return;
+      this.services.log.warn(`preview: the panel's page did not load within ${LOAD_TIMEOUT_MS / 1000} s; loading it again`);
+      this.load(panel, attempt + 1);
+    }, LOAD_TIMEOUT_MS);
   }
 
   private html(webview: vscode.Webview): string {
@@ -218,6 +238,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   }
 
   private forgetPanel(): void {
+    clearTimeout(this.loadTimer);
     for (const d of this.panelSubscriptions) d.dispose();
     this.panelSubscriptions = [];
     this.panel = undefined;
