@@ -145,7 +145,7 @@ export async function sendAction(input: SendActionInput): Promise<SendActionResu
   const renderWith = () =>
     render(input.doc, input.sample, { escaping: input.escaping, arraySeparator: input.arraySeparator, secrets: input.secrets, tokens: input.tokens });
 
-  let rendered = renderWith();
+  const rendered = renderWith();
   if (!rendered.sendable) return refusal('unsendable', rendered.problems.map((p) => p.message).join(' '), rendered.problems);
   const missing = missingSecrets(rendered);
   if (missing.length > 0) return { ...refusal('missing-secret', missing.map((name) => `secret ${name} is not set`).join('; ')), missingSecrets: missing };
@@ -153,39 +153,46 @@ export async function sendAction(input: SendActionInput): Promise<SendActionResu
   if (logProblem !== undefined) return refusal('log', `the execution log cannot be written: ${logProblem}`);
   if (input.signal?.aborted) return refusal('cancelled', 'the send was cancelled');
 
+  // Captures from before this send are never taken for its own, whatever happens below.
+  const lastCapture = input.inbox ? Math.max(0, ...input.inbox.captures().map((c) => c.id)) : 0;
   const connections = rendered.connectionsUsed;
   for (const connection of connections) {
     const ensured = await input.tokens.ensureToken(connection);
-    if (!ensured.ok) return finish(input, rendered, failed(ensured.error), false, 0);
+    if (!ensured.ok) return finish(input, prepared(input, rendered), failed(ensured.error), false, lastCapture);
   }
-  rendered = renderWith();
-  const lastCapture = input.inbox ? Math.max(0, ...input.inbox.captures().map((c) => c.id)) : 0;
-  let result = await exchange(input, rendered);
+  // Only a render that uses tokens changes once they are there.
+  let request = prepared(input, connections.length > 0 ? renderWith() : rendered);
+  let result = await exchange(input, request);
   const refreshable = connections.find((c) => input.tokens.canRefresh(c));
   let retried = false;
   if (result.ok && shouldRefreshOn(result.response.status) && refreshable !== undefined) {
     input.onRefresh?.(refreshable);
     input.tokens.invalidate(refreshable);
     const ensured = await input.tokens.ensureToken(refreshable);
-    if (!ensured.ok) return finish(input, rendered, failed(ensured.error), true, lastCapture);
-    rendered = renderWith();
-    result = await exchange(input, rendered);
+    if (!ensured.ok) return finish(input, request, failed(ensured.error), true, lastCapture);
+    request = prepared(input, renderWith());
+    result = await exchange(input, request);
     retried = true;
   }
-  return finish(input, rendered, result, retried, lastCapture);
+  return finish(input, request, result, retried, lastCapture);
 }
 
-/** The request as it goes on the wire, and masked, both pointed at the inbox when that is the target. */
-function targeted(input: SendActionInput, rendered: RenderResult): { wire: PlainRequest; masked: PlainRequest } {
+/** A render with the request as it goes on the wire and masked, both pointed at the inbox when that is the target. */
+interface Prepared {
+  readonly rendered: RenderResult;
+  readonly wire: PlainRequest;
+  readonly masked: PlainRequest;
+}
+
+function prepared(input: SendActionInput, rendered: RenderResult): Prepared {
   const wire = toPlainRequest(rendered.request, true);
   const masked = toPlainRequest(rendered.request, false);
-  if (!input.inbox) return { wire, masked };
+  if (!input.inbox) return { rendered, wire, masked };
   const origin = input.inbox.url;
-  return { wire: { ...wire, url: inboxUrlFor(wire.url, origin) }, masked: { ...masked, url: inboxUrlFor(masked.url, origin) } };
+  return { rendered, wire: { ...wire, url: inboxUrlFor(wire.url, origin) }, masked: { ...masked, url: inboxUrlFor(masked.url, origin) } };
 }
 
-function exchange(input: SendActionInput, rendered: RenderResult): Promise<SendResult> {
-  const { wire, masked } = targeted(input, rendered);
+function exchange(input: SendActionInput, { rendered, wire, masked }: Prepared): Promise<SendResult> {
   const options: TransportOptions = {
     timeoutMs: input.timeoutMs,
     signal: input.signal,
@@ -200,14 +207,19 @@ function exchange(input: SendActionInput, rendered: RenderResult): Promise<SendR
   return input.around ? input.around(masked, run) : run();
 }
 
-async function finish(input: SendActionInput, rendered: RenderResult, result: SendResult, retried: boolean, lastCapture: number): Promise<SendReport> {
+async function finish(
+  input: SendActionInput,
+  { rendered, wire, masked }: Prepared,
+  result: SendResult,
+  retried: boolean,
+  lastCapture: number,
+): Promise<SendReport> {
   const secrets = new Set<string>(secretValuesOf(rendered.request));
   for (const connection of rendered.connectionsUsed) {
     const token = input.tokens.token(connection);
     if (token) secrets.add(token);
   }
   for (const value of input.knownSecrets?.() ?? []) if (value) secrets.add(value);
-  const { wire, masked } = targeted(input, rendered);
   const record = redactRecord(buildRecord({ file: input.file, sample: input.sample.name, request: masked, result, inbox: input.inbox !== undefined }), secrets);
   let logError: string | undefined;
   try {

@@ -350,6 +350,18 @@ describe('sendAction: to the local inbox', () => {
     assert.ok(!JSON.stringify({ ...report.capture, body: Buffer.from(report.capture.body).toString() }).includes(TOKEN));
   });
 
+  test('a send that never reached the inbox reports no capture, not the one of an earlier send', BOUND, async () => {
+    const transport = new HttpSender({ alwaysAllowedOrigins: [inbox.url] });
+    sent(await sendAction(input(action('https://api.example.com'), { inbox, transport })));
+    const oauth = `{ "name": "o", "method": "POST", "url": "https://api.example.com/hook", "auth": { "type": "oauth2", "connection": "crm" }, "body": {} }`;
+    const tokens = new OAuthTokens({ connections: [], secrets: mapSecretSource(new Map()) });
+    const report = sent(await sendAction(input(oauth, { inbox, transport, tokens })));
+    assert.equal(report.record.error?.code, 'oauth');
+    assert.equal(report.capture, undefined);
+    assert.deepEqual(report.differences, ['nothing arrived at the inbox']);
+    await transport.close();
+  });
+
   test('takes the capture of this send, not an older one', BOUND, async () => {
     const transport = new HttpSender({ alwaysAllowedOrigins: [inbox.url] });
     sent(await sendAction(input(action('https://api.example.com'), { inbox, transport })));
