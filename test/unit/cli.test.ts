@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildCli, ROOT, runCli, startCli, waitForMatch, type BuiltCli, type CliRun } from './helpers/cli';
-import { startForwardProxy, startHttpsServer } from './helpers/servers';
+import { readBody, startForwardProxy, startHttpServer, startHttpsServer, type TestServer } from './helpers/servers';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
 const SECRET = 'sk_live_9f8e7d6c5b4a';
@@ -306,30 +306,34 @@ describe('webhook-studio render', () => {
   });
 });
 
+/**
+ * A loopback receiver that records each request and echoes it back, Authorization included: the CLI must
+ * still never print or log it. A path starting with /fail answers 500, any other 201.
+ */
+function startEchoReceiver(received: Array<{ url?: string; authorization?: string; body: string }>): Promise<TestServer> {
+  return startHttpServer((req, res) => {
+    void readBody(req).then((body) => {
+      received.push({ url: req.url ?? '', authorization: req.headers.authorization, body });
+      res.writeHead(req.url?.startsWith('/fail') ? 500 : 201, { 'content-type': 'application/json', 'x-echo-auth': req.headers.authorization ?? '' });
+      res.end(JSON.stringify({ echo: body }));
+    });
+  });
+}
+
 describe('webhook-studio send', () => {
-  let server: Server;
+  let server: TestServer;
   let port = 0;
   let work: string;
   const received: Array<{ url: string; authorization?: string; body: string }> = [];
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-'));
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        received.push({ url: req.url ?? '', authorization: req.headers.authorization, body });
-        // Echo the request back, secret and all: the CLI must still never print or log it.
-        res.writeHead(req.url?.startsWith('/fail') ? 500 : 201, { 'content-type': 'application/json', 'x-echo-auth': req.headers.authorization ?? '' });
-        res.end(JSON.stringify({ echo: body }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    server = await startEchoReceiver(received);
+    port = server.port;
   });
 
   after(async () => {
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -517,7 +521,7 @@ describe('colours', () => {
 
 describe('the built webhook-studio binary (a real process)', () => {
   let built: BuiltCli;
-  let server: Server;
+  let server: TestServer;
   let port = 0;
   let work: string;
   const received: Array<{ authorization?: string; body: string }> = [];
@@ -525,21 +529,12 @@ describe('the built webhook-studio binary (a real process)', () => {
   before(async () => {
     built = await buildCli();
     work = mkdtempSync(join(tmpdir(), 'webhook-studio-cli-bin-'));
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        received.push({ authorization: req.headers.authorization, body });
-        res.writeHead(201, { 'content-type': 'application/json', 'x-echo-auth': req.headers.authorization ?? '' });
-        res.end(JSON.stringify({ echo: body }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    server = await startEchoReceiver(received);
+    port = server.port;
   });
 
   after(async () => {
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
     rmSync(work, { recursive: true, force: true });
     await built?.remove();
   });
