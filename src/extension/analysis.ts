@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parseActionDocument, type ActionDocument } from '../core/document';
 import { lint, type LintResult } from '../core/lint';
 import { render } from '../core/render';
-import { secretValuesOf, toPlainRequest } from '../core/redact';
+import { toPlainRequest } from '../core/redact';
 import type { PlainRequest, RenderOptions, RenderResult, Sample, SecretSource, TokenSource, UnresolvedVariable } from '../core/types';
 import { readSettings } from './config';
 import { editorDiagnostics } from './editorDiagnostics';
@@ -144,8 +144,3 @@ export function viewOf(uri: vscode.Uri, a: Analysis): RenderedView {
 }
 
 export { editorDiagnostics };
-
-/** Every secret or credential value in a render, for last-line-of-defence redaction. */
-export function secretsIn(result: RenderResult): string[] {
-  return secretValuesOf(result.request);
-}
