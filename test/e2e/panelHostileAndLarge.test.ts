@@ -85,6 +85,9 @@ describe('the real preview panel with hostile and large responses', { timeout: 3
     const urlLine = receiverAction('Huge response', receiver.port, '/huge').split('\n')[3]!;
     await goTo(page, 4, urlLine.indexOf('/huge') + '/huge'.length + 1);
     await page.keyboard.type('-typed');
+    // The capped response can arrive while typing, and a result moves the panel to its Response tab: look
+    // at the request on its own tab.
+    await frame.locator('vscode-tab-header[data-tab="request"]').click();
     await frame.locator('#request-url', { hasText: '/huge-typed/' }).waitFor({ timeout: 10_000 });
     const stillLoading = !(await frame.locator('#progress').evaluate((el) => (el as unknown as { hidden: boolean }).hidden));
     const streamed = receiver.hugeWritten();
