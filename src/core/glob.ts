@@ -74,8 +74,8 @@ function negatedClasses(glob: string): string {
  * The glob is matched one directory level at a time: `**` against any number of levels, every other part
  * against one name. One regular expression for the whole glob backtracks exponentially on globs that repeat
  * `**` between names twenty levels deep (seconds to minutes per path); level by level the cost is at most
- * the glob's parts times the path's levels. Globs with braces that hold a `/` or with extglob groups
- * (`@(a|b)`) are left to one expression.
+ * the glob's parts times the path's levels. Globs with braces that hold a `/`, with extglob groups
+ * (`@(a|b)`) or with `**` inside a part (`**.json`) are left to one expression.
  */
 export function globMatcher(glob: string): (path: string) => boolean {
   // A leading `./` names the folder the paths are relative to, as picomatch takes it.
@@ -88,7 +88,7 @@ export function globMatcher(glob: string): (path: string) => boolean {
 /** One `/`-separated part of a glob: `**`, or a test of one name. */
 type GlobPart = { readonly globstar: true; readonly atLeastOne?: boolean } | { readonly globstar: false; readonly test: (name: string) => boolean };
 
-/** The parts of a glob, consecutive `**` as one; undefined when a `/` stands inside braces or there is an extglob group. */
+/** The parts of a glob, consecutive `**` as one; undefined when a `/` stands inside braces, there is an extglob group, or `**` shares a part. */
 function globParts(glob: string): GlobPart[] | undefined {
   if (glob === '') return undefined;
   const texts: string[] = [];
@@ -109,6 +109,9 @@ function globParts(glob: string): GlobPart[] | undefined {
     }
   }
   texts.push(glob.slice(start));
+  // `**` beside other characters in a part (`**{a,b}.`) means something of its own to picomatch, which can
+  // reach across levels: such globs are left to it whole.
+  if (texts.some((t) => t !== '**' && /(?:^|[^\\])\*\*/.test(t))) return undefined;
   const parts: GlobPart[] = [];
   texts.forEach((text, i) => {
     if (text === '**') {
