@@ -70,7 +70,7 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
         doc,
         sample,
         file: shown,
-        escaping: 'json',
+        escaping: 'text',
         arraySeparator: ', ',
         secrets,
         tokens,

@@ -79,6 +79,8 @@ function refusalText(refusal: SendRefusal): string {
   switch (refusal.code) {
     case 'invalid-json':
       return 'the file is not valid JSON (see above)';
+    case 'body-not-json':
+      return 'the body is not JSON once rendered (see above): the platform would skip this step';
     case 'unsendable':
       return 'the request has errors (see above)';
     case 'missing-secret':

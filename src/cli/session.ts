@@ -53,7 +53,7 @@ export interface Session {
 
 /** Reads the common options: secrets, escaping, samples and the selected sample. */
 export async function openSession(values: CommonValues, io: CliIo, options: { readonly warnOfBrokenSamples?: boolean } = {}): Promise<Session> {
-  const escaping = values.escaping ?? 'json';
+  const escaping = values.escaping ?? 'text';
   if (escaping !== 'json' && escaping !== 'text') throw new UsageError(`--escaping must be json or text, not "${escaping}"`, true);
   let envFileText: string | undefined;
   if (values['env-file'] !== undefined) {

@@ -6,8 +6,9 @@ const COMMON = `Common options (validate, render, send):
   --secret NAME=VALUE    a value for {{secrets.NAME}} (repeatable); wins over the environment
                          variable WEBHOOK_STUDIO_SECRET_NAME, which wins over --env-file
   --env-file F           a dotenv file with NAME=VALUE lines (or WEBHOOK_STUDIO_SECRET_NAME=VALUE)
-  --escaping json|text   how templates enter the body: json (default) escapes values;
-                         text pastes them unescaped, as some platforms do
+  --escaping text|json   how templates enter the body: text (default) pastes values
+                         unescaped, as the platform does, then the body must parse as
+                         JSON (body-not-json); json: escaped (not what the platform does)
   --array-separator S    joins array values; default ", "
   -h, --help             this help`;
 
@@ -67,7 +68,7 @@ HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
 Options:
   --inbox                send to a local inbox instead (only the origin is replaced) and print
                          the request as it was received
-  --timeout MS           overall deadline in milliseconds; default 30000
+  --timeout MS           overall deadline in milliseconds; default 30000, the platform's
   --json                 print the execution record as JSON
   --log FILE             append the execution record (secrets masked) to FILE as a JSON line
 ${COMMON}

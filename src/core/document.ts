@@ -1,4 +1,5 @@
 import { visit, type Node } from 'jsonc-parser';
+import { bareTemplateDiagnostics } from './bareTemplate';
 import { EMPTY_FILE, MAX_NESTING, nestingDiagnostic, nestingProblem, parseJsonc, PARSE_OPTIONS, syntaxDiagnostic } from './jsonc';
 import { tokenize, type TemplateToken } from './template';
 import { decodeJsonString, LineIndex, type DecodedString } from './text';
@@ -56,7 +57,15 @@ export interface ActionModel {
   readonly body?: OffsetRange;
   /** The `"body"` key, for diagnostics about the body as a whole. */
   readonly bodyKeyRange?: OffsetRange;
+  /** Set when the body is a string: the platform's own body text, templates anywhere (docs/architecture.md, "Rendering"). */
+  readonly bodyText?: TemplatedString;
+  /** `"bodyType"` as written when it is one of the two; undefined means JSON. */
+  readonly bodyType?: BodyType;
+  readonly bodyTypeRange?: OffsetRange;
 }
+
+/** How the body is sent: JSON text, or form fields (`application/x-www-form-urlencoded`). */
+export type BodyType = 'json' | 'form';
 
 /** A parsed `*.webhook.json` file. */
 export interface ActionDocument {
@@ -218,6 +227,10 @@ export function parseActionDocument(text: string): ActionDocument {
     tooDeep ??= nestingProblem(text) ?? nestingDiagnostic(0);
   }
   if (tooDeep) syntax.push(tooDeep);
+  else if (syntax.length > 0) {
+    const bare = bareTemplateDiagnostics(text);
+    if (bare) syntax.splice(0, syntax.length, ...bare);
+  }
   if (!sawValue && syntax.length === 0) syntax.push(EMPTY_FILE);
 
   const str = (l: Literal | undefined, role: StringRole): TemplatedString | undefined =>
@@ -234,6 +247,7 @@ export function parseActionDocument(text: string): ActionDocument {
   const methodEntry = top.get('method');
   const bodyEntry = top.get('body');
   const authEntry = top.get('auth');
+  const bodyTypeEntry = top.get('bodyType');
   const model: ActionModel = {
     name: typeof nameEntry?.literal === 'string' ? nameEntry.literal : undefined,
     method: typeof methodEntry?.literal === 'string' && METHODS.has(methodEntry.literal) ? (methodEntry.literal as Method) : undefined,
@@ -246,6 +260,9 @@ export function parseActionDocument(text: string): ActionDocument {
     // A body nested too deep is not read further: no reader of it could do so without exhausting the stack.
     body: tooDeep ? undefined : range(bodyEntry),
     bodyKeyRange: bodyEntry?.keyRange,
+    bodyText: tooDeep ? undefined : topString('body', 'body'),
+    bodyType: bodyTypeEntry?.literal === 'json' || bodyTypeEntry?.literal === 'form' ? bodyTypeEntry.literal : undefined,
+    bodyTypeRange: range(bodyTypeEntry),
   };
 
   let lines: LineIndex | undefined;

@@ -35,6 +35,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   const namespaces = new Set(namespacesOf(ctx.samples));
   const memo: Memo = { lookups: new Map(), unsafe: new Map(), near: new WeakMap() };
   const listing = new Listing();
+  const broken = result.problems.find((p) => p.code === 'body-not-json');
 
   for (const ts of doc.templated) {
     // Tokens may be found on each read: read them once.
@@ -59,7 +60,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
           range,
         });
       } else {
-        checkVariable(ts, token, range, ctx, namespaces, memo, listing, out);
+        checkVariable(doc, broken, ts, token, range, ctx, namespaces, memo, listing, out);
       }
     }
   }
@@ -72,6 +73,8 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
 }
 
 function checkVariable(
+  doc: ActionDocument,
+  broken: Diagnostic | undefined,
   ts: TemplatedString,
   token: VariableToken,
   range: OffsetRange,
@@ -131,25 +134,37 @@ function checkVariable(
     return;
   }
   if (ts.role !== 'body') return;
+  // A form field is percent-encoded, and a text body is the platform's own text: neither coerces nor breaks on a quote.
+  const { bodyText, bodyType } = doc.model;
+  if (bodyType === 'form') return;
   const value = found.value;
   const whole = token.start === 0 && token.end === ts.value.length;
-  if (whole && value !== null && typeof value !== 'string' && listing.take('string-coercion', 'info', range)) {
+  if (!bodyText && whole && value !== null && typeof value !== 'string' && listing.take('string-coercion', 'info', range)) {
     out.push({
       code: 'string-coercion',
       severity: 'info',
-      message: `"${token.path}" is ${describe(value)} in sample "${ctx.selected.name}" but is sent as the string ${JSON.stringify(valueToText(value, ctx.options.arraySeparator)).slice(0, 80)}: every template renders to text.`,
+      message: `"${token.path}" is ${describe(value)} in sample "${ctx.selected.name}" but is sent as the string ${JSON.stringify(valueToText(value, ctx.options.arraySeparator)).slice(0, 80)}: a quoted template renders to text. To send it unquoted, write the body as the platform's text (a string "body").`,
       range,
     });
   }
-  const unsafe = unsafeSamples(token, ctx, memo);
+  // The selected sample's break is body-not-json's, at this very template: the others are predicted here.
+  const unsafe = unsafeSamples(token, ctx, memo).filter((s) => !(s === ctx.selected && breaksAt(broken, range)));
   if (unsafe.length > 0 && listing.take('json-unsafe-value', 'warning', range)) {
+    const which = unsafe.map((s) => `"${s.name}"`).join(', ');
     out.push({
       code: 'json-unsafe-value',
       severity: 'warning',
-      message: `"${token.path}" holds a quote, backslash or control character in sample ${unsafe.map((s) => `"${s.name}"`).join(', ')}: a platform that pastes values without escaping would send invalid JSON.`,
+      message:
+        ctx.options.escaping === 'text'
+          ? `"${token.path}" holds a quote, backslash or control character in sample ${which}: the platform pastes it unescaped, so for that sample the body is not JSON (body-not-json when it is selected) and the step is skipped.`
+          : `"${token.path}" holds a quote, backslash or control character in sample ${which}: this preview escapes it ("json" escaping), but the platform pastes it unescaped, fails to parse the body and skips the step (body-not-json with "text" escaping).`,
       range,
     });
   }
+}
+
+function breaksAt(broken: Diagnostic | undefined, range: OffsetRange): boolean {
+  return broken !== undefined && broken.range.start === range.start && broken.range.end === range.end;
 }
 
 /** How many diagnostics of one per-template code a file lists; the rest are counted in one summary diagnostic. */
@@ -283,7 +298,12 @@ function checkUrl(doc: ActionDocument, result: RenderResult, out: Diagnostic[]):
     });
   }
   if (url.protocol === 'http:') {
-    out.push({ code: 'plain-http', severity: 'info', message: 'Plain http: the request and any credentials travel unencrypted. Prefer https.', range });
+    out.push({
+      code: 'plain-http',
+      severity: 'warning',
+      message: 'The platform accepts only https URLs: a plain http: URL fails there (and would carry any credentials unencrypted). Use https.',
+      range,
+    });
   }
 }
 

@@ -3,6 +3,7 @@
  * provenance of every substituted piece so adapters can redact secrets and explain values.
  */
 import type { Node } from 'jsonc-parser';
+import { breakCause, findBodyBreak, lineColumn, shownValue, type BodySlot } from './bodyCheck';
 import { fileRange, type ActionDocument, type TemplatedString } from './document';
 import type { VariableToken } from './template';
 import { lookupPath, SECRETS_NAMESPACE, valueToText } from './sample';
@@ -115,12 +116,22 @@ export function render(doc: ActionDocument, sample: Sample, options: RenderOptio
 
   let body: string | null = null;
   let bodySpans: Span[] = [];
+  let bodyBreak: RenderResult['bodyBreak'];
   if (model.body && method !== 'GET' && method !== 'DELETE') {
-    const out = renderBodyFast(doc, model.body, state) ?? renderBodyByTree(doc, state);
+    const form = model.bodyType === 'form';
+    const out = form
+      ? renderFormBody(doc, state, problems)
+      : model.bodyText
+        ? renderTextBody(model.bodyText, state)
+        : (renderBodyFast(doc, model.body, state) ?? renderBodyByTree(doc, state));
     body = out?.text ?? null;
     bodySpans = out?.spans ?? [];
+    // The platform parses the pasted text as JSON; JSON escaping of an object body cannot break it.
+    if (out && !form && (model.bodyText || options.escaping === 'text')) {
+      bodyBreak = checkBody(doc, out, sample.name, problems);
+    }
     if (!model.headers.some((h) => h.name.toLowerCase() === 'content-type')) {
-      headers.push({ name: 'Content-Type', value: 'application/json', origin: 'auto', spans: [] });
+      headers.push({ name: 'Content-Type', value: form ? FORM_TYPE : 'application/json', origin: 'auto', spans: [] });
     }
   }
 
@@ -131,7 +142,38 @@ export function render(doc: ActionDocument, sample: Sample, options: RenderOptio
     unresolved: state.unresolved,
     secretsUsed: [...state.secretsUsed],
     connectionsUsed: [...state.connectionsUsed],
+    ...(bodyBreak ? { bodyBreak } : {}),
   };
+}
+
+/** The Content-Type of form bodies. */
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * The platform's JSON check (docs/architecture.md, "Rendering"): a body that does not parse is an error
+ * placed on the template whose value broke it, or where the body's own text breaks.
+ */
+function checkBody(doc: ActionDocument, out: RenderedBody, sampleName: string, problems: Diagnostic[]): RenderResult['bodyBreak'] {
+  const found = findBodyBreak(out.text, out.slots ?? out.spans);
+  if (!found) return undefined;
+  const skip = 'the platform fails to parse the body as JSON and skips this step.';
+  const slot = found.slot;
+  let message: string;
+  let range: OffsetRange;
+  if (slot && slot.source.kind !== 'credential') {
+    const value = out.text.slice(slot.start, slot.end);
+    const template = slot.source.kind === 'secret' ? `{{secrets.${slot.source.name}}}` : `{{${slot.source.path}}}`;
+    // A secret's value is never written into a message.
+    const shown = slot.source.kind === 'secret' ? "(the secret's value)" : `\`${shownValue(value)}\``;
+    message = `For sample "${sampleName}", ${template} = ${shown} ${breakCause(value)}: ${skip}`;
+    range = slot.source.range;
+  } else {
+    const at = lineColumn(out.text, found.offset);
+    message = `For sample "${sampleName}", the body is not valid JSON (${found.error} at line ${at.line}, column ${at.column} of the rendered body): ${skip}`;
+    range = out.fileOffset?.(found.offset) ?? doc.model.bodyKeyRange ?? doc.model.body ?? { start: 0, end: 0 };
+  }
+  problems.push({ code: 'body-not-json', severity: 'error', message, range });
+  return { offset: found.offset, message };
 }
 
 function rangeOfNode(node: { readonly offset: number; readonly length: number }): OffsetRange {
@@ -218,11 +260,11 @@ function renderUrl(doc: ActionDocument, state: RenderState, problems: Diagnostic
   let head = hash >= 0 ? text.slice(0, hash) : text;
   for (const entry of doc.model.query) {
     for (const value of entry.values) {
-      const rendered = joinParts(renderParts(value, state), (part) => encodeComponent(part.text));
       const sep = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
-      head += sep + encodeComponent(entry.name) + '=';
-      for (const s of rendered.spans) spans.push({ start: head.length + s.start, end: head.length + s.end, source: s.source });
-      head += rendered.text;
+      head += sep;
+      const pair = encodedPair(entry.name, value, state);
+      for (const s of pair.spans) spans.push({ start: head.length + s.start, end: head.length + s.end, source: s.source });
+      head += pair.text;
     }
   }
   text = head + fragment;
@@ -360,6 +402,91 @@ function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnosti
 interface RenderedBody {
   readonly text: string;
   readonly spans: Span[];
+  /** Every substituted value, empty ones included, when they can break the JSON (text bodies). */
+  readonly slots?: readonly BodySlot[];
+  /** The file range of a rendered offset that lies in the body's own text (text bodies). */
+  readonly fileOffset?: (offset: number) => OffsetRange | undefined;
+}
+
+/**
+ * A string body: the platform's own body text, each template replaced by its value as is (`text`) or
+ * escaped as JSON string content (`json`), tags quoted or not.
+ */
+function renderTextBody(ts: TemplatedString, state: RenderState): RenderedBody {
+  const escape = state.options.escaping === 'json';
+  const spans: Span[] = [];
+  const slots: BodySlot[] = [];
+  // Literal runs: where each starts in the rendered text and in the string, to place a break in the file.
+  const literals: Array<{ at: number; from: number; length: number }> = [];
+  let text = '';
+  let from = 0;
+  const literal = (end: number) => {
+    if (end <= from) return;
+    literals.push({ at: text.length, from, length: end - from });
+    text += ts.value.slice(from, end);
+  };
+  const tokens = ts.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== 'variable') continue;
+    literal(token.start);
+    const part = resolveVariable(token, fileRange(ts, token.start, token.end), state);
+    const piece = escape ? escapeJson(part.text) : part.text;
+    const slot = { start: text.length, end: text.length + piece.length, source: part.source! };
+    slots.push(slot);
+    if (piece.length > 0) spans.push(slot);
+    text += piece;
+    from = token.end;
+  }
+  literal(ts.value.length);
+  const fileOffset = (offset: number): OffsetRange | undefined => {
+    const run = literals.find((l) => offset >= l.at && offset < l.at + l.length);
+    if (!run) return undefined;
+    const unit = run.from + offset - run.at;
+    return fileRange(ts, unit, unit + 1);
+  };
+  return { text, spans, slots, fileOffset };
+}
+
+/**
+ * A form body: each name and value encoded exactly as a query entry is (`encodedPair`), joined by `&`.
+ * A list repeats the name, as in `query`.
+ */
+function renderFormBody(doc: ActionDocument, state: RenderState, problems: Diagnostic[]): RenderedBody | undefined {
+  const node = doc.bodyNode();
+  if (!node) return undefined;
+  if (node.type !== 'object') {
+    problems.push({
+      code: 'schema',
+      severity: 'error',
+      message: 'A form body ("bodyType": "form") is an object of field names to strings.',
+      range: rangeOfNode(node),
+    });
+    return undefined;
+  }
+  let text = '';
+  const spans: Span[] = [];
+  for (const [name, value] of uniqueProperties(node.children ?? [])) {
+    const items = value.type === 'array' ? (value.children ?? []) : [value];
+    for (const item of items) {
+      const ts: TemplatedString =
+        item.type === 'string'
+          ? doc.stringOf(item, 'body')
+          : { node: item, value: item.value === undefined ? '' : String(item.value), role: 'body', tokens: [], ranges: [] };
+      if (text) text += '&';
+      const pair = encodedPair(name, ts, state);
+      for (const s of pair.spans) spans.push({ start: text.length + s.start, end: text.length + s.end, source: s.source });
+      text += pair.text;
+    }
+  }
+  return { text, spans };
+}
+
+/** `name=value`, both percent-encoded with `encodeComponent`: the one encoding of query entries and form fields. */
+function encodedPair(name: string, value: TemplatedString, state: RenderState): { text: string; spans: Span[] } {
+  const key = `${encodeComponent(name)}=`;
+  const rendered = joinParts(renderParts(value, state), (part) => encodeComponent(part.text));
+  return { text: key + rendered.text, spans: rendered.spans.map((s) => ({ start: key.length + s.start, end: key.length + s.end, source: s.source })) };
 }
 
 /** Marks a substituted value inside a JSON.stringify output: `\u0000` + slot + `\u0000`, as JSON escapes NUL. */

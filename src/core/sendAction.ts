@@ -3,7 +3,8 @@
  * send through `sendAction`; they keep only what is theirs: prompts, progress and notifications in the
  * editor, printing in the CLI.
  *
- * The steps, in order: refuse a file that is not valid JSON or a request the platform would not send;
+ * The steps, in order: refuse a file that is not valid JSON, a body that does not parse as JSON once
+ * rendered (body-not-json), or a request the platform would not send;
  * refuse unresolved secrets, and a log that cannot be written; ensure the OAuth tokens the action uses; render with them; point the
  * request at the local inbox when that is the target; send; after a 401 refresh a client-credentials
  * token once and send once more; build the record, redact it by value, append it to the log; for inbox
@@ -100,14 +101,14 @@ export interface SendActionInput {
 }
 
 /** Why nothing was sent. */
-export type RefusalCode = 'invalid-json' | 'unsendable' | 'missing-secret' | 'log' | 'cancelled';
+export type RefusalCode = 'invalid-json' | 'body-not-json' | 'unsendable' | 'missing-secret' | 'log' | 'cancelled';
 
 /** A send that did not happen, with a message fit to show. */
 export interface SendRefusal {
   readonly sent: false;
   readonly code: RefusalCode;
   readonly reason: string;
-  /** The errors behind `invalid-json` and `unsendable`. */
+  /** The errors behind `invalid-json`, `body-not-json` and `unsendable`. */
   readonly problems: readonly Diagnostic[];
   /** The secret names behind `missing-secret`. */
   readonly missingSecrets: readonly string[];
@@ -146,6 +147,9 @@ export async function sendAction(input: SendActionInput): Promise<SendActionResu
     render(input.doc, input.sample, { escaping: input.escaping, arraySeparator: input.arraySeparator, secrets: input.secrets, tokens: input.tokens });
 
   const rendered = renderWith();
+  // The platform parses the body before it sends; one that does not parse is skipped there, so never sent here.
+  const broken = rendered.problems.find((p) => p.code === 'body-not-json');
+  if (broken) return refusal('body-not-json', broken.message, rendered.problems);
   if (!rendered.sendable) return refusal('unsendable', rendered.problems.map((p) => p.message).join(' '), rendered.problems);
   const missing = missingSecrets(rendered);
   if (missing.length > 0) return { ...refusal('missing-secret', missing.map((name) => `secret ${name} is not set`).join('; ')), missingSecrets: missing };

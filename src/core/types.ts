@@ -40,6 +40,8 @@ export const LINT_CODES = [
   'auth-conflict',
   'invalid-header',
   'missing-secret',
+  'body-not-json',
+  'unquoted-template',
 ] as const;
 
 /** A stable lint code. */
@@ -132,6 +134,8 @@ export interface RenderResult {
   readonly secretsUsed: readonly string[];
   /** OAuth connection names the request uses. */
   readonly connectionsUsed: readonly string[];
+  /** Where the rendered body stops being JSON (`body-not-json`): an offset into `request.body` and what broke it. */
+  readonly bodyBreak?: { readonly offset: number; readonly message: string };
 }
 
 /** A request as plain name/value data, e.g. for the sender, a log record or `render --format json`. */

@@ -64,7 +64,7 @@ export function readSettings(scope?: vscode.Uri): StudioSettings {
   return {
     samplesGlob: c.get<string>('samples.glob') || '**/*.sample.json',
     arraySeparator: c.get<string>('render.arraySeparator', ', '),
-    escaping: oneOf(c.get('render.escaping'), ['json', 'text'] as const, 'json'),
+    escaping: oneOf(c.get('render.escaping'), ['json', 'text'] as const, 'text'),
     timeoutMs: positiveInt(c.get('http.timeoutMs'), 30_000),
     followRedirects: c.get<boolean>('http.followRedirects', false) === true,
     maxResponseBytes: positiveInt(c.get('http.maxResponseBytes'), 5 * 1024 * 1024),

@@ -297,6 +297,25 @@ describe('webhook-studio render', () => {
     assert.equal(JSON.parse(r.stdout).body, '{"name":"Jane","missing":""}');
   });
 
+  test('by default values are pasted as the platform does: a body a sample breaks is body-not-json, exit 1', async () => {
+    const dir = join(FIXTURES, 'platform');
+    const r = await cli(['render', 'lead.webhook.json'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /\{"first_name":"Tom","last_name":"O"Brien"\}/);
+    const line = r.stderr.split('\n').find((l) => l.includes('body-not-json'))!;
+    assert.match(line, DIAGNOSTIC_LINE);
+    assert.match(line, /^lead\.webhook\.json:5:67 error body-not-json For sample "Tom O"Brien", \{\{contact\.last_name\}\} = `O"Brien` holds a quote/);
+    const escaped = await cli(['render', 'lead.webhook.json', '--escaping', 'json'], { cwd: dir });
+    assert.equal(escaped.code, 0, escaped.stderr);
+    assert.match(escaped.stderr, /json-unsafe-value .*platform pastes it unescaped/);
+  });
+
+  test('a string body with an unquoted numeric tag renders a number', async () => {
+    const r = await cli(['render', 'score.webhook.json', '--format', 'json'], { cwd: join(FIXTURES, 'platform') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(JSON.parse(r.stdout).body), { score: 87, name: 'Tom' });
+  });
+
   test('an action with errors is still printed, and exits 1', async () => {
     const r = await cli(['render', 'filter.webhook.json', '--format', 'json'], { cwd: join(FIXTURES, 'dirty') });
     assert.equal(r.code, 1);

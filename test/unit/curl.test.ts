@@ -189,7 +189,8 @@ describe('fromCurl', () => {
       method: 'POST',
       url: 'https://x.io/',
       headers: [['Content-Type', 'application/json']],
-      body: '"a=1&b=2"',
+      // A string body is the body's text, sent as is: the bytes curl sends.
+      body: 'a=1&b=2',
       warning: /not JSON/,
     },
     {

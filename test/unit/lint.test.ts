@@ -10,8 +10,11 @@ import { JANE, actionText, lintText, options, sample } from './helpers/core';
 
 const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', id: 'x' }, opportunity: {}, workflow: {} }, 'Quotes')];
 
-/** Each case: the code, an action that must trigger it, the text its range must cover, and a close action that must not. */
-const cases: Array<{ code: LintCode; fires: Record<string, unknown>; covers: string; silent: Record<string, unknown> }> = [
+/**
+ * Each case: the code, an action that must trigger it, the text its range must cover, and a close action that must not.
+ * An action is an object (written out by `actionText`) or, for what JSON.stringify cannot write, the file's text.
+ */
+const cases: Array<{ code: LintCode; fires: Record<string, unknown> | string; covers: string; silent: Record<string, unknown> | string }> = [
   {
     code: 'unknown-variable',
     fires: { body: { a: '{{contact.frist_name}}' } },
@@ -71,20 +74,34 @@ const cases: Array<{ code: LintCode; fires: Record<string, unknown>; covers: str
     covers: '{{secrets.NOT_SET}}',
     silent: { auth: { type: 'bearer', token: '{{secrets.IS_SET}}' } },
   },
+  {
+    code: 'body-not-json',
+    fires: { body: '{"score": {{contact.nothing}}, "n": 1}' },
+    covers: '{{contact.nothing}}',
+    silent: { body: '{"score": {{contact.lead_score}}, "n": 1}' },
+  },
+  {
+    code: 'unquoted-template',
+    fires: '{"name": "T", "method": "POST", "url": "https://api.example.com/x", "body": {"email": {{contact.email}}}}',
+    covers: '{{contact.email}}',
+    silent: '{"name": "T", "method": "POST", "url": "https://api.example.com/x", "body": {"email": "{{contact.email}}"}}',
+  },
 ];
+
+const fileOf = (action: Record<string, unknown> | string) => (typeof action === 'string' ? action : actionText(action));
 
 describe('each lint code fires where it should and stays silent where it should not', () => {
   const exists = (n: string) => n === 'IS_SET' || n === 'T' || n === 'X';
   for (const c of cases) {
     test(`${c.code} fires`, () => {
-      const r = lintText(actionText(c.fires), samples, options(), exists);
+      const r = lintText(fileOf(c.fires), samples, options(), exists);
       const hits = r.diagnostics.filter((d) => d.code === c.code);
       assert.equal(hits.length, 1, `expected one ${c.code}, got ${JSON.stringify(r.diagnostics.map((d) => d.code))}`);
       assert.equal(r.text.slice(hits[0]!.range.start, hits[0]!.range.end), c.covers);
       assert.ok(hits[0]!.message.length > 20);
     });
     test(`${c.code} stays silent`, () => {
-      const r = lintText(actionText(c.silent), samples, options(), exists);
+      const r = lintText(fileOf(c.silent), samples, options(), exists);
       assert.deepEqual(
         r.diagnostics.filter((d) => d.code === c.code),
         [],
@@ -104,7 +121,7 @@ describe('each lint code fires where it should and stays silent where it should 
     const documented = new Map([...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning|info) \|/gm)].map((m) => [m[1]!, m[2]!]));
     assert.deepEqual([...documented.keys()], [...LINT_CODES]);
     for (const c of cases) {
-      const d = lintText(actionText(c.fires), samples, options(), exists).diagnostics.find((x) => x.code === c.code)!;
+      const d = lintText(fileOf(c.fires), samples, options(), exists).diagnostics.find((x) => x.code === c.code)!;
       assert.equal(d.severity, documented.get(c.code), c.code);
     }
   });

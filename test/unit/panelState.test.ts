@@ -193,13 +193,24 @@ describe('problemViews', () => {
   });
 
   test('JSON syntax errors are listed, with their positions, and make the request unsendable', () => {
-    const text = '{\n  "name": "T",\n  "method": "POST",\n  "url": "https://x.test/a",\n  "body": { "email": {{contact.email}} }\n}';
+    const text = '{\n  "name": "T",\n  "method": "POST",\n  "url": "https://x.test/a",\n  "body": { "email": "a" "b": 1 }\n}';
     const analysis = analysisOf(text);
     const problems = problemViews(analysis);
     const syntax = problems.filter((p) => p.code === 'invalid-json');
     assert.ok(syntax.length > 0, JSON.stringify(problems));
     assert.equal(syntax[0]!.line, 5);
-    assert.equal(syntax[0]!.column, text.split('\n')[4]!.indexOf('{{') + 2, 'at the second brace, where a property name was expected');
+    assert.equal(syntax[0]!.column, text.split('\n')[4]!.indexOf('"b"') + 1, 'at the key where a comma was expected');
+    assert.equal(buildState(analysis, inputs(analysis, false)).sendable, false);
+  });
+
+  test('a bare template is listed once, as unquoted-template at the tag, and makes the request unsendable', () => {
+    const text = '{\n  "name": "T",\n  "method": "POST",\n  "url": "https://x.test/a",\n  "body": { "email": {{contact.email}} }\n}';
+    const analysis = analysisOf(text);
+    const problems = problemViews(analysis);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.line, p.column]),
+      [['unquoted-template', 5, text.split('\n')[4]!.indexOf('{{') + 1]],
+    );
     assert.equal(buildState(analysis, inputs(analysis, false)).sendable, false);
   });
 

@@ -112,7 +112,8 @@ describe('the two body paths agree', () => {
           r1.unresolved.map((u) => u.path),
           r2.unresolved.map((u) => u.path),
         );
-        if (escaping === 'json') assert.equal(r1.request.body, JSON.stringify(JSON.parse(r1.request.body!)));
+        // A string body is the platform's own text, sent as written: only an object body is JSON by construction.
+        if (escaping === 'json' && typeof body !== 'string') assert.equal(r1.request.body, JSON.stringify(JSON.parse(r1.request.body!)));
       }),
       { numRuns: 3_000 },
     );

@@ -7,7 +7,8 @@
  *   `encodeURIComponent` encoding, grouping of repeated keys keeps the order); otherwise it stays in `url`;
  * - a JSON body becomes a JSON value; it renders back byte for byte when it was compact `JSON.stringify`
  *   output (what the platform sends), and is re-serialised compactly otherwise (a warning says so);
- *   a body that is not JSON becomes a JSON string (a warning says so: the platform only sends JSON);
+ *   a body that is not JSON, or is a JSON string, becomes a string body: the platform's body text, sent
+ *   as is (a warning says so when it is not JSON, which the platform refuses to send);
  * - `Authorization: Bearer …` / `Basic …` moves into `auth` only when it is the last header, since
  *   `auth` always sends it after the headers of the file; otherwise it stays a header;
  * - a last `Content-Type: application/json` with a body is left out, since rendering adds exactly
@@ -451,10 +452,12 @@ function bodyValue(text: string, contentTypes: ReadonlyArray<readonly [string, s
   if (!root) {
     const type = contentTypes[0]?.[1];
     warnings.push(
-      `The body is not JSON${type ? ` (Content-Type: ${type})` : ''}: it is kept as a JSON string, which the platform sends in quotes. Rewrite it as a JSON value.`,
+      `The body is not JSON${type ? ` (Content-Type: ${type})` : ''}: it is kept as the body's text, which the platform fails to parse as JSON (body-not-json). Rewrite it as JSON, or as a form body ("bodyType": "form").`,
     );
     return text;
   }
+  // A string body is the platform's text, sent as is: a JSON string is written as its own text.
+  if (root.type === 'string') return text;
   const value = fromNode(root);
   if (compact(value) !== text)
     warnings.push("The JSON body is re-serialised compactly when sent, as the platform does: its bytes differ from the command's (same JSON value).");

@@ -58,7 +58,8 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  * the panel must say why it will not send): first, since the rest of the file is read around them.
  */
 export function problemViews(analysis: Analysis): ProblemView[] {
-  const all = [...analysis.doc.syntax, ...editorDiagnostics(analysis.lint.diagnostics)];
+  // Syntax errors of our own (unquoted-template) are lint diagnostics too: listed once.
+  const all = [...analysis.doc.syntax.filter((d) => d.code === 'invalid-json'), ...editorDiagnostics(analysis.lint.diagnostics)];
   const shown =
     all.length <= MAX_PANEL_PROBLEMS
       ? all
