@@ -42,12 +42,35 @@ function headerBadges(header: HeaderView): Node[] {
   return badges;
 }
 
+/**
+ * The broken body as sent, its break marked: the text before, the character where JSON parsing stops
+ * (or an end marker), the rest; then what broke it.
+ */
+function brokenBodyView(body: string, at: NonNullable<StateParams['bodyBreak']>, escaping: HTMLElement): HTMLElement[] {
+  const offset = Math.max(0, Math.min(at.offset, body.length));
+  // A whole code point is marked, so an emoji is never cut in two.
+  const code = body.codePointAt(offset);
+  const width = code === undefined ? 0 : code > 0xffff ? 2 : 1;
+  const broken = body.slice(offset, offset + width);
+  const shownMark = broken === '' ? '⟂' : broken === '\n' ? '↵\n' : broken;
+  const mark = h('mark', { class: 'body-break', id: 'body-break', title: at.message }, shownMark);
+  return [
+    h('pre', { class: 'code mono', id: 'request-body', tabindex: 0 }, body.slice(0, offset), mark, body.slice(offset + width)),
+    h('p', { class: 'banner banner-error', id: 'body-break-message', role: 'note' }, icon('error'), ' ', at.message),
+    escaping,
+  ];
+}
+
 function bodyView(state: StateParams): HTMLElement[] {
-  const escaping = state.escaping === 'json' ? 'Templates are escaped as JSON string content.' : 'Templates are inserted as plain text.';
+  const escaping =
+    state.escaping === 'json'
+      ? 'Templates are escaped as JSON string content (not what the platform does).'
+      : 'Values are pasted in as the platform does, unescaped.';
   if (state.bodyDropped) {
     return [note(`Dropped: ${state.method} sends no body.`, 'warning-text'), note(escaping)];
   }
   if (state.body === null) return [note('No body.')];
+  if (state.bodyBreak) return brokenBodyView(state.body, state.bodyBreak, note(escaping));
   const shown = state.bodyPretty ?? prettyJson(state.body) ?? state.body;
   return [h('pre', { class: 'code mono', id: 'request-body', tabindex: 0 }, shown), note(escaping)];
 }

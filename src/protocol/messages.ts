@@ -41,6 +41,12 @@ export interface UrlSegment {
   readonly path?: string;
 }
 
+/** Where a rendered body stops being JSON: an offset into the body as shown, and the body-not-json message. */
+export interface BodyBreakView {
+  readonly offset: number;
+  readonly message: string;
+}
+
 /** One request header as the panel shows it. */
 export interface HeaderView {
   readonly name: string;
@@ -95,6 +101,8 @@ export interface StateParams {
   readonly bodyPretty?: string;
   /** The definition has a body that the method (GET, DELETE) does not send. */
   readonly bodyDropped?: boolean;
+  /** Where the body as shown stops being JSON (body-not-json): the platform would skip the step. */
+  readonly bodyBreak?: BodyBreakView;
   readonly escaping: EscapingMode;
   readonly sendable: boolean;
   readonly problems: readonly ProblemView[];

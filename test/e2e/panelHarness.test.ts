@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToWebview, ResultParams, StateParams, WebviewToHost } from '../../src/protocol/messages';
+import { findBodyBreak } from '../../src/core/bodyCheck';
 import { prettyJson } from '../../src/protocol/prettyJson';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/vscodeServer';
 import { startHarness } from './panelHarness/server';
@@ -124,6 +125,20 @@ const invalidHeaderState: StateParams = {
   ],
 };
 
+/** A body the sample breaks, as the host renders it (text escaping): the break from the core's own JSON check. */
+const brokenBody = '{"first":"Tom","last":"O"Brien","email":"tom@example.com","note":"Zoë 🎉"}';
+const brokenAt = findBodyBreak(brokenBody, [])!.offset;
+const brokenMessage =
+  'For sample "Tom O"Brien", {{contact.last_name}} = `O"Brien` holds a quote (") that ends the JSON string early: the platform fails to parse the body as JSON and skips this step.';
+const brokenBodyState: StateParams = {
+  ...requestState,
+  body: brokenBody,
+  escaping: 'text',
+  sendable: false,
+  bodyBreak: { offset: brokenAt, message: brokenMessage },
+  problems: [{ code: 'body-not-json', severity: 'error', message: brokenMessage, line: 12, column: 13, endLine: 12, endColumn: 34 }],
+};
+
 const stateMessage = (params: StateParams): HostToWebview => ({ method: 'state', params });
 const resultMessage = (params: ResultParams): HostToWebview => ({ method: 'result', params });
 
@@ -175,6 +190,18 @@ describe('preview panel in a browser', () => {
     assert.equal(await page.locator('#request-headers tr:has(.tag-invalid) .kv-value.invalid').count(), 1);
     const shown = await page.locator('#request-headers tbody').innerText();
     assert.ok(!/^line2/m.test(shown), `no line of its own: ${shown}`);
+    await page.close();
+  });
+
+  test('a body that is not JSON is shown as sent, with the break marked and its message', async () => {
+    const { page, errors } = await openPanel();
+    await send(page, stateMessage(brokenBodyState));
+    assert.equal(await page.locator('#request-body').textContent(), brokenBody, 'the text as sent, not pretty-printed');
+    assert.equal(await page.locator('#body-break').textContent(), brokenBody[brokenAt]);
+    assert.equal(brokenBody.slice(brokenAt, brokenAt + 5), 'Brien', 'the core places the break right after the quote that ended the string');
+    assert.equal(await page.locator('#body-break-message').textContent(), ` ${brokenMessage}`);
+    assert.match((await texts(page, '.banner-error')).join(' '), /cannot be sent/);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 
@@ -565,6 +592,7 @@ describe('screenshots of every state in every theme', () => {
     ['past-record', () => [stateMessage(requestState), { method: 'logRecord', params: ok200 }]],
     ['samples', () => [stateMessage(requestState), { method: 'samplesReport', params: samplesReport }], 'vscode-tab-header[data-tab="samples"]'],
     ['error', () => [stateMessage(requestState), { method: 'error', params: { message: 'Copy as cURL failed: the clipboard is not available.' } }]],
+    ['body-not-json', () => [stateMessage(brokenBodyState)]],
   ];
   for (const theme of THEMES) {
     test(`${theme}: no CSP violation, no page error`, async () => {

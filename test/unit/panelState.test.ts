@@ -423,3 +423,31 @@ describe('buildSamplesReport', () => {
     assert.deepEqual(rows[1]!.result, { status: 401, outcome: 'rejected' });
   });
 });
+
+describe('the body break as the panel shows it', () => {
+  test('its offset moves into the masked body, so the marked character is the one that broke the JSON', () => {
+    const text = actionText({ body: { key: '{{secrets.KEY}}', last: '{{contact.last_name}}' } });
+    const doc = parseActionDocument(text);
+    const data = sample({ contact: { last_name: 'O"Brien' } }, 'Tom');
+    const result = lint(doc, { samples: [data], selected: data, options: options({ escaping: 'text', secretValues: { KEY: SECRET } }) });
+    const analysis: Analysis = { uri: 'file:///w/a.webhook.json', version: 1, doc, lint: result, samples: [data], selected: data };
+    const found = result.render.bodyBreak!;
+    const masked = buildState(analysis, inputs(analysis, false, { bodyBreak: found, escaping: 'text' }));
+    assert.ok(!masked.body!.includes(SECRET));
+    assert.equal(masked.body!.slice(masked.bodyBreak!.offset, masked.bodyBreak!.offset + 5), 'Brien');
+    const revealed = buildState(analysis, inputs(analysis, true, { bodyBreak: found, escaping: 'text' }));
+    assert.equal(revealed.body!.slice(revealed.bodyBreak!.offset, revealed.bodyBreak!.offset + 5), 'Brien');
+    assert.equal(masked.sendable, false);
+  });
+
+  test('a break inside a secret is shown at its mask', () => {
+    const text = actionText({ body: { key: '{{secrets.KEY}}' } });
+    const doc = parseActionDocument(text);
+    const data = sample({}, 'Any');
+    const result = lint(doc, { samples: [data], selected: data, options: options({ escaping: 'text', secretValues: { KEY: 'ab"cdef' } }) });
+    const analysis: Analysis = { uri: 'file:///w/a.webhook.json', version: 1, doc, lint: result, samples: [data], selected: data };
+    const state = buildState(analysis, inputs(analysis, false, { bodyBreak: result.render.bodyBreak!, escaping: 'text' }));
+    assert.equal(state.body!.slice(state.bodyBreak!.offset, state.bodyBreak!.offset + REDACTED.length), REDACTED);
+    assert.doesNotMatch(state.bodyBreak!.message, /cdef/);
+  });
+});

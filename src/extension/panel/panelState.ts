@@ -5,9 +5,9 @@
 import type { ActionDocument } from '../../core/document';
 import { escapeHeaderText, isInvalidHeader } from '../../core/headerText';
 import { lint } from '../../core/lint';
-import { isSecretSpan, maskSegments, toPlainRequest } from '../../core/redact';
-import type { RenderedRequest, RenderOptions, Sample } from '../../core/types';
-import type { HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
+import { isSecretSpan, MASK, maskSegments, toPlainRequest } from '../../core/redact';
+import type { RenderedRequest, RenderOptions, RenderResult, Sample, Span } from '../../core/types';
+import type { BodyBreakView, HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
 import { prettyJson } from '../../protocol/prettyJson';
 import { urlSegments } from '../../protocol/views';
 import type { Analysis } from '../analysis';
@@ -20,6 +20,8 @@ export interface StateInputs {
   readonly file: string;
   /** The request to show: the analysis's own render, or one with real secret values when revealed. */
   readonly request: RenderedRequest;
+  /** Where that request's body stops being JSON (body-not-json), from the same render. */
+  readonly bodyBreak?: RenderResult['bodyBreak'];
   readonly revealed: boolean;
   readonly trusted: boolean;
   readonly samples: readonly SampleOption[];
@@ -90,6 +92,24 @@ export function headerView(name: string, value: string, origin: HeaderView['orig
   return { name: escapeHeaderText(name), value: escapeHeaderText(value), origin, secret, invalid: true };
 }
 
+/**
+ * A body break as the page shows it: its offset moved into the body as shown, where each secret is one
+ * mask; a break inside a secret is shown at its mask.
+ */
+export function shownBreak(found: NonNullable<RenderResult['bodyBreak']>, spans: readonly Span[], revealed: boolean): BodyBreakView {
+  if (revealed) return { offset: found.offset, message: found.message };
+  let shift = 0;
+  let last = -1;
+  for (const s of spans) {
+    if (!isSecretSpan(s) || s.end <= s.start || s.start < last) continue;
+    if (found.offset < s.start) break;
+    if (found.offset < s.end) return { offset: s.start + shift, message: found.message };
+    shift += MASK.length - (s.end - s.start);
+    last = s.end;
+  }
+  return { offset: found.offset + shift, message: found.message };
+}
+
 /** The Request tab's state of an analysis. */
 export function buildState(analysis: Analysis, inputs: StateInputs): StateParams {
   const { request, revealed } = inputs;
@@ -110,6 +130,7 @@ export function buildState(analysis: Analysis, inputs: StateInputs): StateParams
     body: plain.body,
     ...(pretty !== undefined ? { bodyPretty: pretty } : {}),
     ...(bodyDropped(analysis.doc) ? { bodyDropped: true } : {}),
+    ...(inputs.bodyBreak && plain.body !== null ? { bodyBreak: shownBreak(inputs.bodyBreak, request.bodySpans, revealed) } : {}),
     escaping: inputs.escaping,
     // A file that is not valid JSON is never sent (the send pipeline refuses it), whatever its render says.
     sendable: analysis.lint.render.sendable && !analysis.doc.syntax.some((d) => d.severity === 'error'),

@@ -316,15 +316,19 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     const trusted = vscode.workspace.isTrusted;
     const revealed = this.revealed && trusted;
     let request = analysis.lint.render.request;
+    let bodyBreak = analysis.lint.render.bodyBreak;
     if (revealed) {
       await analyzer.prepareSecrets();
-      request = analyzer.render(source, analysis.doc, analysis.selected, secrets.source()).request;
+      const shown = analyzer.render(source, analysis.doc, analysis.selected, secrets.source());
+      request = shown.request;
+      bodyBreak = shown.bodyBreak;
     }
     const { options, selected } = await this.sampleOptions();
     return buildState(analysis, {
       fileUri: source.toString(),
       file: vscode.workspace.asRelativePath(source),
       request,
+      ...(bodyBreak ? { bodyBreak } : {}),
       revealed,
       trusted,
       samples: options,
