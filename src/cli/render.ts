@@ -1,5 +1,6 @@
 /** `webhook-studio render <file>`: the exact request, as HTTP text, JSON or cURL. */
 import { toCurl } from '../core/curl';
+import { platformForm, platformFormText } from '../core/platformForm';
 import { toPlainRequest } from '../core/redact';
 import { validateSchemaOfText } from '../core/schemaValidation';
 import { parseCommandArgs } from './args';
@@ -12,7 +13,11 @@ const FORMATS = new Set(['http', 'json', 'curl']);
 
 /** Runs `render`; resolves with the exit code (1 when the action has errors). */
 export async function runRender(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...COMMON_OPTIONS, format: { type: 'string' }, 'reveal-secrets': { type: 'boolean' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { ...COMMON_OPTIONS, format: { type: 'string' }, 'reveal-secrets': { type: 'boolean' }, 'platform-form': { type: 'boolean' } },
+    true,
+  );
   if (values.help) {
     io.out(`${USAGE['render']}\n`);
     return 0;
@@ -21,6 +26,14 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   const format = values.format ?? 'http';
   if (!FORMATS.has(format)) throw new UsageError(`--format must be http, json or curl, not "${format}"`, true);
   const action = await readAction(positionals[0], io);
+  if (values['platform-form']) {
+    // The file as written: nothing is rendered, so no sample or secret is needed.
+    const syntax = diagnosticsJson(action.doc.text, [...action.doc.syntax]);
+    const c = colorsFor(io.stderrIsTTY, io.env);
+    for (const d of syntax) io.err(`${diagnosticLine(action.shown, d, c)}\n`);
+    io.out(platformFormText(platformForm(action.doc)));
+    return syntax.some((d) => d.severity === 'error') ? 1 : 0;
+  }
   const session = await openSession(values, io);
   const { source } = cliTokens(action.doc, session.secrets, io.env, io.seen);
   const schema = action.doc.syntax.some((d) => d.severity === 'error') ? [] : validateSchemaOfText('action', action.doc.text, () => action.doc.root);

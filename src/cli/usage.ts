@@ -24,7 +24,7 @@ export const USAGE = {
 
 Usage:
   webhook-studio validate [globs…]              schema + lint; exit 1 when any error
-  webhook-studio render <file> [--sample S] [--format http|json|curl] [--reveal-secrets]
+  webhook-studio render <file> [--sample S] [--format http|json|curl] [--reveal-secrets] [--platform-form]
   webhook-studio send <file> [--sample S] [--inbox] [--timeout MS] [--json] [--log FILE]
   webhook-studio inbox [--port N] [--status CODE] [--body TEXT]
   webhook-studio demo [DIR]                     inbox + every example sent to it, printed
@@ -55,6 +55,9 @@ Options:
   --format http|json|curl  http (default): the request as HTTP/1.1 text; json: one object
                            {method,url,headers,body,unresolved,diagnostics}; curl: a cURL command
   --reveal-secrets         print secret values instead of the mask
+  --platform-form          print instead what to type into the platform's form: method, URL,
+                           auth, header and query rows, Content-Type and body text, templates
+                           intact (nothing rendered, no secret read)
 ${COMMON}
 
 ${OAUTH}`,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { builtinSampleFileText } from '../core/builtinSample';
 import { fromCurl, toCurl } from '../core/curl';
 import { parseJsonc } from '../core/jsonc';
+import { platformForm, platformFormText } from '../core/platformForm';
 import { toPlainRequest } from '../core/redact';
 import type { QuickFix } from '../core/types';
 import type { Analyzer, RenderedView } from './analysis';
@@ -131,6 +132,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const text = toCurl(toPlainRequest(request, reveal));
       await vscode.env.clipboard.writeText(text);
       void vscode.window.showInformationMessage(`Webhook Studio: cURL command copied${reveal ? ' with secrets' : ' (secrets masked)'}.`);
+      return text;
+    }),
+    'webhookStudio.copyForPlatform': withFile('copyForPlatform', async (uri): Promise<string | Refusal> => {
+      const analysis = await s.analyzer.analyzeUri(uri);
+      const text = platformFormText(platformForm(analysis.doc));
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.showInformationMessage("Webhook Studio: copied what to type into the platform's form (templates intact).");
       return text;
     }),
     'webhookStudio.newFromCurl': guarded('newFromCurl', async (command?: unknown): Promise<vscode.Uri | Refusal> => {

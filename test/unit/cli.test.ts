@@ -310,6 +310,15 @@ describe('webhook-studio render', () => {
     assert.match(escaped.stderr, /json-unsafe-value .*platform pastes it unescaped/);
   });
 
+  test('--platform-form prints what to type into the platform, templates intact, and reads no secret', async () => {
+    const r = await cli(['render', 'score.webhook.json', '--platform-form'], { cwd: join(FIXTURES, 'platform') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      'Method: POST\nURL: https://api.example.com/score\n\nHeaders (key, value):\n  X-Source\tworkflow\n\nQuery parameters (key, value):\n  id\t{{contact.first_name}}\n\nContent-Type: application/json\n\nBody:\n{"score": {{contact.lead_score}}, "name": "{{contact.first_name}}"}\n',
+    );
+  });
+
   test('a string body with an unquoted numeric tag renders a number', async () => {
     const r = await cli(['render', 'score.webhook.json', '--format', 'json'], { cwd: join(FIXTURES, 'platform') });
     assert.equal(r.code, 0, r.stderr);

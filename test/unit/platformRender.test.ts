@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseActionDocument } from '../../src/core/document';
+import { platformForm, platformFormText } from '../../src/core/platformForm';
 import { HttpSender } from '../../src/core/http/index';
 import { startInbox, type Inbox } from '../../src/core/inbox';
 import { mapSecretSource, noTokens } from '../../src/core/secretSources';
@@ -262,5 +263,41 @@ describe('sendAction and the platform’s rendering, on the wire', () => {
       ['Content-Type', 'application/x-www-form-urlencoded'],
     );
     assert.deepEqual(Object.fromEntries(new URLSearchParams(Buffer.from(result.capture!.body).toString('latin1'))), { email: 'a+b@x.com', name: 'Zoë Z' });
+  });
+});
+
+describe('the platform’s form of an action (Copy for the platform)', () => {
+  test('a string body is copied as its text, header and query rows as written, templates intact', () => {
+    const text = actionText({
+      auth: { type: 'bearer', token: '{{secrets.CRM_TOKEN}}' },
+      headers: { 'X-Source': 'workflow' },
+      query: { tag: ['vip', '{{contact.id}}'] },
+      body: '{"score": {{contact.lead_score}}}',
+    });
+    const form = platformForm(parseActionDocument(text));
+    assert.equal(form.body, '{"score": {{contact.lead_score}}}');
+    assert.deepEqual(form.headers, [['X-Source', 'workflow']]);
+    assert.deepEqual(form.query, [
+      ['tag', 'vip'],
+      ['tag', '{{contact.id}}'],
+    ]);
+    assert.deepEqual(form.auth, [
+      ['Auth', 'Bearer token'],
+      ['Token', '{{secrets.CRM_TOKEN}}'],
+    ]);
+    assert.equal(form.contentType, 'application/json');
+    assert.match(platformFormText(form), /^Method: POST\nURL: https:\/\/api\.example\.com\/x\n.*\n\nBody:\n\{"score": \{\{contact\.lead_score\}\}\}\n$/s);
+  });
+
+  test('an object body is copied as JSON text, a form body as key/value rows', () => {
+    const json = platformForm(parseActionDocument(actionText({ body: { a: 'x "{{contact.id}}"' } })));
+    assert.deepEqual(JSON.parse(json.body!), { a: 'x "{{contact.id}}"' });
+    const form = platformForm(parseActionDocument(actionText({ bodyType: 'form', body: { email: '{{contact.email}}', l: ['a', 'b'] } })));
+    assert.equal(form.contentType, 'application/x-www-form-urlencoded');
+    assert.deepEqual(form.formRows, [
+      ['email', '{{contact.email}}'],
+      ['l', 'a'],
+      ['l', 'b'],
+    ]);
   });
 });
