@@ -25,7 +25,8 @@ import { largeDefinition } from './largeDefinition';
 const MB = 1e6;
 const BUDGET = 10;
 const UNKNOWN_VARIABLES = 1_000_000;
-const OPTIONS: RenderOptions = { escaping: 'json', arraySeparator: ', ', secrets: { get: () => 'secret' }, tokens: { token: () => undefined } };
+// The default escaping, as the platform renders: values pasted as is, then the JSON check of the body.
+const OPTIONS: RenderOptions = { escaping: 'text', arraySeparator: ', ', secrets: { get: () => 'secret' }, tokens: { token: () => undefined } };
 
 /** An action whose body holds one template per item, `count` distinct paths none of the samples has. */
 export function unknownVariablesDefinition(count: number): string {
