@@ -6,6 +6,7 @@ import { platformForm, platformFormText } from '../core/platformForm';
 import { toPlainRequest } from '../core/redact';
 import type { QuickFix } from '../core/types';
 import type { Analyzer, RenderedView } from './analysis';
+import { openBodyEditor } from './bodyEditor';
 import { workspaceEditOf } from './codeActions';
 import { fileExists, isWebhookUri } from './convert';
 import type { DiagnosticsController, WorkspaceValidation } from './diagnostics';
@@ -140,6 +141,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       await vscode.env.clipboard.writeText(text);
       void vscode.window.showInformationMessage("Webhook Studio: copied what to type into the platform's form (templates intact).");
       return text;
+    }),
+    'webhookStudio.editBodyAsPlatformText': withFile('editBodyAsPlatformText', async (uri): Promise<{ body: string }> => {
+      const editor = await openBodyEditor(uri);
+      return { body: editor.document.uri.toString() };
     }),
     'webhookStudio.newFromCurl': guarded('newFromCurl', async (command?: unknown): Promise<vscode.Uri | Refusal> => {
       const input =

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Analyzer } from './analysis';
+import { registerBodyEditor } from './bodyEditor';
 import { ActionCodeLensProvider } from './codeLens';
 import { QuickFixProvider } from './codeActions';
 import { registerCommands } from './commands';
@@ -75,19 +76,21 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
   const completion = new TemplateCompletionProvider(samples, secrets);
   const hover = new TemplateHoverProvider(samples, secrets);
+  const definition = new TemplateDefinitionProvider(samples);
   const statusBar = new SampleStatusBar(samples);
   subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar);
 
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(WEBHOOK_SELECTOR, hover),
-    vscode.languages.registerDefinitionProvider(WEBHOOK_SELECTOR, new TemplateDefinitionProvider(samples)),
+    vscode.languages.registerDefinitionProvider(WEBHOOK_SELECTOR, definition),
     vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), {
       providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds,
     }),
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
     ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets }),
     ...registerWalkthroughCommands(log),
+    ...registerBodyEditor({ completion, hover, definition, triggers: COMPLETION_TRIGGERS }),
     ...views.disposables,
   );
   void vscode.commands.executeCommand('setContext', 'webhookStudio.active', true);

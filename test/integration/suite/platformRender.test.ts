@@ -2,7 +2,7 @@
 // unquoted-template error with its two quick fixes.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors } from './helpers';
+import { closeAllEditors, waitFor } from './helpers';
 import { codesOf, JANE, open, removeGenerated, selectSample, studioApi, studioDiagnostics, waitForDiagnostics, writeGenerated, ZOE } from './studio';
 
 const action = (body: string) => `{
@@ -13,16 +13,20 @@ const action = (body: string) => `{
 }
 `;
 
+/** The quick fixes at a diagnostic; asked again until there are some, as the document may still be syncing to the host. */
 async function quickFixes(uri: vscode.Uri, code: string): Promise<vscode.CodeAction[]> {
   const diagnostic = studioDiagnostics(uri).find((d) => d.code === code);
   assert.ok(diagnostic, `no ${code} diagnostic`);
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-    'vscode.executeCodeActionProvider',
-    uri,
-    diagnostic.range,
-    vscode.CodeActionKind.QuickFix.value,
-  );
-  return actions.filter((a) => a.kind?.value === vscode.CodeActionKind.QuickFix.value);
+  return waitFor(async () => {
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const fixes = actions.filter((a) => a.kind?.value === vscode.CodeActionKind.QuickFix.value);
+    return fixes.length > 0 ? fixes : undefined;
+  }, `quick fixes of ${code}`);
 }
 
 describe('the platform’s rendering in the editor', () => {
@@ -79,5 +83,63 @@ describe('the platform’s rendering in the editor', () => {
     await waitForDiagnostics(uri, (d) => !codesOf(d).includes('unquoted-template'), 'unquoted-template gone', 10_000);
     const view = await vscode.commands.executeCommand<{ body: string | null }>('webhookStudio.renderRequest', uri);
     assert.deepEqual(JSON.parse(view.body!), { score: 87, email: 'jane@example.com' });
+  });
+});
+
+describe('Edit Body as Platform Text', () => {
+  before(async () => {
+    await studioApi();
+    await selectSample(JANE);
+  });
+  afterEach(closeAllEditors);
+  after(removeGenerated);
+
+  it('opens the string body as its own text, writes edits through into the action, and saves the action', async () => {
+    const uri = await writeGenerated('body-editor.webhook.json', action('"{\\"score\\": {{contact.lead_score}}, \\"email\\": \\"{{contact.email}}\\"}"'));
+    await open(uri);
+    const opened = await vscode.commands.executeCommand<{ body: string }>('webhookStudio.editBodyAsPlatformText', uri);
+    const body = vscode.window.activeTextEditor!;
+    assert.equal(body.document.uri.toString(), opened.body);
+    assert.equal(body.document.getText(), '{"score": {{contact.lead_score}}, "email": "{{contact.email}}"}');
+
+    // Completion and hover work on the raw text, at the same columns.
+    const at = body.document.positionAt(body.document.getText().indexOf('email}}') + 2);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', body.document.uri, at);
+    assert.ok(
+      list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'email'),
+      'completion offers contact fields',
+    );
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', body.document.uri, at);
+    const hover = hovers.find((h) => h.range && body.document.getText(h.range) === '{{contact.email}}');
+    assert.ok(hover, `a hover over the whole template: ${JSON.stringify(hovers.map((h) => h.range))}`);
+
+    // An edit goes into the action at once: an empty unquoted field is body-not-json, shown in the body document.
+    const tag = body.document.getText().indexOf('{{contact.lead_score}}');
+    await body.edit((e) =>
+      e.replace(new vscode.Range(body.document.positionAt(tag), body.document.positionAt(tag + '{{contact.lead_score}}'.length)), '{{contact.nothing}}'),
+    );
+    const actionDoc = await vscode.workspace.openTextDocument(uri);
+    await waitFor(() => actionDoc.getText().includes('"{\\"score\\": {{contact.nothing}}, '), 'the edit written through into the action');
+    const mapped = await waitFor(
+      () => vscode.languages.getDiagnostics(body.document.uri).find((d) => d.code === 'body-not-json'),
+      'body-not-json in the body document',
+      10_000,
+    );
+    assert.equal(body.document.getText(mapped.range), '{{contact.nothing}}');
+
+    // Saving the body saves the action on disk.
+    assert.ok(await body.document.save());
+    const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    assert.match(onDisk, /"body": "\{\\"score\\": \{\{contact\.nothing\}\}, \\"email\\": \\"\{\{contact\.email\}\}\\"\}"/);
+    assert.equal(actionDoc.isDirty, false);
+  });
+
+  it('moves an object body to the platform text form first', async () => {
+    const uri = await writeGenerated('body-editor-object.webhook.json', action('{ "first": "{{contact.first_name}}" }'));
+    await open(uri);
+    await vscode.commands.executeCommand('webhookStudio.editBodyAsPlatformText', uri);
+    assert.equal(vscode.window.activeTextEditor!.document.getText(), '{ "first": "{{contact.first_name}}" }');
+    const actionDoc = await vscode.workspace.openTextDocument(uri);
+    assert.match(actionDoc.getText(), /"body": "\{ \\"first\\": \\"\{\{contact\.first_name\}\}\\" \}"/);
   });
 });
