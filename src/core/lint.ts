@@ -143,7 +143,7 @@ function checkVariable(
     out.push({
       code: 'string-coercion',
       severity: 'info',
-      message: `"${token.path}" is ${describe(value)} in sample "${ctx.selected.name}" but is sent as the string ${JSON.stringify(valueToText(value, ctx.options.arraySeparator)).slice(0, 80)}: a quoted template renders to text. To send it unquoted, write the body as the platform's text (a string "body").`,
+      message: `"${token.path}" is ${describe(value)} in sample "${ctx.selected.name}" but is sent as the string ${JSON.stringify(valueToText(value, ctx.options.arraySeparator)).slice(0, 80)}: a quoted template renders to text. To send it unquoted, write the body as the platform's text (a string "body").${Array.isArray(value) ? LIST_SEPARATOR_NOTE : ''}`,
       range,
     });
   }
@@ -166,6 +166,10 @@ function checkVariable(
 function breaksAt(broken: Diagnostic | undefined, range: OffsetRange): boolean {
   return broken !== undefined && broken.range.start === range.start && broken.range.end === range.end;
 }
+
+/** The platform's list separator is not documented (docs/architecture.md, "Rendering"): said where a list is sent. */
+const LIST_SEPARATOR_NOTE =
+  ' Lists are joined with webhookStudio.render.arraySeparator; whether the platform joins tags with "," or ", " is not documented, so let the receiver split on "," and trim.';
 
 /** How many diagnostics of one per-template code a file lists; the rest are counted in one summary diagnostic. */
 export const LISTED_PER_CODE = 1000;

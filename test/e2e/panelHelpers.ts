@@ -120,7 +120,8 @@ export function fixtureSample(relPath: string): Sample {
 
 /** What the panel must show for a file and a sample, computed by the pure core (no secrets stored). */
 export function expectedRequest(text: string, sample: Sample): PlainRequest {
-  const result = render(parseActionDocument(text), sample, { escaping: 'json', arraySeparator: ', ', secrets: emptySecrets, tokens: noTokens });
+  // The panel renders with the setting's default, the platform's own rendering.
+  const result = render(parseActionDocument(text), sample, { escaping: 'text', arraySeparator: ', ', secrets: emptySecrets, tokens: noTokens });
   return toPlainRequest(result.request, false);
 }
 

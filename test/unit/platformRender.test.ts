@@ -301,3 +301,15 @@ describe('the platform’s form of an action (Copy for the platform)', () => {
     ]);
   });
 });
+
+describe('what the platform does not document is said where it matters', () => {
+  test('a list sent whole says the separator is a setting and the platform’s is not known', () => {
+    const r = lintText(actionText({ body: { tags: '{{contact.tags}}' } }), [sample({ contact: { tags: ['a', 'b'] } })], TEXT);
+    const d = r.diagnostics.find((x) => x.code === 'string-coercion')!;
+    assert.match(d.message, /arraySeparator; whether the platform joins tags with "," or ", " is not documented/);
+    const one = lintText(actionText({ body: { n: '{{contact.n}}' } }), [sample({ contact: { n: 5 } })], TEXT).diagnostics.find(
+      (x) => x.code === 'string-coercion',
+    )!;
+    assert.doesNotMatch(one.message, /separator/);
+  });
+});
