@@ -1,11 +1,20 @@
 /** Comparing what was sent with what a receiver captured, shared by the send pipeline and `demo`. */
 import type { Capture, PlainRequest } from './types';
 
+/**
+ * The path and query of a parsed URL as they go on the request line. An empty query keeps its `?`
+ * (`/a?`), which `URL.search` drops: curl and browsers send it, and so do we.
+ */
+export function pathAndQuery(url: URL): string {
+  const bare = url.search === '' && url.href.split('#')[0]!.endsWith('?');
+  return `${url.pathname}${bare ? '?' : url.search}`;
+}
+
 /** The request target (path and query) of an absolute URL, or the URL itself when it does not parse. */
 export function requestTarget(url: string): { target: string; host?: string } {
   try {
     const parsed = new URL(url);
-    return { target: `${parsed.pathname}${parsed.search}`, host: parsed.host };
+    return { target: pathAndQuery(parsed), host: parsed.host };
   } catch {
     return { target: url === '' ? '/' : url };
   }
