@@ -4,7 +4,17 @@
  * timer). No DOM here, so it runs under Node as well as in the page.
  */
 import { SetRevealMessage, SelectSampleMessage, ShowTabMessage, TABS, createMessage, parsePanelState } from '../src/protocol/messages';
-import type { HostToWebview, PanelState, ResultParams, SamplesReportParams, SendingParams, StateParams, Tab, WebviewToHost } from '../src/protocol/messages';
+import type {
+  DeliveryDiffParams,
+  HostToWebview,
+  PanelState,
+  ResultParams,
+  SamplesReportParams,
+  SendingParams,
+  StateParams,
+  Tab,
+  WebviewToHost,
+} from '../src/protocol/messages';
 
 /** Everything the panel shows. */
 export interface Model {
@@ -17,6 +27,8 @@ export interface Model {
   report?: SamplesReportParams;
   sending?: SendingParams;
   error?: string;
+  /** A real delivery compared with the preview of the file and sample shown. */
+  delivery?: DeliveryDiffParams;
 }
 
 /** The parts of the page that render from the model. */
@@ -166,6 +178,10 @@ export function receive(model: Model, message: HostToWebview): Update {
         changes.render.add('response');
         if (model.tab === 'response') moveTo(model, 'request', changes);
       }
+      if (switched && model.delivery) {
+        // The comparison was with another file or sample.
+        model.delivery = undefined;
+      }
       if (otherFile && model.report) {
         model.report = undefined;
         changes.render.add('samples');
@@ -197,6 +213,14 @@ export function receive(model: Model, message: HostToWebview): Update {
       if (!message.params.inProgress && model.sending?.kind === 'all') endSending(model, changes);
       changes.render.add('samples');
       break;
+    case 'deliveryDiff':
+      if (!isObject(message.params) || !Array.isArray(message.params.differences) || !isObject(message.params.owner)) break;
+      if (model.state && message.params.owner.fileUri === model.state.fileUri && message.params.owner.sampleId === model.state.selectedSample) {
+        model.delivery = message.params;
+        changes.render.add('request');
+        moveTo(model, 'request', changes);
+      }
+      break;
     case 'error':
       endSending(model, changes);
       model.error = typeof message.params.message === 'string' ? message.params.message : 'Something went wrong.';
@@ -210,6 +234,15 @@ export function receive(model: Model, message: HostToWebview): Update {
 export function selectTab(model: Model, tab: Tab): Update {
   const changes = new Changes();
   if (TABS.includes(tab)) moveTo(model, tab, changes);
+  return changes.done();
+}
+
+/** The user closed the delivery comparison. */
+export function closeDelivery(model: Model): Update {
+  model.delivery = undefined;
+  const changes = new Changes();
+  changes.render.add('request');
+  changes.persist = false;
   return changes.done();
 }
 

@@ -17,7 +17,8 @@ import {
 import type { SampleOption } from '../src/protocol/messages';
 import { h, icon, replaceRegion } from './dom';
 import type { Child } from './dom';
-import { controlsOf, dismissError, persistedState, pickSample, receive, restoreModel, selectTab, toggleReveal } from './model';
+import { closeDelivery, controlsOf, dismissError, persistedState, pickSample, receive, restoreModel, selectTab, toggleReveal } from './model';
+import { renderDelivery } from './deliveryView';
 import type { Model, Region, Update } from './model';
 import { renderRequest } from './requestView';
 import { renderResponse } from './responseView';
@@ -169,7 +170,10 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
         replaceRegion(frame.requestRegion, h('p', 'note empty', 'Waiting for the active webhook file…'));
         return;
       }
-      guarded(frame.requestRegion, () => renderRequest(s, { openProblem: (line, column) => host.post(createMessage(OpenProblemMessage, { line, column })) }));
+      guarded(frame.requestRegion, () => [
+        ...(model.delivery ? [renderDelivery(model.delivery, () => apply(closeDelivery(model)))] : []),
+        ...renderRequest(s, { openProblem: (line, column) => host.post(createMessage(OpenProblemMessage, { line, column })) }),
+      ]);
     },
     response: () => guarded(frame.responseRegion, () => renderResponse(model.result, model.past)),
     samples: () => guarded(frame.samplesRegion, () => renderSamples(model.report)),

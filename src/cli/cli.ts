@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   send: async () => (await import('./send.js')).runSend,
   inbox: async () => (await import('./inbox.js')).runInbox,
   demo: async () => (await import('./demo.js')).runDemo,
+  'import-curl': async () => (await import('./importCurl.js')).runImportCurl,
+  diff: async () => (await import('./diff.js')).runDiff,
 };
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */

@@ -21,6 +21,9 @@ export interface CliIo {
   readonly seen: Set<string>;
   /** Present when the process can receive Ctrl+C; resolves on the first SIGINT. */
   interrupted(): Promise<void>;
+  /** Reads all of standard input as UTF-8 (`import-curl -`). */
+  readStdin(): Promise<string>;
+  readonly stdinIsTTY: boolean;
 }
 
 /** The real process as a CliIo. */
@@ -32,6 +35,12 @@ export function processIo(): CliIo {
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     interrupted: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    stdinIsTTY: process.stdin.isTTY === true,
   });
 }
 
@@ -52,6 +61,8 @@ export interface CapturedIoOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly stdoutIsTTY?: boolean;
   readonly stderrIsTTY?: boolean;
+  /** What standard input holds; default: nothing. */
+  readonly stdin?: string;
 }
 
 /** A CliIo whose output is kept in memory, with the same redaction as the real process. */
@@ -66,6 +77,8 @@ export function capturedIo(options: CapturedIoOptions): CapturedIo {
     stdoutIsTTY: options.stdoutIsTTY === true,
     stderrIsTTY: options.stderrIsTTY === true,
     interrupted: () => interruptedOnce,
+    readStdin: () => Promise.resolve(options.stdin ?? ''),
+    stdinIsTTY: false,
   });
   return {
     ...io,
@@ -87,6 +100,8 @@ interface IoParts {
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   interrupted(): Promise<void>;
+  readStdin(): Promise<string>;
+  readonly stdinIsTTY: boolean;
 }
 
 /**
@@ -107,6 +122,8 @@ function redactingIo(parts: IoParts): CliIo {
     stderrIsTTY: parts.stderrIsTTY,
     seen,
     interrupted: () => parts.interrupted(),
+    readStdin: () => parts.readStdin(),
+    stdinIsTTY: parts.stdinIsTTY,
   };
 }
 

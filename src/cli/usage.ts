@@ -28,6 +28,8 @@ Usage:
   webhook-studio send <file> [--sample S] [--inbox] [--timeout MS] [--json] [--log FILE]
   webhook-studio inbox [--port N] [--status CODE] [--body TEXT]
   webhook-studio demo [DIR]                     inbox + every example sent to it, printed
+  webhook-studio import-curl [file|-] [-o out.webhook.json] [--move-secrets]
+  webhook-studio diff <capture> <action> [--sample S]   a real delivery against the rendering
 
   webhook-studio <command> --help               options of a command
   webhook-studio --version
@@ -97,6 +99,34 @@ received and the response. Exit 0 when every capture matches its request byte fo
 
 Options:
   -h, --help             this help`,
+
+  'import-curl': `Usage: webhook-studio import-curl [file|-] [-o out.webhook.json] [--move-secrets]
+
+Reads a curl command (from the file, or standard input when it is - or missing) and writes the
+action file that sends the same request: to stdout, or to the -o file, which is never overwritten.
+Every way the action differs from what curl would send is printed as a warning on stderr.
+Exit 0 when the file was written; 1 when the command cannot be imported (a multipart form, a file
+upload, a method the platform lacks) or the -o file exists; 2 for usage errors.
+
+Options:
+  -o, --output FILE      write the action to FILE instead of stdout (refused when FILE exists)
+  --move-secrets         write {{secrets.NAME}} for literal credentials (auth, key-like query
+                         values and headers, webhook URLs that are secrets) and print the names
+  -h, --help             this help`,
+
+  diff: `Usage: webhook-studio diff <capture> <action> [options]
+
+Compares a real delivery with the request the action renders for the sample: method, request
+target, headers and body (JSON-aware), naming each difference with its likely cause (escaping,
+array separator, encoding, a header the platform adds). The capture is a HAR file (its first
+entry, or the one whose URL path matches), raw HTTP/1.1 request text, or the JSON a capture
+service such as webhook.site exports for one request. Transport headers (Host, Content-Length,
+Connection, …) are left aside. Exit 0 when they match, 1 when they differ, 2 when the capture
+cannot be read (with file:line:column).
+
+Options:
+  --json                 print one JSON object {match, differences}
+${COMMON}`,
 };
 
 /** The usage text of a command or help topic given on the command line; only the table's own entries count (`help constructor` is no topic). */

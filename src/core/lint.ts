@@ -6,6 +6,7 @@ import { modify } from 'jsonc-parser';
 import { fileRange, type ActionDocument, type TemplatedString } from './document';
 import { isPrivateHost } from './http/privateNetwork';
 import { render } from './render';
+import { hasSecretShape, urlSecrets } from './secretShapes';
 import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText, type Lookup } from './sample';
 import { formatPath, type VariableToken } from './template';
 import { editDistance } from './text';
@@ -341,6 +342,11 @@ function checkHardcodedSecrets(doc: ActionDocument, out: Diagnostic[]): void {
   if (auth.type === 'bearer') flag(auth.token, 'The bearer token', 'TOKEN', 1);
   if (auth.type === 'apiKey') flag(auth.value, 'The API key', 'API_KEY', 1);
   if (auth.type === 'basic') flag(auth.password, 'The Basic password', 'PASSWORD', 1);
+  if (auth.type === 'basic' && auth.username && keyAsUserName(auth.username.value, auth.password?.value ?? '')) {
+    // An API key given as the user name with an empty password (`curl -u "sk_test_…:"`), as several APIs take it.
+    flag(auth.username, 'The Basic user name is an API key: it', 'API_KEY', 1);
+  }
+  checkUrlSecrets(doc, base, out);
   for (const h of headers) {
     if (!KEYLIKE_HEADER.test(h.name)) continue;
     for (const v of h.values) flag(v, `The "${h.name}" header value`, constantCase(h.name), 8);
@@ -348,6 +354,47 @@ function checkHardcodedSecrets(doc: ActionDocument, out: Diagnostic[]): void {
   for (const q of query) {
     if (!KEYLIKE_QUERY.test(q.name)) continue;
     for (const v of q.values) flag(v, `The "${q.name}" query value`, constantCase(q.name), 8);
+  }
+}
+
+/** True for a Basic user name that is a key: of a known secret shape, or long and opaque with no password. */
+function keyAsUserName(username: string, password: string): boolean {
+  if (username.includes('{{')) return false;
+  return hasSecretShape(username) || (password === '' && /^[A-Za-z0-9_.-]{16,}$/.test(username) && /\d/.test(username) && !username.includes('@'));
+}
+
+/** Literal secrets in the URL's path and query, and URLs that are themselves the credential. */
+function checkUrlSecrets(doc: ActionDocument, base: string, out: Diagnostic[]): void {
+  const ts = doc.model.url;
+  if (!ts) return;
+  const node = ts.node;
+  const exact = doc.text.slice(node.offset, node.offset + node.length) === JSON.stringify(ts.value);
+  const nodeRange = { start: node.offset, end: node.offset + node.length };
+  for (const secret of urlSecrets(ts.value)) {
+    // A piece that holds a template is not a literal.
+    if (ts.tokens.some((t) => t.start < secret.end && t.end > secret.start)) continue;
+    const name = secret.suffix === 'WEBHOOK_URL' ? `${base}_WEBHOOK_URL` : `${base}_${secret.suffix}`;
+    const replaced = ts.value.slice(0, secret.start) + `{{secrets.${name}}}` + ts.value.slice(secret.end);
+    out.push({
+      code: 'hardcoded-secret',
+      severity: 'warning',
+      message:
+        secret.suffix === 'WEBHOOK_URL'
+          ? `${secret.what} is itself the credential (anyone who has it can post): move it into secret storage and use {{secrets.${name}}} as the URL.`
+          : `${secret.what} is written in the file: move it into secret storage and use {{secrets.${name}}}.`,
+      range: exact ? { start: node.offset + 1 + secret.start, end: node.offset + 1 + secret.end } : nodeRange,
+      ...(secret.fixable
+        ? {
+            fixes: [
+              {
+                title: `Move to secret storage as ${name}`,
+                edits: [{ range: nodeRange, newText: JSON.stringify(replaced) }],
+                storeSecret: { name, value: secret.value },
+              },
+            ],
+          }
+        : {}),
+    });
   }
 }
 

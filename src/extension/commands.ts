@@ -3,7 +3,12 @@ import { builtinSampleFileText } from '../core/builtinSample';
 import { fromCurl, toCurl } from '../core/curl';
 import { parseJsonc } from '../core/jsonc';
 import { platformForm, platformFormText } from '../core/platformForm';
-import { toPlainRequest } from '../core/redact';
+import { diffDelivery } from '../core/capture';
+import { readCapture } from '../core/captureFile';
+import { literalSecretFixes, moveLiteralSecrets } from '../core/literalSecrets';
+import { redactText, secretValuesOf, toPlainRequest } from '../core/redact';
+import type { DeliveryDiffParams } from '../protocol/messages';
+import { readSettings } from './config';
 import type { QuickFix } from '../core/types';
 import type { Analyzer, RenderedView } from './analysis';
 import { openBodyEditor } from './bodyEditor';
@@ -68,15 +73,16 @@ function rootFolder(): vscode.Uri | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'from-curl'
-  );
+/** Options of the curl import commands when called programmatically. */
+interface ImportOptions {
+  /** Move literal secrets into secret storage at once, instead of offering it. */
+  readonly moveSecrets?: boolean;
+}
+
+/** `POST api.example.com/v1/leads`: what an import would create, without the query (which may hold a key). */
+function describeImport(text: string): string {
+  const name: unknown = parseJsonc(text).root?.children?.find((p) => p.children?.[0]?.value === 'name')?.children?.[1]?.value;
+  return typeof name === 'string' ? name : '';
 }
 
 /** Registers every `webhookStudio.*` command; each returns its result when called programmatically. */
@@ -106,6 +112,46 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       }
       return run(uri, ...rest);
     });
+
+  /** Moves every literal secret of `uri` into secret storage with the hardcoded-secret fixes, and saves it. */
+  const moveSecretsOf = async (uri: vscode.Uri): Promise<string[]> => {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const moved = moveLiteralSecrets(document.getText());
+    for (const secret of moved.secrets) await s.secrets.set(secret.name, secret.value);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), moved.text);
+    await vscode.workspace.applyEdit(edit);
+    await document.save();
+    const names = moved.secrets.map((x) => x.name);
+    if (names.length > 0) s.log.info(`moved ${names.length} literal(s) into secret storage: ${names.join(', ')}`);
+    return names;
+  };
+
+  const importCurl = async (input: string, options?: ImportOptions): Promise<vscode.Uri | Refusal> => {
+    const imported = fromCurl(input);
+    if (!imported.ok) return refusal(imported.error, s.log);
+    const folder = rootFolder();
+    if (!folder) return refusal('Open a folder first: the new webhook file is written into it.', s.log);
+    const uri = await freeUri(folder, imported.fileStem || 'from-curl', '.webhook.json');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(imported.text));
+    if (options?.moveSecrets === true) await moveSecretsOf(uri);
+    await vscode.window.showTextDocument(uri, { preview: false });
+    await s.preview.open(uri);
+    for (const w of imported.warnings) s.log.warn(`newFromCurl: ${w}`);
+    if (imported.warnings.length > 0)
+      void vscode.window.showWarningMessage(`Webhook Studio: imported with ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}`);
+    const fixes = options?.moveSecrets === true ? [] : literalSecretFixes(imported.text);
+    if (fixes.length > 0) {
+      const names = fixes.map((f) => f.storeSecret!.name).join(', ');
+      void vscode.window
+        .showWarningMessage(
+          `Webhook Studio: the command holds ${fixes.length} literal secret(s) (${names}), now written in the file. Move them into secret storage and use {{secrets.…}}?`,
+          'Move to Secret Storage',
+        )
+        .then((pick) => (pick ? moveSecretsOf(uri) : undefined));
+    }
+    return uri;
+  };
 
   const handlers: Record<string, (...args: never[]) => unknown> = {
     'webhookStudio.sendTestRequest': withFile('sendTestRequest', async (uri): Promise<SendOutcome['record'] | Refusal> => {
@@ -146,30 +192,94 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const editor = await openBodyEditor(uri);
       return { body: editor.document.uri.toString() };
     }),
-    'webhookStudio.newFromCurl': guarded('newFromCurl', async (command?: unknown): Promise<vscode.Uri | Refusal> => {
-      const input =
-        typeof command === 'string'
-          ? command
-          : await vscode.window.showInputBox({
-              title: 'New webhook from cURL',
-              prompt: 'Paste a curl command',
-              placeHolder: "curl -X POST https://api.example.com/v1/leads -H 'Content-Type: application/json' -d '{…}'",
-              ignoreFocusOut: true,
-            });
+    'webhookStudio.newFromCurl': guarded('newFromCurl', async (command?: unknown, options?: ImportOptions): Promise<vscode.Uri | Refusal> => {
+      let input = typeof command === 'string' ? command : undefined;
+      if (input === undefined) {
+        // An input box joins pasted lines; a command in the clipboard is offered whole.
+        const clip = await vscode.env.clipboard.readText();
+        const fromClip = fromCurl(clip);
+        if (fromClip.ok) {
+          const pick = await vscode.window.showQuickPick(
+            [
+              {
+                label: '$(clippy) From the clipboard',
+                description: describeImport(fromClip.text),
+                detail: `${clip.trim().split('\n').length} line(s)`,
+                from: 'clipboard',
+              },
+              { label: '$(edit) Paste or type the command…', from: 'box' },
+            ],
+            { title: 'New webhook from cURL', placeHolder: 'Where is the curl command?' },
+          );
+          if (!pick) return { refused: true, reason: 'cancelled' };
+          if (pick.from === 'clipboard') input = clip;
+        }
+      }
+      if (input === undefined) {
+        input = await vscode.window.showInputBox({
+          title: 'New webhook from cURL',
+          prompt: 'Paste a curl command (a multi-line one keeps its "\\" continuations)',
+          placeHolder: "curl -X POST https://api.example.com/v1/leads -H 'Content-Type: application/json' -d '{…}'",
+          ignoreFocusOut: true,
+        });
+      }
       if (input === undefined) return { refused: true, reason: 'cancelled' };
-      const imported = fromCurl(input);
-      if (!imported.ok) return refusal(imported.error, s.log);
-      const folder = rootFolder();
-      if (!folder) return refusal('Open a folder first: the new webhook file is written into it.', s.log);
-      const name: unknown = parseJsonc(imported.text).root?.children?.find((p) => p.children?.[0]?.value === 'name')?.children?.[1]?.value;
-      const uri = await freeUri(folder, slug(typeof name === 'string' ? name : 'from-curl'), '.webhook.json');
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(imported.text));
-      await vscode.window.showTextDocument(uri, { preview: false });
-      await s.preview.open(uri);
-      for (const w of imported.warnings) s.log.warn(`newFromCurl: ${w}`);
-      if (imported.warnings.length > 0)
-        void vscode.window.showWarningMessage(`Webhook Studio: imported with ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}`);
-      return uri;
+      return importCurl(input, options);
+    }),
+    'webhookStudio.newFromCurlSelection': guarded('newFromCurlSelection', async (options?: ImportOptions): Promise<vscode.Uri | Refusal> => {
+      const editor = vscode.window.activeTextEditor;
+      const text = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+      if (text.trim() === '') return refusal('Select a curl command in an editor first (all of its lines).', s.log);
+      return importCurl(text, options);
+    }),
+    'webhookStudio.newFromCurlClipboard': guarded('newFromCurlClipboard', async (options?: ImportOptions): Promise<vscode.Uri | Refusal> => {
+      const text = await vscode.env.clipboard.readText();
+      if (text.trim() === '') return refusal('The clipboard is empty: copy a curl command first.', s.log);
+      return importCurl(text, options);
+    }),
+    'webhookStudio.diffCapture': withFile('diffCapture', async (uri, captureArg?: unknown): Promise<DeliveryDiffParams | Refusal> => {
+      let capture =
+        captureArg instanceof vscode.Uri ? captureArg : typeof captureArg === 'string' && captureArg !== '' ? vscode.Uri.file(captureArg) : undefined;
+      if (!capture) {
+        const picked = await vscode.window.showOpenDialog({
+          title: 'A capture of a real delivery (HAR, raw HTTP or a webhook.site request)',
+          openLabel: 'Compare with the preview',
+          canSelectMany: false,
+          filters: { 'Captures (HAR, HTTP, JSON)': ['har', 'http', 'txt', 'json'], 'All files': ['*'] },
+        });
+        if (!picked?.[0]) return { refused: true, reason: 'cancelled' };
+        capture = picked[0];
+      }
+      const name = vscode.workspace.asRelativePath(capture);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(capture));
+      } catch {
+        return refusal(`${name} cannot be read.`, s.log);
+      }
+      const parsed = readCapture(text);
+      if (!parsed.ok) return refusal(`${name}${parsed.line !== undefined ? `:${parsed.line}:${parsed.column ?? 1}` : ''}: ${parsed.error}`, s.log);
+      const analysis = await s.analyzer.analyzeUri(uri);
+      if (analysis.doc.syntax.some((d) => d.severity === 'error'))
+        return refusal('The webhook file is not valid JSON: fix it before comparing a delivery with it.', s.log);
+      // Secrets take part in the comparison (a capture holds the real ones) but never in what is shown.
+      const trusted = vscode.workspace.isTrusted;
+      const request = trusted ? s.analyzer.render(uri, analysis.doc, analysis.selected, s.secrets.source()).request : analysis.lint.render.request;
+      const secrets = secretValuesOf(request);
+      const result = diffDelivery(toPlainRequest(request, trusted), parsed.request, { arraySeparator: readSettings(uri).arraySeparator, secrets });
+      const params: DeliveryDiffParams = {
+        owner: { fileUri: uri.toString(), sampleId: sampleId(analysis.selected) },
+        capture: name,
+        format: parsed.request.format,
+        request: redactText(`${parsed.request.method} ${parsed.request.target}`, secrets),
+        sample: analysis.selected.name,
+        match: result.differences.length === 0,
+        differences: result.differences,
+        notes: result.notes,
+      };
+      s.log.info(`diffCapture: ${name} against ${vscode.workspace.asRelativePath(uri)}: ${result.differences.length} difference(s)`);
+      await s.preview.showDeliveryDiff(uri, params);
+      return params;
     }),
     'webhookStudio.selectSample': guarded('selectSample', async (ref?: unknown): Promise<SelectedSample | Refusal> => {
       let id: string | undefined = ref instanceof vscode.Uri ? ref.toString() : typeof ref === 'string' ? ref : undefined;

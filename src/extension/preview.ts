@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { DeliveryDiffParams } from '../protocol/messages';
 import type { Analyzer } from './analysis';
 import type { SampleStore } from './samples';
 import type { SecretStore } from './secrets';
@@ -21,6 +22,8 @@ export interface PreviewController extends vscode.Disposable {
   open(source: vscode.Uri): Promise<PreviewOpened>;
   /** A send of `source` finished. */
   showResult(source: vscode.Uri, outcome: SendOutcome): void;
+  /** Shows a real delivery compared with the preview of `source`, opening the preview when needed. */
+  showDeliveryDiff(source: vscode.Uri, diff: DeliveryDiffParams): Promise<void>;
 }
 
 /** The services a preview implementation is built from. */

@@ -215,6 +215,29 @@ export interface ErrorParams {
   readonly message: string;
 }
 
+/** One way a real delivery differs from the preview, as the panel lists it (never a secret value). */
+export interface DeliveryDifferenceView {
+  readonly part: 'method' | 'target' | 'header' | 'body';
+  readonly where: string;
+  readonly message: string;
+  readonly cause: string;
+}
+
+/** A capture of a real delivery compared with the preview of a file and sample. */
+export interface DeliveryDiffParams {
+  /** The file and sample it was compared with; shown only under the same pair. */
+  readonly owner: { readonly fileUri: string; readonly sampleId: string };
+  /** The capture file's name, for display. */
+  readonly capture: string;
+  readonly format: 'har' | 'http' | 'webhook.site';
+  /** The captured request line, `POST /v1/leads?…`. */
+  readonly request: string;
+  readonly sample: string;
+  readonly match: boolean;
+  readonly differences: readonly DeliveryDifferenceView[];
+  readonly notes: readonly string[];
+}
+
 /** Host → webview: the rendered request of the active file. */
 export const StateMessage = message<StateParams>()('state');
 /** Host → webview: a send started. */
@@ -227,6 +250,8 @@ export const SamplesReportMessage = message<SamplesReportParams>()('samplesRepor
 export const LogRecordMessage = message<ResultParams>()('logRecord');
 /** Host → webview: something failed; ends any progress. */
 export const ErrorMessage = message<ErrorParams>()('error');
+/** Host → webview: a real delivery compared with the preview. */
+export const DeliveryDiffMessage = message<DeliveryDiffParams>()('deliveryDiff');
 
 /** Webview → host: the webview is listening; send the state. */
 export const ReadyMessage = message()('ready');
@@ -251,7 +276,13 @@ export const CancelMessage = message()('cancel');
 
 /** Every message the host posts to the webview. */
 export type HostToWebview = Wire<
-  typeof StateMessage | typeof SendingMessage | typeof ResultMessage | typeof SamplesReportMessage | typeof LogRecordMessage | typeof ErrorMessage
+  | typeof StateMessage
+  | typeof SendingMessage
+  | typeof ResultMessage
+  | typeof SamplesReportMessage
+  | typeof LogRecordMessage
+  | typeof ErrorMessage
+  | typeof DeliveryDiffMessage
 >;
 
 /** Every message the webview posts to the host. */
@@ -370,6 +401,7 @@ const HOST_METHODS: ReadonlySet<string> = new Set([
   SamplesReportMessage.method,
   LogRecordMessage.method,
   ErrorMessage.method,
+  DeliveryDiffMessage.method,
 ]);
 
 /** A shape check of a message from the host: a known method with an object of params. */

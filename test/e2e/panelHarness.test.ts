@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/vscodeServer';
 import { startHarness } from './panelHarness/server';
 import { noFiniteAnimation } from './workbench';
 import type { Harness } from './panelHarness/server';
-import { error500, inboxResult, networkError, ok200, requestState, samplesReport, sending } from './panelHarness/fixtures';
+import { deliveryDiff, error500, inboxResult, networkError, ok200, requestState, samplesReport, sending } from './panelHarness/fixtures';
 
 /** What the harness page exposes to the test (see panelHarness/server.ts). */
 interface HarnessWindow {
@@ -579,6 +579,31 @@ for (const csp of [true, false]) {
   });
 }
 
+describe('a delivery compared with the preview', () => {
+  test('lists each difference with its cause above the request, closes, and fits 400 px without scrolling sideways', async () => {
+    const { page, errors } = await openPanel('light');
+    await send(page, stateMessage(requestState), { method: 'deliveryDiff', params: deliveryDiff });
+    assert.equal(await page.locator('#delivery-list li').count(), deliveryDiff.differences.length);
+    assert.match((await page.locator('#delivery').textContent()) ?? '', /differs from the preview in 4 places/);
+    assert.match((await page.locator('#delivery').textContent()) ?? '', /Likely cause: array separator/);
+    for (const width of [400, 560]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForFunction(noFiniteAnimation);
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      assert.ok(overflow <= 0, `the panel scrolls sideways by ${overflow} px at ${width} px`);
+      await page.screenshot({ path: `${SCREENSHOTS}/delivery-diff-${width}px.png`, fullPage: true });
+    }
+    await page.locator('#delivery-close').click();
+    assert.equal(await page.locator('#delivery').count(), 0);
+    assert.ok((await page.locator('#request-url').count()) > 0, 'the request stays');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
 describe('screenshots of every state in every theme', () => {
   const states: Array<[string, () => HostToWebview[], string?]> = [
     ['request', () => [stateMessage(requestState)]],
@@ -593,6 +618,7 @@ describe('screenshots of every state in every theme', () => {
     ['samples', () => [stateMessage(requestState), { method: 'samplesReport', params: samplesReport }], 'vscode-tab-header[data-tab="samples"]'],
     ['error', () => [stateMessage(requestState), { method: 'error', params: { message: 'Copy as cURL failed: the clipboard is not available.' } }]],
     ['body-not-json', () => [stateMessage(brokenBodyState)]],
+    ['delivery-diff', () => [stateMessage(requestState), { method: 'deliveryDiff', params: deliveryDiff }]],
   ];
   for (const theme of THEMES) {
     test(`${theme}: no CSP violation, no page error`, async () => {

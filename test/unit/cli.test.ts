@@ -48,7 +48,8 @@ describe('webhook-studio (global)', () => {
   test('--help lists every command and exits 0', async () => {
     const r = await cli(['--help'], { cwd: ROOT });
     assert.equal(r.code, 0);
-    for (const command of ['validate', 'render', 'send', 'inbox', 'demo']) assert.match(r.stdout, new RegExp(`webhook-studio ${command}`));
+    for (const command of ['validate', 'render', 'send', 'inbox', 'demo', 'import-curl', 'diff'])
+      assert.match(r.stdout, new RegExp(`webhook-studio ${command}`));
   });
 
   const usage: Array<{ name: string; args: string[]; message: RegExp }> = [

@@ -22,10 +22,13 @@ function importAndRender(command: string): { request: PlainRequest; text: string
   return { request: toPlainRequest(result.request, true), text: imported.text, warnings: imported.warnings };
 }
 
-/** What rendering the import of `x`'s export must give: `x`, plus the automatic Content-Type for a body without one. */
+/**
+ * What rendering the import of `x`'s export must give: `x`, plus the Content-Type curl sends for a body
+ * without one (application/x-www-form-urlencoded), which import writes into the file.
+ */
 function expectedAfterRoundTrip(x: PlainRequest): PlainRequest {
   const hasType = x.headers.some(([n]) => n.toLowerCase() === 'content-type');
-  const headers = x.body !== null && !hasType ? [...x.headers, ['Content-Type', 'application/json'] as const] : x.headers;
+  const headers = x.body !== null && !hasType ? [...x.headers, ['Content-Type', 'application/x-www-form-urlencoded'] as const] : x.headers;
   return { ...x, headers };
 }
 
@@ -111,14 +114,14 @@ describe('shellWords', () => {
 describe('fromCurl', () => {
   test('writes a pretty file with name, method, url, auth, headers, query and body in that order', () => {
     const r = fromCurl(
-      `curl 'https://api.example.com/v1/leads?source=web&tag=a&tag=b' -H 'X-Source: workflow' -H 'Authorization: Bearer {{secrets.CRM_TOKEN}}' --data-raw '{"email":"{{contact.email}}"}'`,
+      `curl 'https://api.example.com/v1/leads?source=web&tag=a&tag=b' -H 'X-Source: workflow' -H 'Content-Type: application/json' -H 'Authorization: Bearer {{secrets.CRM_TOKEN}}' --data-raw '{"email":"{{contact.email}}"}'`,
     );
     assert.ok(r.ok);
     assert.equal(
       r.text,
       [
         '{',
-        '  "name": "Imported from cURL",',
+        '  "name": "POST api.example.com/v1/leads",',
         '  "method": "POST",',
         '  "url": "https://api.example.com/v1/leads",',
         '  "auth": {',
@@ -126,7 +129,8 @@ describe('fromCurl', () => {
         '    "token": "{{secrets.CRM_TOKEN}}"',
         '  },',
         '  "headers": {',
-        '    "X-Source": "workflow"',
+        '    "X-Source": "workflow",',
+        '    "Content-Type": "application/json"',
         '  },',
         '  "query": {',
         '    "source": "web",',
@@ -188,7 +192,7 @@ describe('fromCurl', () => {
       command: `curl https://x.io/ -d a=1 --data b=2`,
       method: 'POST',
       url: 'https://x.io/',
-      headers: [['Content-Type', 'application/json']],
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
       // A string body is the body's text, sent as is: the bytes curl sends.
       body: 'a=1&b=2',
       warning: /not JSON/,
@@ -199,8 +203,8 @@ describe('fromCurl', () => {
       method: 'POST',
       url: 'https://x.io/',
       headers: [
-        ['Accept', 'application/json'],
         ['Content-Type', 'application/json'],
+        ['Accept', 'application/json'],
       ],
       body: '{"a":[1,2]}',
     },
@@ -208,7 +212,7 @@ describe('fromCurl', () => {
       name: '--data-urlencode encodes the content as curl does',
       command: `curl -G https://x.io/ --data-urlencode "q=a b!" --data-urlencode '=x&y'`,
       method: 'GET',
-      url: 'https://x.io/?q=a%20b%21&x%26y',
+      url: 'https://x.io/?q=a+b%21&x%26y',
       headers: [],
       body: null,
     },
@@ -230,7 +234,7 @@ describe('fromCurl', () => {
     },
     {
       name: 'a pretty JSON body is sent compact, with a warning',
-      command: `curl -X PUT https://x.io/ -d $'{\\n  "a": 1\\n}'`,
+      command: `curl -X PUT https://x.io/ -H 'Content-Type: application/json' -d $'{\\n  "a": 1\\n}'`,
       method: 'PUT',
       url: 'https://x.io/',
       headers: [['Content-Type', 'application/json']],
@@ -498,5 +502,87 @@ describe('round-trip: import(export(x)) renders x', () => {
       }),
       { numRuns: 10_000 },
     );
+  });
+});
+
+describe('fromCurl: pasted commands and names', () => {
+  test('a "\\ " left where an input box joined the lines is a continuation, with a note', () => {
+    const r = shellWords(`curl https://api.stripe.com/v1/customers \\ -u "sk_test_x:" \\ -d name=Jenny`);
+    assert.ok(r.ok);
+    assert.deepEqual(r.words, ['curl', 'https://api.stripe.com/v1/customers', '-u', 'sk_test_x:', '-d', 'name=Jenny']);
+    assert.ok(r.warnings.some((w) => /joined when pasted/.test(w)));
+  });
+
+  test('blanks after a trailing backslash still continue the line; an escaped blank inside a word stays a blank', () => {
+    const r = shellWords(`curl a\\ b \\   \n  -H 'X: 1'`);
+    assert.ok(r.ok);
+    assert.deepEqual(r.words, ['curl', 'a b', '-H', 'X: 1']);
+    assert.ok(!r.warnings.some((w) => /joined/.test(w)));
+  });
+
+  test('a line break ends the command: a second command is ignored with a warning naming its line', () => {
+    const r = shellWords(`curl https://x.io/a\n\n# next\ncurl https://x.io/b`);
+    assert.ok(r.ok);
+    assert.deepEqual(r.words, ['curl', 'https://x.io/a']);
+    assert.ok(r.warnings.some((w) => /only the first curl command is imported \(the text from line 4 on/.test(w)));
+  });
+
+  test('a next line starting with an option is read on, with a warning', () => {
+    const r = shellWords(`curl https://x.io/a\n  -H 'X: 1'`);
+    assert.ok(r.ok);
+    assert.deepEqual(r.words, ['curl', 'https://x.io/a', '-H', 'X: 1']);
+    assert.ok(r.warnings.some((w) => /Line 2 starts with an option/.test(w)));
+  });
+
+  const names: Array<[string, string, string]> = [
+    ['curl https://api.stripe.com/v1/customers -d name=J', 'post-v1-customers', 'POST api.stripe.com/v1/customers'],
+    ['curl -X DELETE "https://api.example.com/v2/leads/{{contact.id}}?force=1"', 'delete-v2-leads', 'DELETE api.example.com/v2/leads/{{contact.id}}'],
+    ['curl https://hooks.zapier.com/', 'get-hooks-zapier-com', 'GET hooks.zapier.com'],
+    ['curl https://user:pw@www.example.com', 'get-example-com', 'GET www.example.com'],
+  ];
+  for (const [command, stem, name] of names) {
+    test(`names the file and the action from the method and URL: ${stem}`, () => {
+      const r = fromCurl(command);
+      assert.ok(r.ok, r.ok ? '' : r.error);
+      assert.equal(r.fileStem, stem);
+      assert.equal((JSON.parse(r.text) as { name: string }).name, name);
+    });
+  }
+
+  test('--url-query is appended to the query, encoded as curl does (a + prefix as written)', () => {
+    const r = importAndRender(`curl --url-query 'name=Jane Doe' --url-query '+raw=a%20b' 'https://x.io/c?'`);
+    assert.equal(r.request.url, 'https://x.io/c?name=Jane+Doe&raw=a%20b');
+    assert.deepEqual(r.warnings, []);
+  });
+
+  test('negated options are known: --no-get undoes -G, --no-location turns off what is off anyway', () => {
+    const r = importAndRender(`curl -G --no-get --no-location https://x.io/ -H 'Content-Type: application/json' -d '{"a":1}'`);
+    assert.equal(r.request.method, 'POST');
+    assert.equal(r.request.body, '{"a":1}');
+    assert.ok(!r.warnings.some((w) => /Unknown option/.test(w)), r.warnings.join(' | '));
+    const unknown = fromCurl('curl --no-frobnicate https://x.io/');
+    assert.ok(unknown.ok && unknown.warnings.some((w) => /Unknown option --no-frobnicate/.test(w)));
+  });
+
+  test('--digest says that the password now goes as Basic from the first request', () => {
+    const r = fromCurl(`curl --digest -u admin:s3cret https://x.io/`);
+    assert.ok(r.ok);
+    assert.ok(
+      r.warnings.some((w) => /--digest: curl sends no Authorization header until .* as Basic/.test(w)),
+      r.warnings.join(' | '),
+    );
+    const basic = fromCurl(`curl --digest --basic -u admin:s3cret https://x.io/`);
+    assert.ok(basic.ok && !basic.warnings.some((w) => /--digest/.test(w)));
+  });
+
+  test('-d without a Content-Type keeps the form type curl sends, and says so', () => {
+    const r = importAndRender(`curl https://x.io/ -d '{"a":1}'`);
+    assert.deepEqual(r.request.headers, [['Content-Type', 'application/x-www-form-urlencoded']]);
+    assert.equal(r.request.body, '{"a":1}');
+    assert.ok(r.warnings.some((w) => /application\/x-www-form-urlencoded/.test(w)));
+  });
+
+  test('a bare "?" at the end of the URL is kept', () => {
+    assert.equal(importAndRender(`curl 'https://x.io/ping?'`).request.url, 'https://x.io/ping?');
   });
 });

@@ -177,6 +177,88 @@ describe('messages and fixes', () => {
     assert.equal(r.diagnostics.filter((d) => d.code === 'hardcoded-secret').length, 1);
   });
 
+  const applyFix = (text: string, fix: { edits: ReadonlyArray<{ range: { start: number; end: number }; newText: string }> }) => {
+    let fixed = text;
+    for (const e of [...fix.edits].sort((x, y) => y.range.start - x.range.start)) fixed = fixed.slice(0, e.range.start) + e.newText + fixed.slice(e.range.end);
+    return fixed;
+  };
+
+  const urlCases: Array<{ name: string; url: string; covers: string; stored: { name: string; value: string }; url2: string }> = [
+    {
+      name: 'a key-like query value in the URL string',
+      url: 'https://api.acme-crm.com/v1/leads?api_key=abcd1234efgh&source=web',
+      covers: 'abcd1234efgh',
+      stored: { name: 'ACME_CRM_API_KEY', value: 'abcd1234efgh' },
+      url2: 'https://api.acme-crm.com/v1/leads?api_key={{secrets.ACME_CRM_API_KEY}}&source=web',
+    },
+    {
+      name: 'a Stripe key under an ordinary query name',
+      url: 'https://api.acme-crm.com/v1/x?k=sk_live_51HqLyjWDarjtT1zdp7dc',
+      covers: 'sk_live_51HqLyjWDarjtT1zdp7dc',
+      stored: { name: 'ACME_CRM_K', value: 'sk_live_51HqLyjWDarjtT1zdp7dc' },
+      url2: 'https://api.acme-crm.com/v1/x?k={{secrets.ACME_CRM_K}}',
+    },
+    {
+      name: 'a token of a known shape in the path',
+      url: 'https://api.acme-crm.com/bot/xoxb-1234567890-abcdefghij/send',
+      covers: 'xoxb-1234567890-abcdefghij',
+      stored: { name: 'ACME_CRM_PATH_TOKEN', value: 'xoxb-1234567890-abcdefghij' },
+      url2: 'https://api.acme-crm.com/bot/{{secrets.ACME_CRM_PATH_TOKEN}}/send',
+    },
+    {
+      name: 'a Slack incoming-webhook URL, which is itself the secret',
+      url: 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
+      covers: 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
+      stored: { name: 'SLACK_WEBHOOK_URL', value: 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX' },
+      url2: '{{secrets.SLACK_WEBHOOK_URL}}',
+    },
+  ];
+  for (const c of urlCases) {
+    test(`hardcoded-secret in the URL: ${c.name}, with the fix that moves it to secret storage`, () => {
+      const text = actionText({ url: c.url });
+      const found = lintText(text, samples).diagnostics.filter((x) => x.code === 'hardcoded-secret');
+      assert.equal(found.length, 1, JSON.stringify(found.map((d) => d.message)));
+      const d = found[0]!;
+      assert.equal(text.slice(d.range.start, d.range.end), c.covers);
+      assert.ok(!d.message.includes(c.stored.value), 'the message must not repeat the secret');
+      const fix = d.fixes![0]!;
+      assert.deepEqual(fix.storeSecret, c.stored);
+      const fixed = applyFix(text, fix);
+      assert.equal((JSON.parse(fixed) as { url: string }).url, c.url2);
+      assert.equal(lintText(fixed, samples).diagnostics.filter((x) => x.code === 'hardcoded-secret').length, 0);
+    });
+  }
+
+  test('hardcoded-secret stays silent for ordinary URLs, templates and publishable keys', () => {
+    for (const url of [
+      'https://api.acme-crm.com/v1/leads?source=web&page=2',
+      'https://api.acme-crm.com/v1/leads?api_key={{secrets.KEY}}',
+      'https://api.acme-crm.com/v1/{{contact.id}}?page=1',
+      'https://api.acme-crm.com/v1/x?pub=pk_live_51HqLyjWDarjtT1zdp7dc',
+    ]) {
+      const r = lintText(actionText({ url }), samples);
+      assert.deepEqual(
+        r.diagnostics.filter((d) => d.code === 'hardcoded-secret').map((d) => d.message),
+        [],
+        url,
+      );
+    }
+  });
+
+  test('hardcoded-secret fires for an API key given as the Basic user name with an empty password', () => {
+    const text = actionText({
+      url: 'https://api.stripe.com/v1/customers',
+      auth: { type: 'basic', username: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc', password: '' },
+    });
+    const d = lintText(text, samples).diagnostics.find((x) => x.code === 'hardcoded-secret')!;
+    assert.ok(d, 'flagged');
+    assert.deepEqual(d.fixes![0]!.storeSecret, { name: 'STRIPE_API_KEY', value: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc' });
+    const fixed = JSON.parse(applyFix(text, d.fixes![0]!)) as { auth: { username: string } };
+    assert.equal(fixed.auth.username, '{{secrets.STRIPE_API_KEY}}');
+    const plain = actionText({ url: 'https://api.stripe.com/v1/customers', auth: { type: 'basic', username: 'jane', password: '{{secrets.PW}}' } });
+    assert.equal(lintText(plain, samples).diagnostics.filter((x) => x.code === 'hardcoded-secret').length, 0);
+  });
+
   test('body-on-get fix removes the body and leaves valid JSON', () => {
     const text = actionText({ method: 'GET', body: { a: 1 }, headers: { 'X-A': '1' } });
     const d = lintText(text, samples).diagnostics.find((x) => x.code === 'body-on-get')!;

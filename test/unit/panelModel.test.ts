@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostToWebview, ResultParams, StateParams } from '../../src/protocol/messages';
-import { controlsOf, emptyModel, persistedState, pickSample, receive, restoreModel, selectTab, toggleReveal } from '../../webview/model';
+import type { DeliveryDiffParams, HostToWebview, ResultParams, StateParams } from '../../src/protocol/messages';
+import { closeDelivery, controlsOf, emptyModel, persistedState, pickSample, receive, restoreModel, selectTab, toggleReveal } from '../../webview/model';
 import type { Model } from '../../webview/model';
 import { ok200, requestState, samplesReport, sending } from '../e2e/panelHarness/fixtures';
 
@@ -213,5 +213,42 @@ describe('what the page persists', () => {
     assert.ok(!JSON.stringify(saved).includes('tok_live_1234'));
     receive(model, state(stateOf(LEAD_URI, JANE, { revealed: false })));
     assert.equal(persistedState(model)?.state?.fileUri, LEAD_URI, 'a masked state is persisted as before');
+  });
+});
+
+describe('a delivery compared with the preview stays with its file and sample', () => {
+  const delivery = (fileUri: string, sampleId = JANE): HostToWebview => ({
+    method: 'deliveryDiff',
+    params: {
+      owner: { fileUri, sampleId },
+      capture: 'platform.har',
+      format: 'har',
+      request: 'POST /v1/leads',
+      sample: 'Jane',
+      match: false,
+      differences: [{ part: 'body', where: '$.tags', message: '"a,b" instead of "a, b"', cause: 'array separator' }],
+      notes: [],
+    } satisfies DeliveryDiffParams,
+  });
+
+  test('shown on the Request tab for its own file and sample, dropped when the sample changes, closed on demand', () => {
+    const model = leadSent();
+    const update = receive(model, delivery(LEAD_URI));
+    assert.equal(model.delivery?.capture, 'platform.har');
+    assert.equal(model.tab, 'request');
+    assert.ok(update.render.has('request'));
+    receive(model, state(stateOf(LEAD_URI, ZOE)));
+    assert.equal(model.delivery, undefined, 'compared with Jane, not with Zoe');
+    receive(model, state(stateOf(LEAD_URI)));
+    receive(model, delivery(LEAD_URI));
+    assert.ok(model.delivery);
+    assert.ok(closeDelivery(model).render.has('request'));
+    assert.equal(model.delivery, undefined);
+  });
+
+  test("another file's comparison is not shown", () => {
+    const model = leadSent();
+    receive(model, delivery(OTHER_URI));
+    assert.equal(model.delivery, undefined);
   });
 });

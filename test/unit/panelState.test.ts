@@ -262,6 +262,22 @@ describe('buildState', () => {
     assert.equal(shown.urlSegments.map((s) => s.text).join(''), shown.url);
   });
 
+  test('literal secrets in the URL are masked in the URL and the Query table unless revealed', () => {
+    const key = 'sk_live_51HqLyjWDarjtT1zdp7dc';
+    const analysis = analysisOf({ url: `https://api.example.com/v1/x?api_key=${key}&page=2` });
+    const hidden = buildState(analysis, inputs(analysis, false));
+    assert.ok(!JSON.stringify(hidden).includes(key), 'no literal secret in the posted state');
+    assert.equal(hidden.url, `https://api.example.com/v1/x?api_key=${REDACTED}&page=2`);
+    assert.deepEqual(hidden.query, [
+      ['api_key', REDACTED],
+      ['page', '2'],
+    ]);
+    const slack = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+    const webhook = analysisOf({ url: slack });
+    assert.ok(!JSON.stringify(buildState(webhook, inputs(webhook, false))).includes('XXXXXXXXXXXXXXXXXXXXXXXX'));
+    assert.equal(buildState(analysis, inputs(analysis, true)).url, `https://api.example.com/v1/x?api_key=${key}&page=2`);
+  });
+
   test('unresolved paths are listed once; the body is pretty-printed; the inputs pass through', () => {
     const analysis = analysisOf(action, undefined, { API_KEY: SECRET });
     const state = buildState(analysis, inputs(analysis, false, { trusted: false, escaping: 'text' }));

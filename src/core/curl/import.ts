@@ -18,17 +18,34 @@
  */
 import { parseTree, type Node } from 'jsonc-parser';
 import { HEADER_NAME } from '../render';
-import { READ_WITH_ARG, SHORT_WITH_ARG, SKIP_FLAGS, SKIP_WITH_ARG } from './options';
+import { CHALLENGE_AUTH, READ_WITH_ARG, SHORT_WITH_ARG, SKIP_FLAGS, SKIP_WITH_ARG } from './options';
 import { shellWords } from './shellWords';
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
 /** What importing a cURL command gave: the text of a new webhook file and what was not kept exactly. */
-export type FromCurlResult = { readonly ok: true; readonly text: string; readonly warnings: string[] } | { readonly ok: false; readonly error: string };
+export type FromCurlResult =
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly warnings: string[];
+      /** The URL word of the command, as written (before a scheme is added). */
+      readonly url: string;
+      /** A file name for the action without extension, from the method and the URL's path: `post-v1-customers`. */
+      readonly fileStem: string;
+    }
+  | { readonly ok: false; readonly error: string };
 
 interface DataPart {
   readonly text: string;
   readonly json: boolean;
+}
+
+/** Headers curl makes from its own options, which it sends before the -H headers in this order. */
+interface OwnHeaders {
+  'User-Agent'?: string;
+  Referer?: string;
+  Cookie?: string;
 }
 
 interface Parsed {
@@ -36,7 +53,12 @@ interface Parsed {
   urls: string[];
   extraWords: string[];
   headers: Array<[string, string]>;
+  own: OwnHeaders;
   data: DataPart[];
+  /** --url-query parts, already encoded as curl appends them to the query. */
+  urlQuery: string[];
+  /** A challenge-response method (--digest, --ntlm, …) curl was told to use. */
+  challenge?: string;
   get: boolean;
   user?: string;
   bearer?: string;
@@ -58,7 +80,7 @@ export function fromCurl(command: string): FromCurlResult {
     return { ok: false, error: `This is not a curl command: it starts with "${first}" instead of "curl".` };
   }
 
-  const p: Parsed = { urls: [], extraWords: [], headers: [], data: [], get: false, warnings: [...split.warnings], jsonOption: false };
+  const p: Parsed = { urls: [], extraWords: [], headers: [], own: {}, data: [], urlQuery: [], get: false, warnings: [...split.warnings], jsonOption: false };
   const read = readOptions(words, p);
   if (!read.ok) return read;
   return buildFile(p);
@@ -120,12 +142,36 @@ function applyFlag(option: string, p: Parsed): Step {
   if (option === '-I' || option === '--head') {
     return { ok: false, error: 'HEAD requests (-I/--head) are not offered by the platform: use GET, POST, PUT or DELETE.' };
   }
+  if (Object.hasOwn(CHALLENGE_AUTH, option)) {
+    p.challenge = option;
+    return { ok: true };
+  }
+  if (option === '--basic') {
+    p.challenge = undefined;
+    return { ok: true };
+  }
+  if (option.startsWith('--no-')) return negatedFlag(option, p);
   if (Object.hasOwn(SKIP_FLAGS, option)) {
     const why = SKIP_FLAGS[option];
     if (why) p.warnings.push(`${option} was ignored. ${why}`);
     return { ok: true };
   }
   p.warnings.push(`Unknown option ${option} was ignored.`);
+  return { ok: true };
+}
+
+/**
+ * `--no-X` turns the flag `--X` off again (curl's own rule for every boolean option). Turning off a flag
+ * import ignores changes nothing; turning off one it reads undoes it.
+ */
+function negatedFlag(option: string, p: Parsed): Step {
+  const base = `--${option.slice('--no-'.length)}`;
+  if (base === '--get') p.get = false;
+  else if (Object.hasOwn(CHALLENGE_AUTH, base)) {
+    if (p.challenge === base) p.challenge = undefined;
+  } else if (base !== '--basic' && !Object.hasOwn(SKIP_FLAGS, base)) {
+    p.warnings.push(`Unknown option ${option} was ignored.`);
+  }
   return { ok: true };
 }
 
@@ -163,17 +209,19 @@ function applyWithArg(option: string, value: string, p: Parsed): Step {
       p.urls.push(value);
       return { ok: true };
     case 'user-agent':
-      p.headers.push(['User-Agent', value]);
+      p.own['User-Agent'] = value;
       return { ok: true };
     case 'referer':
-      p.headers.push(['Referer', value.replace(/;auto$/, '')]);
+      p.own.Referer = value.replace(/;auto$/, '');
       return { ok: true };
+    case 'url-query':
+      return addUrlQuery(option, value, p);
     case 'cookie':
       if (!value.includes('=')) {
         p.warnings.push(`${option} ${value} names a cookie file, which import cannot read: add a Cookie header instead.`);
         return { ok: true };
       }
-      p.headers.push(['Cookie', value]);
+      p.own.Cookie = p.own.Cookie === undefined ? value : `${p.own.Cookie};${value}`;
       return { ok: true };
     case 'form':
       return { ok: false, error: `${option} sends a multipart form, which the platform cannot send: its body is always JSON.` };
@@ -214,23 +262,53 @@ function addHeader(raw: string, p: Parsed): Step {
   return { ok: true };
 }
 
-/** curl's form encoding for --data-urlencode: everything but unreserved characters percent-encoded. */
+/**
+ * curl's form encoding for --data-urlencode and --url-query (curl 7.88): everything but unreserved
+ * characters percent-encoded, and a space as `+`.
+ */
 function curlEscape(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+    .replace(/%20/g, '+');
 }
 
-function addUrlencoded(option: string, value: string, p: Parsed): Step {
+/** The `name=content`, `=content`, `content` forms of --data-urlencode, encoded; or why it cannot be read. */
+function urlencodedPart(option: string, value: string): { ok: true; text: string } | { ok: false; error: string } {
   const eq = value.indexOf('=');
   const at = value.indexOf('@');
   if (at >= 0 && (eq < 0 || at < eq)) {
     return { ok: false, error: `${option} ${value} reads a file, which import cannot do: paste the content inline.` };
   }
-  let text: string;
-  if (eq < 0) text = curlEscape(value);
-  else if (eq === 0) text = curlEscape(value.slice(1));
-  else text = `${value.slice(0, eq)}=${curlEscape(value.slice(eq + 1))}`;
-  p.data.push({ text, json: false });
+  if (eq < 0) return { ok: true, text: curlEscape(value) };
+  if (eq === 0) return { ok: true, text: curlEscape(value.slice(1)) };
+  return { ok: true, text: `${value.slice(0, eq)}=${curlEscape(value.slice(eq + 1))}` };
+}
+
+function addUrlencoded(option: string, value: string, p: Parsed): Step {
+  const part = urlencodedPart(option, value);
+  if (!part.ok) return part;
+  p.data.push({ text: part.text, json: false });
   return { ok: true };
+}
+
+/** --url-query: a `+` prefix appends the rest as it is; otherwise it is encoded as --data-urlencode does. */
+function addUrlQuery(option: string, value: string, p: Parsed): Step {
+  if (value.startsWith('+')) {
+    p.urlQuery.push(value.slice(1));
+    return { ok: true };
+  }
+  const part = urlencodedPart(option, value);
+  if (!part.ok) return part;
+  p.urlQuery.push(part.text);
+  return { ok: true };
+}
+
+/** Appends `extra` to the query of `url`, before any fragment. */
+function appendQuery(url: string, extra: string): string {
+  const hash = url.indexOf('#');
+  const head = hash >= 0 ? url.slice(0, hash) : url;
+  const sep = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
+  return head + sep + extra + (hash >= 0 ? url.slice(hash) : '');
 }
 
 /** An object whose key order is kept exactly (plain objects put integer-like keys first). */
@@ -244,6 +322,7 @@ function buildFile(p: Parsed): FromCurlResult {
   const warnings = p.warnings;
   if (p.urls.length === 0) return { ok: false, error: 'No URL found in the curl command.' };
   let url = p.urls[0]!;
+  const written = (): string => url;
   if (p.urls.length > 1) {
     const web = p.urls.filter((u) => /^https?:\/\//i.test(u));
     if (web.length !== 1)
@@ -256,6 +335,7 @@ function buildFile(p: Parsed): FromCurlResult {
         .join(', ')}: not a URL (the argument of an unknown option?).`,
     );
   }
+  const rawUrl = written();
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     url = `http://${url}`;
     warnings.push(`The URL has no scheme; curl assumes http: "${url}".`);
@@ -267,10 +347,9 @@ function buildFile(p: Parsed): FromCurlResult {
   if (p.data.length > 0) {
     bodyText = p.data.map((d, k) => (k > 0 && !d.json ? '&' : '') + d.text).join('');
   }
+  if (p.urlQuery.length > 0) url = appendQuery(url, p.urlQuery.join('&'));
   if (p.get && bodyText !== undefined) {
-    const hash = url.indexOf('#');
-    const head = hash >= 0 ? url.slice(0, hash) : url;
-    url = head + (head.includes('?') ? '&' : '?') + bodyText + (hash >= 0 ? url.slice(hash) : '');
+    url = appendQuery(url, bodyText);
     bodyText = undefined;
   }
 
@@ -285,10 +364,25 @@ function buildFile(p: Parsed): FromCurlResult {
     return { ok: false, error: `The method "${p.method}" is not offered by the platform: use GET, POST, PUT or DELETE.` };
   }
   const sendsBody = bodyText !== undefined && method !== 'GET' && method !== 'DELETE';
-  if (bodyText !== undefined && !sendsBody) warnings.push(`${method} sends no body on the platform: the body is kept in the file but not sent.`);
+  if (bodyText !== undefined && !sendsBody)
+    warnings.push(`${method} sends no body on the platform: the body (and the Content-Type curl sends with it) is kept in the file but not sent.`);
 
-  const headers = p.headers.slice();
-  if (p.jsonOption && !headers.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', 'application/json']);
+  const has = (list: ReadonlyArray<readonly [string, string]>, name: string) => list.some(([n]) => n.toLowerCase() === name.toLowerCase());
+  // curl sends the headers of its own options first, unless a -H header of the same name replaces them.
+  const own = (['User-Agent', 'Referer', 'Cookie'] as const)
+    .filter((n) => p.own[n] !== undefined && !has(p.headers, n))
+    .map((n): [string, string] => [n, p.own[n]!]);
+  const headers = [...own, ...p.headers];
+  if (sendsBody && p.jsonOption) {
+    // --json adds these two after the -H headers, unless they are given.
+    if (!has(headers, 'content-type')) headers.push(['Content-Type', 'application/json']);
+    if (!has(headers, 'accept')) headers.push(['Accept', 'application/json']);
+  } else if (sendsBody && !has(headers, 'content-type')) {
+    headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+    warnings.push(
+      'curl sends this body with Content-Type: application/x-www-form-urlencoded, since the command gives no Content-Type: the file says so in "headers". Change it to application/json if the receiver expects JSON.',
+    );
+  }
   const contentTypes = headers.filter(([n]) => n.toLowerCase() === 'content-type');
   const last = headers[headers.length - 1];
   if (sendsBody && contentTypes.length === 1 && last && last[0] === 'Content-Type' && last[1] === 'application/json') {
@@ -296,10 +390,25 @@ function buildFile(p: Parsed): FromCurlResult {
     headers.pop();
   }
 
+  const fromOption = (p.user !== undefined || p.bearer !== undefined) && explicitAuthorization(headers) === 0;
   const auth = chooseAuth(p, headers, warnings);
+  if (auth && p.challenge !== undefined && explicitAuthorization(headers) === 0) {
+    const scheme =
+      auth.list[0]![1] === 'basic'
+        ? 'Basic, with the same user name and password (the password now goes to the receiver in base64, not as a digest)'
+        : 'Bearer';
+    warnings.push(
+      `${p.challenge}: curl sends no Authorization header until the receiver asks for ${CHALLENGE_AUTH[p.challenge]} authentication, which the platform cannot answer; the file sends an Authorization header from the first request instead, as ${scheme}.`,
+    );
+  }
+  if (auth && fromOption && headers.length > 0) {
+    warnings.push(
+      'curl sends the Authorization header of -u/--oauth2-bearer before its other headers; "auth" sends it after the file\'s "headers", so the header order differs.',
+    );
+  }
 
   const file: Array<[string, Ordered]> = [
-    ['name', 'Imported from cURL'],
+    ['name', actionName(method, url)],
     ['method', method],
   ];
   const split = splitQuery(url);
@@ -308,7 +417,40 @@ function buildFile(p: Parsed): FromCurlResult {
   if (headers.length > 0) file.push(['headers', groupHeaders(headers, warnings)]);
   if (split.query) file.push(['query', split.query]);
   if (bodyText !== undefined) file.push(['body', bodyValue(bodyText, contentTypes, warnings)]);
-  return { ok: true, text: pretty(new Entries(file), '') + '\n', warnings: [...new Set(warnings)] };
+  return { ok: true, text: pretty(new Entries(file), '') + '\n', warnings: [...new Set(warnings)], url: rawUrl, fileStem: fileStem(method, url) };
+}
+
+/** The action's name: method, host and path (`POST api.stripe.com/v1/customers`). */
+function actionName(method: string, url: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]*)([^?#]*)/i.exec(url);
+  const where = m ? `${m[1]!}${m[2] === '/' ? '' : m[2]!}` : url;
+  return `${method} ${where}`.slice(0, 120);
+}
+
+/** Lower-case words of `text` joined by "-". */
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** `post-v1-customers`: the method and the URL's path; the host's name when the path is empty. */
+export function fileStem(method: string, url: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]*)[^/?#]*([^?#]*)/i.exec(url);
+  let path: string;
+  try {
+    path = decodeURIComponent(m?.[2] ?? '');
+  } catch {
+    path = m?.[2] ?? '';
+  }
+  const where = slug(path.replace(/\{\{[^}]*\}\}/g, ' ')) || slug((m?.[1] ?? '').replace(/^(www|api)\./, ''));
+  return `${method.toLowerCase()}${where ? `-${where}` : ''}`.slice(0, 60).replace(/-+$/, '');
+}
+
+function explicitAuthorization(headers: ReadonlyArray<readonly [string, string]>): number {
+  return headers.filter(([n]) => n.toLowerCase() === 'authorization').length;
 }
 
 /** Picks the `auth` block: -u / --oauth2-bearer, else a last `Authorization` header that `auth` renders identically. */

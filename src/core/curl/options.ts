@@ -28,6 +28,7 @@ export const READ_WITH_ARG: Record<string, string> = {
   '--form-string': 'form',
   '-T': 'upload',
   '--upload-file': 'upload',
+  '--url-query': 'url-query',
 };
 
 /** Options taking an argument that import skips, with why when it matters. */
@@ -108,7 +109,8 @@ export const SKIP_FLAGS: Record<string, string | null> = {
   '-0': null,
   '--http1.0': null,
   '--http1.1': null,
-  '--http2': null,
+  '--http2':
+    'The request is sent over HTTP/1.1: curl would ask an http:// receiver to upgrade (headers Connection: Upgrade, Upgrade: h2c and HTTP2-Settings), which the file does not send.',
   '--http2-prior-knowledge': null,
   '-4': null,
   '--ipv4': null,
@@ -126,9 +128,17 @@ export const SKIP_FLAGS: Record<string, string | null> = {
   '--compressed': 'No Accept-Encoding is added: compressed responses are decoded for display anyway.',
   '-n': 'Credentials from .netrc are not read: put them in "auth" with secrets.',
   '--netrc': 'Credentials from .netrc are not read: put them in "auth" with secrets.',
-  '--digest': 'Digest authentication is not supported by the platform: the request is imported without it.',
-  '--ntlm': 'NTLM authentication is not supported by the platform: the request is imported without it.',
-  '--negotiate': 'Negotiate authentication is not supported by the platform: the request is imported without it.',
+};
+
+/**
+ * Challenge-response authentication curl can do and the platform cannot: curl sends no Authorization
+ * header until the receiver asks for one, so import says what the file sends instead.
+ */
+export const CHALLENGE_AUTH: Record<string, string> = {
+  '--digest': 'Digest',
+  '--ntlm': 'NTLM',
+  '--negotiate': 'Negotiate',
+  '--anyauth': 'the best method the receiver offers',
 };
 
 /** Short options that take an argument, so `-XPOST` and `-d@file` split into the option and its value. */

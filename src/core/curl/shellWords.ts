@@ -8,6 +8,9 @@ export function shellQuote(word: string): string {
 /** The words of a command, with notes on what was read in a way a shell would not; or why it cannot be read. */
 export type WordsResult = { ok: true; words: string[]; warnings: string[] } | { ok: false; error: string };
 
+/** After a backslash at the start of a word: blanks up to a line break, or at least one blank. */
+const CONTINUATION = /[ \t]*(\r?\n|[ \t])/y;
+
 const OPERATORS = new Set(['|', ';', '&', '<', '>', '(', ')', '`']);
 
 /** Splits a shell command into words: quotes, `$'…'`, backslash escapes and line continuations. */
@@ -15,6 +18,7 @@ export function shellWords(command: string): WordsResult {
   const words: string[] = [];
   const warnings: string[] = [];
   const variables = new Set<string>();
+  let joined = false;
   let i = 0;
   const n = command.length;
   const noteVariable = (at: number) => {
@@ -23,12 +27,35 @@ export function shellWords(command: string): WordsResult {
   };
   outer: while (i < n) {
     const c = command[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+    if (c === ' ' || c === '\t' || c === '\r' || (c === '\n' && words.length === 0)) {
       i++;
       continue;
     }
-    if (c === '\\' && (command[i + 1] === '\n' || (command[i + 1] === '\r' && command[i + 2] === '\n'))) {
-      i += command[i + 1] === '\n' ? 2 : 3;
+    CONTINUATION.lastIndex = i + 1;
+    if (c === '\\' && CONTINUATION.test(command)) {
+      // A line continuation, also when blanks follow the backslash or the line break was lost (an input
+      // box joins pasted lines, leaving "\ " where each line ended): a word never starts with "\ ".
+      i++;
+      while (i < n && (command[i] === ' ' || command[i] === '\t')) i++;
+      if (command[i] === '\r' && command[i + 1] === '\n') i += 2;
+      else if (command[i] === '\n') i++;
+      else joined = true;
+      continue;
+    }
+    if (c === '\n' && words.length > 0) {
+      // An unescaped line break ends the command, as in a shell. A next line that starts with an option
+      // is read on, since that is a continuation whose backslash was lost.
+      const rest = command.slice(i + 1).replace(/^(?:[ \t\r\n]|#[^\n]*)*/, '');
+      if (rest === '') break;
+      const line = command.slice(0, n - rest.length).split('\n').length;
+      if (!rest.startsWith('-')) {
+        warnings.push(`The text holds more than one command: only the first curl command is imported (the text from line ${line} on was ignored).`);
+        break;
+      }
+      warnings.push(
+        `Line ${line} starts with an option but the line before does not end in "\\": it was read as part of the command (a shell would run it as a command of its own).`,
+      );
+      i++;
       continue;
     }
     if (c === '#') {
@@ -91,6 +118,7 @@ export function shellWords(command: string): WordsResult {
     }
     words.push(word);
   }
+  if (joined) warnings.push('Each "\\ " between words was read as the end of a line continued with "\\" (the lines were joined when pasted).');
   for (const v of variables) {
     warnings.push(`The shell variable $${v} was not expanded: replace it with its value, or with {{secrets.${v}}} for a secret.`);
   }

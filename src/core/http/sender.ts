@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent, buildConnector, request as undiciRequest } from 'undici';
+import { Agent, buildConnector } from 'undici';
+import { pathAndQuery } from '../capture';
 import type { Dispatcher } from 'undici';
 import type { Method, OutcomeClass, PlainRequest, ResponseData, SendError, SendResult } from '../types';
 import { decodingsFor, readCappedBody } from './body';
@@ -317,8 +318,10 @@ export class HttpSender {
         }
 
         const headers = route.proxy === undefined ? flatHeaders(current.headers) : groupedHeaders(current.headers);
-        const response = await undiciRequest(url, {
-          dispatcher: route.dispatcher,
+        // The dispatcher's own request(), not undici's request(url): that one drops the "?" of an empty query.
+        const response = await route.dispatcher.request({
+          origin: url.origin,
+          path: pathAndQuery(url),
           method: current.method,
           headers,
           body: current.body === null ? null : Buffer.from(current.body, 'utf8'),

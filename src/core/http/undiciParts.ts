@@ -6,6 +6,7 @@
  * dispatchers, the connector and `request`. From source (tests, tsx) the core imports undici itself.
  */
 import type * as Undici from 'undici';
+import { pathAndQuery } from '../capture';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const Dispatcher = require('undici/lib/dispatcher/dispatcher') as { prototype: object };
@@ -26,5 +27,5 @@ export const getGlobalDispatcher = global.getGlobalDispatcher;
 export const request = ((url: string | URL, options: Undici.Dispatcher.RequestOptions & { dispatcher?: Undici.Dispatcher } = {} as never) => {
   const { dispatcher = getGlobalDispatcher(), ...rest } = options;
   const target = typeof url === 'string' ? new URL(url) : url;
-  return dispatcher.request({ ...rest, origin: target.origin, path: `${target.pathname}${target.search}`, method: rest.method ?? 'GET' });
+  return dispatcher.request({ ...rest, origin: target.origin, path: pathAndQuery(target), method: rest.method ?? 'GET' });
 }) as typeof Undici.request;

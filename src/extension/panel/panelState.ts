@@ -5,7 +5,7 @@
 import type { ActionDocument } from '../../core/document';
 import { escapeHeaderText, isInvalidHeader } from '../../core/headerText';
 import { lint } from '../../core/lint';
-import { isSecretSpan, MASK, maskSegments, toPlainRequest } from '../../core/redact';
+import { isSecretSpan, MASK, maskSegments, redactText, toPlainRequest } from '../../core/redact';
 import type { RenderedRequest, RenderOptions, RenderResult, Sample, Span } from '../../core/types';
 import type { BodyBreakView, HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
 import { prettyJson } from '../../protocol/prettyJson';
@@ -110,11 +110,20 @@ export function shownBreak(found: NonNullable<RenderResult['bodyBreak']>, spans:
   return { offset: found.offset + shift, message: found.message };
 }
 
+/** The literal secret values `hardcoded-secret` found in the file (what its quick fixes would store). */
+function literalSecretsOf(analysis: Analysis): string[] {
+  return analysis.lint.diagnostics.flatMap((d) =>
+    d.code === 'hardcoded-secret' ? (d.fixes ?? []).flatMap((f) => (f.storeSecret ? [f.storeSecret.value] : [])) : [],
+  );
+}
+
 /** The Request tab's state of an analysis. */
 export function buildState(analysis: Analysis, inputs: StateInputs): StateParams {
   const { request, revealed } = inputs;
   const plain = toPlainRequest(request, revealed);
-  const segments = maskedSegments(request, revealed);
+  // Literal secrets the hardcoded-secret lint found in the URL are masked too (so is the Query table, made from the URL).
+  const literals = revealed ? [] : literalSecretsOf(analysis);
+  const segments = maskedSegments(request, revealed).map((s) => (literals.length > 0 ? { ...s, text: redactText(s.text, literals) } : s));
   const url = segments.map((s) => s.text).join('');
   const headers: HeaderView[] = request.headers.map((h, i) => headerView(h.name, plain.headers[i]![1], h.origin, h.spans.some(isSecretSpan)));
   const pretty = plain.body === null || plain.body.length > MAX_PRETTY_BODY ? undefined : prettyJson(plain.body);

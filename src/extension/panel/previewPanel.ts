@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ExecutionRecord, OutcomeClass } from '../../core/types';
 import {
   createMessage,
+  DeliveryDiffMessage,
   ErrorMessage,
   LogRecordMessage,
   parsePanelState,
@@ -12,7 +13,7 @@ import {
   SendingMessage,
   StateMessage,
 } from '../../protocol/messages';
-import type { HostToWebview, ResultOwner, SampleOption, SendKind, StateParams, Tab, WebviewToHost } from '../../protocol/messages';
+import type { DeliveryDiffParams, HostToWebview, ResultOwner, SampleOption, SendKind, StateParams, Tab, WebviewToHost } from '../../protocol/messages';
 import { panelHtml } from '../../protocol/panelHtml';
 import { readDocumentText } from '../analysis';
 import { affectsStudio, readSettings } from '../config';
@@ -121,6 +122,12 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   showResult(source: vscode.Uri, outcome: SendOutcome): void {
     const result = this.keep(source, sampleId(outcome.sample), outcome);
     if (this.panel && source.toString() === this.source?.toString()) this.post(createMessage(ResultMessage, result));
+  }
+
+  /** Opens the preview of `source` (showing its state first) and shows the delivery compared with it. */
+  async showDeliveryDiff(source: vscode.Uri, diff: DeliveryDiffParams): Promise<void> {
+    await this.open(source);
+    this.post(createMessage(DeliveryDiffMessage, diff));
   }
 
   /** Keeps the result of a send of `source` with the sample `sample` (an id) as that pair's last one. */

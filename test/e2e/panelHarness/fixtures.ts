@@ -1,5 +1,5 @@
 /** Realistic payloads for the harness: what the host would post for a lead-notification webhook. */
-import type { ResultParams, SamplesReportParams, SendingParams, StateParams } from '../../../src/protocol/messages';
+import type { DeliveryDiffParams, ResultParams, SamplesReportParams, SendingParams, StateParams } from '../../../src/protocol/messages';
 
 const URL_PARTS = [
   { text: 'https://api.fulfilment.example.com/v2/leads/', source: 'literal' },
@@ -236,3 +236,40 @@ export const samplesReport: SamplesReportParams = {
 export function sending(kind: SendingParams['kind']): SendingParams {
   return { kind, startedAt: Date.now() - 1200 };
 }
+
+/** A HAR capture of a real delivery compared with the preview: what the platform did otherwise. */
+export const deliveryDiff: DeliveryDiffParams = {
+  owner,
+  capture: 'captures/new-lead-delivery.har',
+  format: 'har',
+  request: 'POST /v2/leads/ct_8f2a91?source=crm&tag=vip+lead&ref=wf_311',
+  sample: 'Ada',
+  match: false,
+  differences: [
+    {
+      part: 'target',
+      where: 'query tag',
+      message: '"vip+lead" instead of "vip%20lead"',
+      cause: 'encoding: the same value, percent-encoded another way (for example a space as + or %20)',
+    },
+    {
+      part: 'header',
+      where: 'User-Agent',
+      message: 'only in the delivery: "PlatformWebhooks/1.0"',
+      cause: 'a header the platform adds (the action does not set it)',
+    },
+    {
+      part: 'body',
+      where: '$.tags',
+      message: '"vip,2024" instead of "vip, 2024"',
+      cause: 'array separator: the platform joined the list with ",", the preview with ", " (setting webhookStudio.render.arraySeparator, --array-separator)',
+    },
+    {
+      part: 'body',
+      where: '$.lead.score',
+      message: '12345678901234567890 (number) instead of "12345678901234567890" (string)',
+      cause: 'quoting: the template is quoted in one and unquoted in the other (a quoted tag sends text, an unquoted one a number)',
+    },
+  ],
+  notes: ['Left aside, as added on the way by the capture service or its proxies: X-Forwarded-For.'],
+};

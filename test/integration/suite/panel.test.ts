@@ -271,7 +271,7 @@ describe('preview panel and views', () => {
   it('opens a webhook made from a cURL command together with its preview', async () => {
     const api = await studioApi();
     // Earlier suites made and deleted files of the first free names; documents of theirs may still be loaded.
-    const taken = ['', '-2', '-3'].map((n) => fixtureUri(`imported-from-curl${n}.webhook.json`));
+    const taken = ['', '-2', '-3'].map((n) => fixtureUri(`put-v1-deals-7${n}.webhook.json`));
     for (const t of taken) await vscode.workspace.fs.writeFile(t, new TextEncoder().encode('{}'));
     const uri = await vscode.commands.executeCommand<vscode.Uri>(
       'webhookStudio.newFromCurl',
