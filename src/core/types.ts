@@ -40,6 +40,9 @@ export const LINT_CODES = [
   'auth-conflict',
   'invalid-header',
   'missing-secret',
+  'absent-in-sample',
+  'unsaved-response',
+  'trigger-namespace',
 ] as const;
 
 /** A stable lint code. */
@@ -132,6 +135,8 @@ export interface RenderResult {
   readonly secretsUsed: readonly string[];
   /** OAuth connection names the request uses. */
   readonly connectionsUsed: readonly string[];
+  /** True when a `right_now` field was read from the clock: the request changes with time. */
+  readonly usesClock?: boolean;
 }
 
 /** A request as plain name/value data, e.g. for the sender, a log record or `render --format json`. */
@@ -173,6 +178,10 @@ export interface RenderOptions {
   readonly arraySeparator: string;
   readonly secrets: SecretSource;
   readonly tokens: TokenSource;
+  /** What "now" is for `{{right_now.*}}`; default the system clock. */
+  readonly clock?: { now(): Date };
+  /** The IANA time zone of `right_now` when the sample's `location.timezone` is not set; default UTC. */
+  readonly timeZone?: string;
 }
 
 /** A minimal logger port; adapters pass theirs (output channel, stderr). */

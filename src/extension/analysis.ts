@@ -4,7 +4,7 @@ import { lint, type LintResult } from '../core/lint';
 import { render } from '../core/render';
 import { toPlainRequest } from '../core/redact';
 import type { PlainRequest, RenderOptions, RenderResult, Sample, SecretSource, TokenSource, UnresolvedVariable } from '../core/types';
-import { readSettings } from './config';
+import { clockOf, readSettings } from './config';
 import { editorDiagnostics } from './editorDiagnostics';
 import type { SampleStore } from './samples';
 import type { SecretStore } from './secrets';
@@ -63,7 +63,14 @@ export class Analyzer {
   /** Render options for a file; real secret values only when `reveal` sources are allowed (trusted workspace). */
   options(uri: vscode.Uri, secrets: SecretSource): RenderOptions {
     const settings = readSettings(uri);
-    return { escaping: settings.escaping, arraySeparator: settings.arraySeparator, secrets, tokens: this.tokens };
+    return {
+      escaping: settings.escaping,
+      arraySeparator: settings.arraySeparator,
+      secrets,
+      tokens: this.tokens,
+      clock: clockOf(settings),
+      timeZone: settings.timeZone,
+    };
   }
 
   /** The secret source renders use: real values in a trusted workspace, a mask for stored names otherwise. */
@@ -83,7 +90,7 @@ export class Analyzer {
     const cached = this.cache.get(key);
     if (cached && version >= 0 && cached.version === version && cached.doc.text === text) return cached;
     await this.prepareSecrets();
-    const { samples, selected } = await this.samples.inPlay();
+    const { samples, selected } = await this.samples.inPlay(uri);
     const doc = parseActionDocument(text);
     const result = lint(doc, {
       samples,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { builtinSampleFileText } from '../core/builtinSample';
+import { catalogueSampleFileText } from '../core/builtinSample';
 import { fromCurl, toCurl } from '../core/curl';
 import { parseJsonc } from '../core/jsonc';
 import { toPlainRequest } from '../core/redact';
@@ -158,10 +158,12 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         void vscode.window.showWarningMessage(`Webhook Studio: imported with ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}`);
       return uri;
     }),
-    'webhookStudio.selectSample': guarded('selectSample', async (ref?: unknown): Promise<SelectedSample | Refusal> => {
+    'webhookStudio.selectSample': guarded('selectSample', async (ref?: unknown, forFile?: unknown): Promise<SelectedSample | Refusal> => {
       let id: string | undefined = ref instanceof vscode.Uri ? ref.toString() : typeof ref === 'string' ? ref : undefined;
+      // The action file the choice is remembered for: the one given, else the one in sight.
+      const file = forFile instanceof vscode.Uri ? forFile : targetOf(undefined);
       if (id === undefined) {
-        const current = sampleId(await s.samples.selected());
+        const current = sampleId(await s.samples.selected(file));
         const items = (await s.samples.selectable()).map((sample) => ({
           label: sample.name,
           description: sample.file ? vscode.workspace.asRelativePath(sample.file) : 'built in',
@@ -175,7 +177,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         if (!pick) return { refused: true, reason: 'cancelled' };
         id = pick.id;
       }
-      const sample = await s.samples.select(id);
+      const sample = await s.samples.select(id, file);
       if (!sample) return refusal(`No sample "${id}": pass a sample's name, path or id.`, s.log);
       s.log.info(`sample "${sample.name}" selected`);
       return { id: sampleId(sample), name: sample.name, ...(sample.file ? { file: sample.file } : {}) };
@@ -186,7 +188,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const dir = vscode.Uri.joinPath(folder, 'samples');
       await vscode.workspace.fs.createDirectory(dir);
       const uri = await freeUri(dir, 'contact', '.sample.json');
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(builtinSampleFileText()));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(catalogueSampleFileText('Sample with every platform field')));
       await vscode.window.showTextDocument(uri, { preview: false });
       return uri;
     }),

@@ -11,7 +11,7 @@ export class TemplateDefinitionProvider implements vscode.DefinitionProvider {
   async provideDefinition(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Location[] | undefined> {
     const token = templateContextAt(document, position)?.context.token;
     if (token?.kind !== 'variable' || token.segments[0]!.name === SECRETS_NAMESPACE) return undefined;
-    const { samples, selected } = await this.samples.inPlay();
+    const { samples, selected } = await this.samples.inPlay(document.uri);
     const candidates = [selected, ...samples.filter((s) => s !== selected)].filter((s) => s.file !== undefined);
     const withPath = candidates.filter((s) => lookupPath(s.data, token.segments).found);
     const withNamespace = candidates.filter((s) => Object.hasOwn(s.data, token.segments[0]!.name));

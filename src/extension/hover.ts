@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import { catalogueField } from '../core/catalogue';
+import { isRightNowField, rightNow } from '../core/clock';
 import { fileRange } from '../core/document';
 import { lookupPath, SECRETS_NAMESPACE, valueToText } from '../core/sample';
-import { readSettings } from './config';
+import { clockOf, readSettings } from './config';
+import { fieldAbout, NO_SAMPLE_SETS } from './completion';
 import { cell, valuesTable } from './markdown';
 import type { SampleStore } from './samples';
 import type { SecretStore } from './secrets';
@@ -48,18 +51,31 @@ export class TemplateHoverProvider implements vscode.HoverProvider {
       );
       return new vscode.Hover(md, range);
     }
-    const { samples, selected } = await this.samples.inPlay();
-    const separator = readSettings(document.uri).arraySeparator;
+    const { samples, selected } = await this.samples.inPlay(document.uri);
+    const settings = readSettings(document.uri);
+    const separator = settings.arraySeparator;
     const value = lookupPath(selected.data, token.segments);
+    const inSome = samples.some((s) => lookupPath(s.data, token.segments).found);
+    const field = catalogueField(token.segments);
     md.appendMarkdown(`\`{{${token.path}}}\` in sample *${cell(selected.name)}*:\n\n`);
-    if (!value.found || value.value === null) {
-      md.appendMarkdown(`*${value.found ? 'null' : 'not in this sample'} — renders empty*\n\n`);
+    const clockField =
+      namespace === 'right_now' && token.segments.length === 2 && isRightNowField(token.segments[1]!.name) ? token.segments[1]!.name : undefined;
+    if (!value.found && clockField) {
+      const location = selected.data['location'];
+      const own = typeof location === 'object' && location !== null && !Array.isArray(location) ? location['timezone'] : undefined;
+      const zone = typeof own === 'string' && own !== '' ? own : settings.timeZone;
+      md.appendCodeblock(rightNow(clockField, clockOf(settings).now(), zone), 'text');
+      md.appendMarkdown(`\n*From the clock, in ${cell(zone)}: the value changes with time${settings.now ? ' (fixed by webhookStudio.render.now)' : ''}.*\n\n`);
+    } else if (!value.found || value.value === null) {
+      md.appendMarkdown(`*${value.found ? 'null' : 'absent in the selected sample'} — renders empty*\n\n`);
     } else {
       const text = valueToText(value.value, separator);
       md.appendCodeblock(text.length > 500 ? `${text.slice(0, 500)}…` : text, 'text');
       if (typeof value.value !== 'string') md.appendMarkdown(`\nSent as text: \`${JSON.stringify(text).slice(0, 80).replace(/`/g, "'")}\`\n\n`);
     }
-    if (samples.length > 1) md.appendMarkdown(`\n${valuesTable(samples, token.segments, separator)}\n`);
+    if (field) md.appendMarkdown(`\n${fieldAbout(field)}\n\n`);
+    if (!inSome && !clockField) md.appendMarkdown(`\n${NO_SAMPLE_SETS}\n`);
+    else if (samples.length > 1 && inSome) md.appendMarkdown(`\n${valuesTable(samples, token.segments, separator)}\n`);
     return new vscode.Hover(md, range);
   }
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { sendAction, type SendActionResult, type SendRefusal, type TokenProvider } from '../core/sendAction';
 import type { Capture, ExecutionRecord, OutcomeClass, PlainRequest, Sample } from '../core/types';
 import type { Analyzer } from './analysis';
-import { readProxy, readSettings, type StudioSettings } from './config';
+import { clockOf, readProxy, readSettings, type StudioSettings } from './config';
 import type { ExecutionRecords } from './executionRecords';
 import type { InboxService } from './inbox';
 import type { StudioLog } from './log';
@@ -102,6 +102,8 @@ export class SendService implements vscode.Disposable {
         file: shown,
         escaping: settings.escaping,
         arraySeparator: settings.arraySeparator,
+        clock: clockOf(settings),
+        timeZone: settings.timeZone,
         secrets: this.secrets.source(),
         tokens,
         transport: this.senderFor(settings, box?.url),

@@ -306,7 +306,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   private async sampleOptions(): Promise<{ options: SampleOption[]; selected: string }> {
     const { samples } = this.services;
     const all = await samples.selectable();
-    const selected = sampleId(await samples.selected());
+    const selected = sampleId(await samples.selected(this.source));
     return { options: all.map((s) => ({ id: sampleId(s), name: s.name, builtin: s.builtin })), selected };
   }
 
@@ -338,7 +338,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     if (!source) return;
     const { analyzer, samples, secrets } = this.services;
     const analysis = await analyzer.analyzeUri(source);
-    const { samples: inPlay } = await samples.inPlay();
+    const { samples: inPlay } = await samples.inPlay(source);
     const rows = buildSamplesReport({
       doc: analysis.doc,
       samples: (await this.reportSamples()).map((sample) => ({ option: { id: sampleId(sample), name: sample.name, builtin: sample.builtin }, sample })),
@@ -379,7 +379,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
           await vscode.commands.executeCommand('webhookStudio.copyAsCurl', this.source, { withSecrets: this.revealed && vscode.workspace.isTrusted });
         return;
       case 'selectSample': {
-        const sample = await this.services.samples.select(message.params.id);
+        const sample = await this.services.samples.select(message.params.id, this.source);
         if (!sample) this.fail('That sample no longer exists.');
         return;
       }
