@@ -4,7 +4,17 @@
  * timer). No DOM here, so it runs under Node as well as in the page.
  */
 import { SetRevealMessage, SelectSampleMessage, ShowTabMessage, TABS, createMessage, parsePanelState } from '../src/protocol/messages';
-import type { HostToWebview, PanelState, ResultParams, SamplesReportParams, SendingParams, StateParams, Tab, WebviewToHost } from '../src/protocol/messages';
+import type {
+  HostToWebview,
+  PanelState,
+  ResultParams,
+  SamplesReportParams,
+  SendingParams,
+  StateParams,
+  Tab,
+  WebviewToHost,
+  WorkflowRunParams,
+} from '../src/protocol/messages';
 
 /** Everything the panel shows. */
 export interface Model {
@@ -17,10 +27,12 @@ export interface Model {
   report?: SamplesReportParams;
   sending?: SendingParams;
   error?: string;
+  /** The last workflow run, as the Workflow tab shows it. */
+  run?: WorkflowRunParams;
 }
 
 /** The parts of the page that render from the model. */
-export type Region = 'header' | 'request' | 'response' | 'samples' | 'controls' | 'tab';
+export type Region = 'header' | 'request' | 'response' | 'samples' | 'workflow' | 'controls' | 'tab';
 
 /** What an update asks of the page. */
 export interface Update {
@@ -154,7 +166,7 @@ export function receive(model: Model, message: HostToWebview): Update {
       const otherFile = state.fileUri !== model.fileUri;
       model.state = state;
       model.fileUri = state.fileUri;
-      changes.render.add('header').add('request');
+      changes.render.add('header').add('request').add('workflow');
       if (lastResult !== undefined && looksLikeResult(lastResult) && belongsTo(lastResult, state)) {
         model.result = lastResult;
         model.past = false;
@@ -196,6 +208,12 @@ export function receive(model: Model, message: HostToWebview): Update {
       model.report = message.params;
       if (!message.params.inProgress && model.sending?.kind === 'all') endSending(model, changes);
       changes.render.add('samples');
+      break;
+    case 'workflowRun':
+      if (!isObject(message.params) || !Array.isArray(message.params.steps)) return { render: new Set(), post: [], persist: false };
+      model.run = message.params;
+      changes.render.add('workflow');
+      moveTo(model, 'workflow', changes);
       break;
     case 'error':
       endSending(model, changes);
@@ -239,6 +257,8 @@ export interface Controls {
   readonly curl: boolean;
   readonly reveal: boolean;
   readonly sendAll: boolean;
+  /** Run workflow: the file is a step of a workflow and no run is under way. */
+  readonly runWorkflow: boolean;
   readonly revealed: boolean;
   /** The progress text, or undefined when nothing is in flight. */
   readonly progress?: string;
@@ -256,6 +276,7 @@ export function controlsOf(model: Model, now: number): Controls {
     curl: Boolean(s && s.url !== ''),
     reveal: Boolean(s && s.trusted),
     sendAll: Boolean(s && s.trusted && !busy),
+    runWorkflow: Boolean(s?.workflow && s.trusted && !busy && !model.run?.inProgress),
     revealed: s?.revealed ?? false,
     ...(model.sending ? { progress: `${SENDING_LABEL[model.sending.kind] ?? SENDING_LABEL.send} ${seconds.toFixed(1)} s` } : {}),
     ...(model.error !== undefined ? { error: model.error } : {}),

@@ -3,18 +3,10 @@
  * `sendAction`, each rendered with the responses saved so far, and goes on after a failed step as the platform
  * does. The faces only present what it returns.
  */
-import { validateSchemaOfText } from './schemaValidation';
 import { sendAction, type SendActionInput, type SendActionResult } from './sendAction';
 import type { ActionDocument } from './document';
 import type { JsonValue, Sample } from './types';
-import { parseWorkflow, savedValueOf, savesResponse, withSavedResponses, type WorkflowFile } from './workflowModel';
-
-/** Parses a workflow file and checks it against the workflow schema (the CLI's check; the editor has VS Code's). */
-export function validateWorkflow(text: string): WorkflowFile {
-  const parsed = parseWorkflow(text);
-  if (!parsed.root) return parsed;
-  return { ...parsed, diagnostics: [...parsed.diagnostics, ...validateSchemaOfText('workflow', text, () => parsed.root)] };
-}
+import { savedValueOf, savesResponse, withSavedResponses } from './workflowModel';
 
 /** One step as the runner gets it: the action, or why it could not be read. */
 export interface WorkflowStepInput {

@@ -5,7 +5,7 @@ import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText } from '../cor
 import type { JsonValue } from '../core/types';
 import { readSettings } from './config';
 import { valuesTable } from './markdown';
-import type { SampleStore } from './samples';
+import type { PlayContext } from './workflows';
 import type { SecretStore } from './secrets';
 import { templateContextAt } from './templateContext';
 
@@ -48,7 +48,7 @@ export class TemplateCompletionItem extends vscode.CompletionItem {
  */
 export class TemplateCompletionProvider implements vscode.CompletionItemProvider<TemplateCompletionItem> {
   constructor(
-    private readonly samples: SampleStore,
+    private readonly samples: { inPlay(uri: vscode.Uri): Promise<PlayContext> },
     private readonly secrets: SecretStore,
   ) {}
 

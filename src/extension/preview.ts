@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Analyzer } from './analysis';
 import type { SampleStore } from './samples';
 import type { SecretStore } from './secrets';
-import type { SendOutcome } from './send';
+import type { SendOutcome, WorkflowRunOutcome } from './send';
 
 /** What opening a preview gives back to the command. */
 export interface PreviewOpened {
@@ -21,6 +21,8 @@ export interface PreviewController extends vscode.Disposable {
   open(source: vscode.Uri): Promise<PreviewOpened>;
   /** A send of `source` finished. */
   showResult(source: vscode.Uri, outcome: SendOutcome): void;
+  /** A workflow run made progress (`inProgress`) or ended: the panel shows its steps in order. */
+  showWorkflowRun(run: WorkflowRunOutcome, inProgress?: boolean): void;
 }
 
 /** The services a preview implementation is built from. */
