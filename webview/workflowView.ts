@@ -16,7 +16,7 @@ function stepCard(step: WorkflowStepView): HTMLElement {
     'div',
     'step-head',
     h('span', 'step-number', `Step ${step.step}`),
-    h('span', 'file mono', step.file),
+    h('span', { class: 'file mono', title: step.file }, step.file),
     h(
       'span',
       { class: `step-outcome outcome-${step.outcome ?? 'network-error'}`, 'data-ok': String(step.ok) },
