@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
+import { EXAMPLE_SAMPLE_FILE } from '../../../src/core/exampleFiles';
+import { EXAMPLE_WORKFLOW_FILES } from '../../../src/core/exampleWorkflow';
 import type { WorkflowRunOutcome } from '../../../src/extension/send';
 import { closeAllEditors, fixtureUri, waitFor } from './helpers';
 import type { RenderedView } from '../../../src/extension/analysis';
@@ -247,5 +249,32 @@ describe('workflows in the editor', () => {
     const missing = diagnostics.find((d) => d.code === 'unknown-variable')!;
     assert.equal(missing.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(missing.message, /saved response of step 1 .* has no "idd".*Did you mean "id"\?/);
+  });
+});
+
+describe('the example workflow of the walkthrough', () => {
+  const names = [...Object.values(EXAMPLE_WORKFLOW_FILES), EXAMPLE_SAMPLE_FILE];
+  const remove = async () => {
+    for (const name of names) await vscode.workspace.fs.delete(fixtureUri(name), { useTrash: false }).then(undefined, () => undefined);
+  };
+  before(async () => {
+    await studioApi();
+    await remove();
+    await vscode.commands.executeCommand('webhookStudio.setSecret', 'CRM_TOKEN', 'crm-token-for-the-workflow');
+  });
+  afterEach(closeAllEditors);
+  after(remove);
+
+  it('is written, opened and run against the local inbox: step 2 carries the id the inbox gave step 1', async () => {
+    const run = await vscode.commands.executeCommand<WorkflowRunOutcome>('webhookStudio.createWorkflowExample');
+    assert.equal(run.ok, true, JSON.stringify(run));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.path.endsWith(EXAMPLE_WORKFLOW_FILES.workflow), true);
+    const saved = run.steps[0]!.saved as { id: string };
+    assert.match(saved.id, /^\d+$/);
+    const step2 = run.steps[1]!.record!.request;
+    assert.match(step2.url, new RegExp(`/v1/records/${saved.id}/tags$`));
+    assert.equal((JSON.parse(step2.body!) as { record_id: string }).record_id, saved.id);
+    assert.ok(run.steps.every((s) => s.record?.inbox === true));
+    assert.ok(!JSON.stringify(run).includes('crm-token-for-the-workflow'), 'the secret is masked in the records');
   });
 });
