@@ -14,6 +14,7 @@ import type {
   StateParams,
   Tab,
   WebviewToHost,
+  WorkflowRunParams,
 } from '../src/protocol/messages';
 
 /** Everything the panel shows. */
@@ -29,10 +30,12 @@ export interface Model {
   error?: string;
   /** A real delivery compared with the preview of the file and sample shown. */
   delivery?: DeliveryDiffParams;
+  /** The last workflow run, as the Workflow tab shows it. */
+  run?: WorkflowRunParams;
 }
 
 /** The parts of the page that render from the model. */
-export type Region = 'header' | 'request' | 'response' | 'samples' | 'controls' | 'tab';
+export type Region = 'header' | 'request' | 'response' | 'samples' | 'workflow' | 'controls' | 'tab';
 
 /** What an update asks of the page. */
 export interface Update {
@@ -166,7 +169,7 @@ export function receive(model: Model, message: HostToWebview): Update {
       const otherFile = state.fileUri !== model.fileUri;
       model.state = state;
       model.fileUri = state.fileUri;
-      changes.render.add('header').add('request');
+      changes.render.add('header').add('request').add('workflow');
       if (lastResult !== undefined && looksLikeResult(lastResult) && belongsTo(lastResult, state)) {
         model.result = lastResult;
         model.past = false;
@@ -221,6 +224,12 @@ export function receive(model: Model, message: HostToWebview): Update {
         moveTo(model, 'request', changes);
       }
       break;
+    case 'workflowRun':
+      if (!isObject(message.params) || !Array.isArray(message.params.steps)) return { render: new Set(), post: [], persist: false };
+      model.run = message.params;
+      changes.render.add('workflow');
+      moveTo(model, 'workflow', changes);
+      break;
     case 'error':
       endSending(model, changes);
       model.error = typeof message.params.message === 'string' ? message.params.message : 'Something went wrong.';
@@ -272,6 +281,8 @@ export interface Controls {
   readonly curl: boolean;
   readonly reveal: boolean;
   readonly sendAll: boolean;
+  /** Run workflow: the file is a step of a workflow and no run is under way. */
+  readonly runWorkflow: boolean;
   readonly revealed: boolean;
   /** The progress text, or undefined when nothing is in flight. */
   readonly progress?: string;
@@ -289,6 +300,7 @@ export function controlsOf(model: Model, now: number): Controls {
     curl: Boolean(s && s.url !== ''),
     reveal: Boolean(s && s.trusted),
     sendAll: Boolean(s && s.trusted && !busy),
+    runWorkflow: Boolean(s?.workflow && s.trusted && !busy && !model.run?.inProgress),
     revealed: s?.revealed ?? false,
     ...(model.sending ? { progress: `${SENDING_LABEL[model.sending.kind] ?? SENDING_LABEL.send} ${seconds.toFixed(1)} s` } : {}),
     ...(model.error !== undefined ? { error: model.error } : {}),

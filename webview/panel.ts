@@ -10,6 +10,7 @@ import {
   SendToAllMessage,
   SendToInboxMessage,
   OpenProblemMessage,
+  RunWorkflowMessage,
   TABS,
   createMessage,
   isHostMessage,
@@ -23,6 +24,7 @@ import type { Model, Region, Update } from './model';
 import { renderRequest } from './requestView';
 import { renderResponse } from './responseView';
 import { renderSamples } from './samplesView';
+import { renderWorkflow } from './workflowView';
 import type { HostBridge } from './vscodeApi';
 
 type Tabs = HTMLElement & { selectedIndex: number };
@@ -70,15 +72,19 @@ function buildFrame() {
   const responseRegion = h('div', { class: 'region', id: 'response-panel' });
   const samplesRegion = h('div', { class: 'region', id: 'samples-content' });
   const sendAllButton = button('send-all', 'Send to all', 'run-all', false);
+  const workflowRegion = h('div', { class: 'region', id: 'workflow-content' });
+  const runWorkflowButton = button('run-workflow', 'Run workflow', 'run-all', false);
   const tabs = h(
     'vscode-tabs',
     { id: 'tabs', 'selected-index': 0 },
     h('vscode-tab-header', { slot: 'header', 'data-tab': 'request' }, 'Request'),
     h('vscode-tab-header', { slot: 'header', 'data-tab': 'response' }, 'Response'),
     h('vscode-tab-header', { slot: 'header', 'data-tab': 'samples' }, 'Samples'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'workflow' }, 'Workflow'),
     h('vscode-tab-panel', null, requestRegion),
     h('vscode-tab-panel', null, responseRegion),
     h('vscode-tab-panel', null, h('div', 'samples-toolbar', sendAllButton), samplesRegion),
+    h('vscode-tab-panel', null, h('div', 'samples-toolbar', runWorkflowButton), workflowRegion),
   ) as Tabs;
 
   return {
@@ -101,6 +107,8 @@ function buildFrame() {
     responseRegion,
     samplesRegion,
     sendAllButton,
+    workflowRegion,
+    runWorkflowButton,
     tabs,
   };
 }
@@ -123,6 +131,7 @@ function renderControls(frame: Frame, model: Model): void {
   enable(frame.curlButton, c.curl);
   enable(frame.reveal, c.reveal);
   enable(frame.sendAllButton, c.sendAll);
+  enable(frame.runWorkflowButton, c.runWorkflow);
   frame.reveal.setAttribute('aria-pressed', String(c.revealed));
   frame.reveal.setAttribute('icon', c.revealed ? 'eye-closed' : 'eye');
   frame.reveal.toggleAttribute('secondary', !c.revealed);
@@ -177,6 +186,7 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
     },
     response: () => guarded(frame.responseRegion, () => renderResponse(model.result, model.past)),
     samples: () => guarded(frame.samplesRegion, () => renderSamples(model.report)),
+    workflow: () => guarded(frame.workflowRegion, () => renderWorkflow(model.run, model.state)),
     controls: () => renderControls(frame, model),
     tab: () => {
       const index = TABS.indexOf(model.tab);
@@ -184,7 +194,7 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
     },
   };
   // The order regions are drawn in, whatever order an update names them.
-  const ORDER: readonly Region[] = ['header', 'request', 'response', 'samples', 'tab', 'controls'];
+  const ORDER: readonly Region[] = ['header', 'request', 'response', 'samples', 'workflow', 'tab', 'controls'];
 
   const apply = (update: Update): void => {
     for (const region of ORDER) if (update.render.has(region)) renderers[region]();
@@ -208,6 +218,7 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
   onActivate(frame.inboxButton, () => host.post(createMessage(SendToInboxMessage)));
   onActivate(frame.curlButton, () => host.post(createMessage(CopyCurlMessage)));
   onActivate(frame.sendAllButton, () => host.post(createMessage(SendToAllMessage)));
+  onActivate(frame.runWorkflowButton, () => host.post(createMessage(RunWorkflowMessage)));
   onActivate(frame.cancelButton, () => host.post(createMessage(CancelMessage)));
   frame.dismiss.addEventListener('click', () => apply(dismissError(model)));
   onActivate(frame.reveal, () => {

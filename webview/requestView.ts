@@ -121,6 +121,18 @@ export function renderRequest(state: StateParams, events: RequestViewEvents): No
       ),
     );
   }
+  if (state.usesClock) {
+    blocks.push(
+      h(
+        'p',
+        { class: 'note', id: 'uses-clock' },
+        icon('clock'),
+        ' Uses ',
+        h('code', 'mono', '{{right_now.*}}'),
+        ': the value changes with time (fix it with the webhookStudio.render.now setting).',
+      ),
+    );
+  }
   blocks.push(section('URL', 'sec-url', urlView(state)));
   blocks.push(
     section(

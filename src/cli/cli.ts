@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.js')).runDemo,
   'import-curl': async () => (await import('./importCurl.js')).runImportCurl,
   diff: async () => (await import('./diff.js')).runDiff,
+  run: async () => (await import('./run.js')).runRun,
 };
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */

@@ -45,6 +45,8 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       file: shownPath(action.path, io.cwd),
       escaping: session.escaping,
       arraySeparator: session.arraySeparator,
+      clock: session.clock,
+      timeZone: session.timeZone,
       secrets: session.secrets,
       tokens: oauth.tokens,
       transport: http,

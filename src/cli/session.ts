@@ -13,6 +13,7 @@ import { cliSecretSource } from '../core/secretSources';
 import { EMPTY_FILE } from '../core/jsonc';
 import { escapeForTerminal, LineIndex } from '../core/text';
 import { BUILTIN_SAMPLE } from '../core/builtinSample';
+import { fixedClock, isTimeZone, parseIsoTime, SYSTEM_CLOCK, type Clock } from '../core/clock';
 import type { Diagnostic, EscapingMode, RenderOptions, RenderResult, Sample, SecretSource, TokenSource } from '../core/types';
 import { loadSamples, readTextFile, type SampleFileProblems } from '../core/workspace';
 import type { CliIo, Colors } from './io';
@@ -27,6 +28,8 @@ export interface CommonValues {
   readonly 'env-file'?: string;
   readonly escaping?: string;
   readonly 'array-separator'?: string;
+  readonly now?: string;
+  readonly 'time-zone'?: string;
 }
 
 /** The parseArgs configuration of the common options. */
@@ -36,6 +39,8 @@ export const COMMON_OPTIONS = {
   'env-file': { type: 'string' },
   escaping: { type: 'string' },
   'array-separator': { type: 'string' },
+  now: { type: 'string' },
+  'time-zone': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -49,12 +54,21 @@ export interface Session {
   readonly arraySeparator: string;
   /** Secret and credential values met so far: output never shows them. */
   readonly seen: Set<string>;
+  /** What "now" is for `{{right_now.*}}`: `--now`, else the real clock. */
+  readonly clock: Clock;
+  /** The zone of `right_now` when the sample's `location.timezone` is not set: `--time-zone`, else UTC. */
+  readonly timeZone: string;
 }
 
 /** Reads the common options: secrets, escaping, samples and the selected sample. */
 export async function openSession(values: CommonValues, io: CliIo, options: { readonly warnOfBrokenSamples?: boolean } = {}): Promise<Session> {
   const escaping = values.escaping ?? 'text';
   if (escaping !== 'json' && escaping !== 'text') throw new UsageError(`--escaping must be json or text, not "${escaping}"`, true);
+  const now = values.now !== undefined ? parseIsoTime(values.now) : undefined;
+  if (values.now !== undefined && !now)
+    throw new UsageError(`--now must be an ISO 8601 time with a zone such as 2026-12-01T15:07:05Z, not "${escapeForTerminal(values.now)}"`);
+  const timeZone = values['time-zone'] ?? 'UTC';
+  if (!isTimeZone(timeZone)) throw new UsageError(`--time-zone must be an IANA time zone such as America/Chicago, not "${escapeForTerminal(timeZone)}"`);
   let envFileText: string | undefined;
   if (values['env-file'] !== undefined) {
     const read = await readTextFile(resolve(io.cwd, values['env-file']));
@@ -96,7 +110,17 @@ export async function openSession(values: CommonValues, io: CliIo, options: { re
     selected = chosen;
     if (!samples.includes(chosen)) samples.push(chosen);
   }
-  return { samples, sampleProblems: loaded.diagnostics, selected, secrets, escaping, arraySeparator: values['array-separator'] ?? ', ', seen: io.seen };
+  return {
+    samples,
+    sampleProblems: loaded.diagnostics,
+    selected,
+    secrets,
+    escaping,
+    arraySeparator: values['array-separator'] ?? ', ',
+    seen: io.seen,
+    clock: now ? fixedClock(now) : SYSTEM_CLOCK,
+    timeZone,
+  };
 }
 
 /** What keeps a sample file from being used, as `:line:col: message` or `: message`; undefined when it is usable. */
@@ -184,7 +208,14 @@ export function cliTokens(
 
 /** The render options of a session with a token source. */
 export function renderOptions(session: Session, tokens: TokenSource): RenderOptions {
-  return { escaping: session.escaping, arraySeparator: session.arraySeparator, secrets: session.secrets, tokens };
+  return {
+    escaping: session.escaping,
+    arraySeparator: session.arraySeparator,
+    secrets: session.secrets,
+    tokens,
+    clock: session.clock,
+    timeZone: session.timeZone,
+  };
 }
 
 /** Reads the action file named on the command line; a missing or unreadable file is a usage error. */

@@ -1,6 +1,6 @@
 /** Help texts of the `webhook-studio` command line. */
 
-const COMMON = `Common options (validate, render, send):
+const COMMON = `Common options (validate, render, send, run):
   --sample S             a sample file path or a sample's "name"; default: the first
                          *.sample.json under the current directory, else the built-in sample
   --secret NAME=VALUE    a value for {{secrets.NAME}} (repeatable); wins over the environment
@@ -10,6 +10,10 @@ const COMMON = `Common options (validate, render, send):
                          unescaped, as the platform does, then the body must parse as
                          JSON (body-not-json); json: escaped (not what the platform does)
   --array-separator S    joins array values; default ", "
+  --now ISO              the time {{right_now.*}} is read at, e.g. 2026-12-01T15:07:05Z
+                         (reproducible renders); default: the current time
+  --time-zone Z          IANA zone of {{right_now.*}} when the sample has no location.timezone;
+                         default UTC
   -h, --help             this help`;
 
 const OAUTH = `OAuth 2.0 (auth type "oauth2", connection NAME; NAME upper-cased, other characters as "_"):
@@ -30,6 +34,8 @@ Usage:
   webhook-studio demo [DIR]                     inbox + every example sent to it, printed
   webhook-studio import-curl [file|-] [-o out.webhook.json] [--move-secrets]
   webhook-studio diff <capture> <action> [--sample S]   a real delivery against the rendering
+  webhook-studio run <workflow> [--sample S] [--inbox] [--json]
+                                                the steps of a *.workflow.json in order
 
   webhook-studio <command> --help               options of a command
   webhook-studio --version
@@ -88,7 +94,8 @@ as received, until Ctrl+C.
 Options:
   --port N               port to listen on; default: any free port
   --status CODE          status of every answer (200–599); default 200
-  --body TEXT            body of every answer; default {"ok":true}
+  --body TEXT            body of every answer, {{capture.id}} replaced by the request's
+                         number; default {"ok":true,"id":"{{capture.id}}"}
   -h, --help             this help`,
 
   demo: `Usage: webhook-studio demo [DIR]
@@ -127,6 +134,24 @@ cannot be read (with file:line:column).
 Options:
   --json                 print one JSON object {match, differences}
 ${COMMON}`,
+  run: `Usage: webhook-studio run <workflow> [options]
+
+Sends the steps of a *.workflow.json in order for one sample. A step whose action sets
+"saveResponse": true gives its JSON response to the later steps as
+{{custom_webhook.N.response.<key>}} (N: its step number). A failed step does not stop the run,
+as on the platform. Prints each step's request, response and outcome in order.
+Exit 0 when every step got a 2xx response; 1 when one did not, was refused or failed on the
+network, or when the workflow file has errors.
+
+Options:
+  --inbox                send every step to a local inbox instead (only the origin is replaced);
+                         it answers {"ok":true,"id":"N"}, N the number of the request
+  --timeout MS           overall deadline of each step in milliseconds; default 30000
+  --json                 print one JSON object: {workflow,sample,ok,steps:[{step,file,ok,record,saved}]}
+  --log FILE             append each step's execution record (secrets masked) to FILE
+${COMMON}
+
+${OAUTH}`,
 };
 
 /** The usage text of a command or help topic given on the command line; only the table's own entries count (`help constructor` is no topic). */

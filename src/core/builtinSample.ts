@@ -2,6 +2,7 @@
  * The built-in sample contact (docs/architecture.md, "From file text to the wire"): used when the workspace has no `*.sample.json`, so that
  * completion, hover and the preview work on first open. Every standard contact field is filled.
  */
+import { catalogueExampleData } from './catalogue';
 import type { JsonObject, Sample } from './types';
 
 /** The standard contact fields of the platform, offered by completion even when no sample has them. */
@@ -85,4 +86,22 @@ export const BUILTIN_SAMPLE: Sample = { name: BUILTIN_NAME, data: BUILTIN_DATA, 
 /** The built-in sample as the text of a `*.sample.json` file, for the "create sample" command. */
 export function builtinSampleFileText(): string {
   return `${JSON.stringify({ name: BUILTIN_NAME, ...BUILTIN_DATA }, null, 2)}\n`;
+}
+
+/**
+ * A sample file for *Create Sample File*: every namespace of the platform's catalogue filled with its example
+ * values (docs/architecture.md, "Merge fields"), with the built-in contact, opportunity, workflow variables
+ * and custom values over them.
+ */
+export function catalogueSampleFileText(name = 'New sample'): string {
+  const data: JsonObject = catalogueExampleData();
+  for (const [namespace, value] of Object.entries(BUILTIN_DATA)) {
+    const example = data[namespace];
+    const own = structuredClone(value);
+    data[namespace] =
+      typeof example === 'object' && example !== null && !Array.isArray(example) && typeof own === 'object' && own !== null && !Array.isArray(own)
+        ? { ...example, ...own }
+        : own;
+  }
+  return `${JSON.stringify({ name, ...data }, null, 2)}\n`;
 }

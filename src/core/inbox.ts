@@ -15,7 +15,7 @@ export interface InboxOptions {
   readonly host?: '127.0.0.1';
   /** Status of every answer; default 200. */
   readonly status?: number;
-  /** Body of every answer; default `{"ok":true}`. */
+  /** Body of every answer, `{{capture.id}}` replaced by the number of the request; default `{"ok":true,"id":"{{capture.id}}"}`. */
   readonly body?: string;
   /** Content type of every answer; default `application/json`. */
   readonly contentType?: string;
@@ -58,7 +58,11 @@ export interface Inbox {
   close(): Promise<void>;
 }
 
-const DEFAULT_BODY = '{"ok":true}';
+/** The default answer: the request's number as an id, so a workflow step that saves the response has one to pass on. */
+export const DEFAULT_BODY = '{"ok":true,"id":"{{capture.id}}"}';
+
+/** What an answer body holds where the request's number goes. */
+export const CAPTURE_ID_TAG = '{{capture.id}}';
 const DEFAULT_CONTENT_TYPE = 'application/json';
 const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 const DEFAULT_KEEP = 200;
@@ -152,8 +156,9 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
       const raw = req.rawHeaders;
       const rawHeaders = new Array<readonly [string, string]>(raw.length >> 1);
       for (let i = 0; i < raw.length; i += 2) rawHeaders[i >> 1] = [raw[i]!, raw[i + 1]!];
+      const id = nextId++;
       record({
-        id: nextId++,
+        id,
         time,
         method: req.method ?? '',
         target: req.url ?? '',
@@ -163,7 +168,7 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
         bodySize: size,
         bodyTruncated: size > held,
       });
-      const answer = prepared;
+      const answer = prepared.body?.includes(CAPTURE_ID_TAG) ? prepareResponse(status, body.replaceAll(CAPTURE_ID_TAG, String(id)), contentType) : prepared;
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body, 'utf8');
     });

@@ -5,12 +5,15 @@
 import { modify } from 'jsonc-parser';
 import { fileRange, type ActionDocument, type TemplatedString } from './document';
 import { isPrivateHost } from './http/privateNetwork';
+import { catalogueChildren, catalogueField, catalogueNamespace, catalogueNamespaceNames, inCatalogue } from './catalogue';
+import { isRightNowField } from './clock';
 import { render } from './render';
 import { hasSecretShape, urlSecrets } from './secretShapes';
 import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText, type Lookup } from './sample';
 import { formatPath, type VariableToken } from './template';
 import { editDistance } from './text';
 import type { Diagnostic, JsonValue, OffsetRange, QuickFix, RenderOptions, RenderResult, Sample } from './types';
+import { SAVED_RESPONSES_NAMESPACE, type WorkflowPosition } from './workflowModel';
 
 /** What lint needs besides the document. */
 export interface LintContext {
@@ -21,6 +24,8 @@ export interface LintContext {
   readonly options: RenderOptions;
   /** Given only where a secret store exists (the extension): enables `missing-secret`. */
   readonly secretExists?: (name: string) => boolean;
+  /** Where the action stands in a workflow, when it is a step of one: checks saved responses and trigger namespaces. */
+  readonly workflow?: WorkflowPosition;
 }
 
 /** The diagnostics of a document and the render they were computed from. */
@@ -33,8 +38,8 @@ export interface LintResult {
 export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   const result = render(doc, ctx.selected, ctx.options);
   const out: Diagnostic[] = [...doc.syntax, ...result.problems];
-  const namespaces = new Set(namespacesOf(ctx.samples));
-  const memo: Memo = { lookups: new Map(), unsafe: new Map(), near: new WeakMap() };
+  const namespaces = new Set([...namespacesOf(ctx.samples), ...catalogueNamespaceNames()]);
+  const memo: Memo = { lookups: new Map(), unsafe: new Map(), near: new WeakMap(), elsewhere: new Map() };
   const listing = new Listing();
   const broken = result.problems.find((p) => p.code === 'body-not-json');
 
@@ -101,14 +106,30 @@ function checkVariable(
     }
     return;
   }
+  if (namespace === SAVED_RESPONSES_NAMESPACE && ctx.workflow) {
+    checkSavedResponse(ts, token, range, ctx, ctx.workflow, memo, listing, out);
+    return;
+  }
+  const triggered = catalogueNamespace(namespace)?.trigger;
+  const provided = ctx.workflow?.triggerNamespaces;
+  if (triggered && provided && !provided.includes(namespace) && !Object.hasOwn(ctx.selected.data, namespace)) {
+    if (listing.take('trigger-namespace', 'warning', range))
+      out.push({
+        code: 'trigger-namespace',
+        severity: 'warning',
+        message: `"${namespace}" is filled only when ${triggered} starts the workflow; workflow "${ctx.workflow.workflow}" starts with "${ctx.workflow.trigger}", so it renders empty.`,
+        range,
+      });
+    return;
+  }
   if (!namespaces.has(namespace)) {
     if (!listing.take('unknown-namespace', 'error', range)) return;
-    const known = [...namespaces, SECRETS_NAMESPACE];
-    const near = nearest(namespace, known);
+    const inSamples = namespacesOf(ctx.samples);
+    const near = nearest(namespace, [...namespaces, SECRETS_NAMESPACE]);
     out.push({
       code: 'unknown-namespace',
       severity: 'error',
-      message: `"${namespace}" is not a namespace of any sample${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''} Known: ${known.join(', ')}.`,
+      message: `"${namespace}" is neither a namespace of a sample nor one the platform provides${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''} In the samples: ${[...inSamples, SECRETS_NAMESPACE].join(', ')}.`,
       range,
       fixes: near.map((n) => replaceSegmentFix(ts, token, 0, n)),
     });
@@ -120,18 +141,7 @@ function checkVariable(
     if (memo.lookups.size < MEMO_SIZE) memo.lookups.set(token.path, found);
   }
   if (!found.found) {
-    if (!listing.take('unknown-variable', 'warning', range)) return;
-    const parent = found.parent;
-    const segment = token.segments[found.depth]!;
-    const near = nearMatches(segment.name, parent, memo);
-    const suggestions = near.map((n) => formatPath([...token.segments.slice(0, found.depth), { name: n, indexes: segment.indexes }]));
-    out.push({
-      code: 'unknown-variable',
-      severity: 'warning',
-      message: `"${token.path}" is not in sample "${ctx.selected.name}"; it renders empty${suggestions.length ? `. Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'}`,
-      range,
-      fixes: near.map((n) => replaceSegmentFix(ts, token, found.depth, n)),
-    });
+    checkAbsent(ts, token, range, ctx, memo, listing, out);
     return;
   }
   if (ts.role !== 'body') return;
@@ -171,6 +181,143 @@ function breaksAt(broken: Diagnostic | undefined, range: OffsetRange): boolean {
 /** The platform's list separator is not documented (docs/architecture.md, "Rendering"): said where a list is sent. */
 const LIST_SEPARATOR_NOTE =
   ' Lists are joined with webhookStudio.render.arraySeparator; whether the platform joins tags with "," or ", " is not documented, so let the receiver split on "," and trim.';
+/**
+ * A path the selected sample lacks (docs/architecture.md, "Merge fields"). Another sample's field or a
+ * catalogue field is an info, since the platform sends an empty string for it; a path no sample and no
+ * catalogue field has is a probable typo, with the nearest names as quick fixes.
+ */
+function checkAbsent(ts: TemplatedString, token: VariableToken, range: OffsetRange, ctx: LintContext, memo: Memo, listing: Listing, out: Diagnostic[]): void {
+  const segments = token.segments;
+  const namespace = segments[0]!.name;
+  // Filled from the clock when the sample does not set it.
+  if (namespace === 'right_now' && segments.length === 2 && segments[1]!.indexes.length === 0 && isRightNowField(segments[1]!.name)) return;
+  let elsewhere = memo.elsewhere.get(token.path);
+  if (!elsewhere) {
+    elsewhere = ctx.samples.filter((s) => s !== ctx.selected && lookupPath(s.data, segments).found);
+    if (memo.elsewhere.size < MEMO_SIZE) memo.elsewhere.set(token.path, elsewhere);
+  }
+  const plain = segments.every((s) => s.indexes.length === 0);
+  if (elsewhere.length > 0 || (plain && inCatalogue(segments))) {
+    if (!listing.take('absent-in-sample', 'info', range)) return;
+    const where =
+      elsewhere.length > 0
+        ? `it is set in ${elsewhere
+            .slice(0, 3)
+            .map((s) => `"${s.name}"`)
+            .join(', ')}${elsewhere.length > 3 ? ' and others' : ''}`
+        : 'no sample sets this: the platform sends an empty string';
+    const field = catalogueField(segments);
+    out.push({
+      code: 'absent-in-sample',
+      severity: 'info',
+      message: `"${token.path}" is absent in the selected sample "${ctx.selected.name}" and renders empty for it; ${where}.${field ? ` (${field.description})` : ''}`,
+      range,
+    });
+    return;
+  }
+  if (!listing.take('unknown-variable', 'warning', range)) return;
+  // The deepest prefix some sample or the catalogue knows: the typo is in the segment after it.
+  let depth = segments.length - 1;
+  while (depth > 1 && !knownPrefix(segments.slice(0, depth), ctx)) depth--;
+  const prefix = segments.slice(0, depth);
+  const candidates = new Set<string>(catalogueChildren(prefix).map((c) => c.name));
+  for (const sample of ctx.samples) for (const key of keysAt(sample, prefix, memo)) candidates.add(key);
+  const segment = segments[depth]!;
+  const near = nearest(segment.name, [...candidates]);
+  const suggestions = near.map((n) => formatPath([...prefix, { name: n, indexes: segment.indexes }, ...segments.slice(depth + 1)]));
+  out.push({
+    code: 'unknown-variable',
+    severity: 'warning',
+    message: `"${token.path}" is in no sample and not a platform field: probably a typo; it renders empty${suggestions.length ? `. Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'}`,
+    range,
+    fixes: near.map((n) => replaceSegmentFix(ts, token, depth, n)),
+  });
+}
+
+/**
+ * `{{custom_webhook.N.response.<path>}}` in a step of a workflow: step N must come before this one and save
+ * its response; the path must be in that response (the newest real one, else the sample's own data).
+ */
+function checkSavedResponse(
+  ts: TemplatedString,
+  token: VariableToken,
+  range: OffsetRange,
+  ctx: LintContext,
+  wf: WorkflowPosition,
+  memo: Memo,
+  listing: Listing,
+  out: Diagnostic[],
+): void {
+  const segments = token.segments;
+  const n = segments[1] && /^\d+$/.test(segments[1].name) ? Number(segments[1].name) : undefined;
+  if (n === undefined || segments[2]?.name !== 'response' || segments[1]!.indexes.length > 0) {
+    if (listing.take('unknown-variable', 'warning', range))
+      out.push({
+        code: 'unknown-variable',
+        severity: 'warning',
+        message: `Write a saved response as {{custom_webhook.N.response.<key>}}, N being the step's number: "${token.path}" is not one.`,
+        range,
+      });
+    return;
+  }
+  const saver = wf.steps[n - 1];
+  if (n >= wf.step || !saver || !saver.saveResponse) {
+    if (!listing.take('unsaved-response', 'error', range)) return;
+    const why =
+      n === wf.step
+        ? `step ${n} is this step: its own response is not there while it is sent`
+        : n > wf.steps.length
+          ? `workflow "${wf.workflow}" has ${wf.steps.length} step(s)`
+          : n > wf.step
+            ? `step ${n} (${saver!.shown}) runs after this one (step ${wf.step}): its response is not there yet`
+            : `step ${n} (${saver!.shown}) does not save its response: set "saveResponse": true in it`;
+    out.push({ code: 'unsaved-response', severity: 'error', message: `"${token.path}" renders empty: ${why}.`, range });
+    return;
+  }
+  const found = lookupPath(ctx.selected.data, segments);
+  if (found.found) return;
+  const response = lookupPath(ctx.selected.data, segments.slice(0, 3));
+  if (!response.found) {
+    if (listing.take('absent-in-sample', 'info', range))
+      out.push({
+        code: 'absent-in-sample',
+        severity: 'info',
+        message: `No response of step ${n} (${saver.shown}) is saved for sample "${ctx.selected.name}" yet: run the workflow once (or give ${SAVED_RESPONSES_NAMESPACE}.${n}.response in the sample). Until then it renders empty.`,
+        range,
+      });
+    return;
+  }
+  if (!listing.take('unknown-variable', 'warning', range)) return;
+  const depth = found.depth;
+  const segment = segments[depth]!;
+  const keys = keysAt(ctx.selected, segments.slice(0, depth), memo);
+  const near = nearest(segment.name, keys);
+  out.push({
+    code: 'unknown-variable',
+    severity: 'warning',
+    message: `The saved response of step ${n} (${saver.shown}) has no "${formatPath(segments.slice(3, depth + 1))}": "${token.path}" renders empty${near.length ? `. Did you mean ${near.map((k) => `"${k}"`).join(' or ')}?` : '.'} Its keys: ${keys.slice(0, 12).join(', ') || 'none'}.`,
+    range,
+    fixes: near.map((k) => replaceSegmentFix(ts, token, depth, k)),
+  });
+}
+
+/** True when some sample holds an object at the prefix, or the catalogue knows it. */
+function knownPrefix(prefix: readonly VariableToken['segments'][number][], ctx: LintContext): boolean {
+  if (inCatalogue(prefix)) return true;
+  return ctx.samples.some((s) => {
+    const at = lookupPath(s.data, prefix);
+    return at.found && at.value !== null && typeof at.value === 'object' && !Array.isArray(at.value);
+  });
+}
+
+/** The keys of the object at a prefix in a sample (none when it is not an object). */
+function keysAt(sample: Sample, prefix: readonly VariableToken['segments'][number][], memo: Memo): readonly string[] {
+  const at = lookupPath(sample.data, prefix);
+  if (!at.found || at.value === null || typeof at.value !== 'object' || Array.isArray(at.value)) return [];
+  let entry = memo.near.get(at.value);
+  if (!entry) memo.near.set(at.value, (entry = { keys: Object.keys(at.value), byName: new Map() }));
+  return entry.keys;
+}
 
 /** How many diagnostics of one per-template code a file lists; the rest are counted in one summary diagnostic. */
 export const LISTED_PER_CODE = 1000;
@@ -218,19 +365,8 @@ interface Memo {
   readonly unsafe: Map<string, Sample[]>;
   /** Near matches by the object a path stopped at, then by the name it did not find there. */
   readonly near: WeakMap<object, { readonly keys: readonly string[]; readonly byName: Map<string, string[]> }>;
-}
-
-/** The keys of `parent` near `name`: computed once per object and name, however many templates miss it. */
-function nearMatches(name: string, parent: JsonValue | undefined, memo: Memo): string[] {
-  if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return [];
-  let entry = memo.near.get(parent);
-  if (!entry) memo.near.set(parent, (entry = { keys: Object.keys(parent), byName: new Map() }));
-  let near = entry.byName.get(name);
-  if (!near) {
-    near = nearest(name, entry.keys);
-    if (entry.byName.size < MEMO_SIZE) entry.byName.set(name, near);
-  }
-  return near;
+  /** The other samples that have a path the selected one lacks. */
+  readonly elsewhere: Map<string, Sample[]>;
 }
 
 /** Samples in which a path's text holds what an unescaped substitution would break JSON with. */

@@ -7,6 +7,7 @@ import { breakCause, findBodyBreak, lineColumn, shownValue, type BodySlot } from
 import { fileRange, type ActionDocument, type TemplatedString } from './document';
 import type { VariableToken } from './template';
 import { lookupPath, SECRETS_NAMESPACE, valueToText } from './sample';
+import { isRightNowField, rightNow, SYSTEM_CLOCK } from './clock';
 import type {
   Diagnostic,
   JsonObject,
@@ -37,6 +38,10 @@ interface RenderState {
   readonly connectionsUsed: Set<string>;
   /** Converted values by path: large files repeat the same few variables. */
   readonly texts: Map<string, string | undefined>;
+  /** Set when a `right_now` field was filled from the clock. */
+  usesClock: boolean;
+  /** The instant `right_now` is read at: one per render, so every field agrees. */
+  now?: Date;
 }
 
 /** How many distinct paths one render keeps the text of. */
@@ -61,6 +66,7 @@ export function render(doc: ActionDocument, sample: Sample, options: RenderOptio
     secretsUsed: new Set(),
     connectionsUsed: new Set(),
     texts: new Map(),
+    usesClock: false,
   };
   const model = doc.model;
   const problems: Diagnostic[] = [];
@@ -143,6 +149,7 @@ export function render(doc: ActionDocument, sample: Sample, options: RenderOptio
     secretsUsed: [...state.secretsUsed],
     connectionsUsed: [...state.connectionsUsed],
     ...(bodyBreak ? { bodyBreak } : {}),
+    ...(state.usesClock ? { usesClock: true } : {}),
   };
 }
 
@@ -213,12 +220,27 @@ function resolveVariable(token: VariableToken, range: OffsetRange, state: Render
   if (text === undefined && !state.texts.has(token.path)) {
     const found = lookupPath(state.data, token.segments);
     const value = found.found ? found.value : null;
-    text = value === null ? undefined : valueToText(value, state.options.arraySeparator);
+    text = value === null ? clockText(token, state) : valueToText(value, state.options.arraySeparator);
     // Bounded: files that repeat paths repeat a few; a file of distinct paths gains nothing from keeping them all.
     if (state.texts.size < MEMO_SIZE) state.texts.set(token.path, text);
   }
   if (text === undefined) state.unresolved.push({ path: token.path, range });
   return { text: text ?? '', source: { kind: 'variable', path: token.path, range } };
+}
+
+/**
+ * A `right_now` field the sample does not set, from the clock (docs/architecture.md, "Merge fields"), in the
+ * sample's `location.timezone`, else the configured zone, else UTC.
+ */
+function clockText(token: VariableToken, state: RenderState): string | undefined {
+  const segments = token.segments;
+  if (segments.length !== 2 || segments[0]!.name !== 'right_now' || segments[1]!.indexes.length > 0 || !isRightNowField(segments[1]!.name)) return undefined;
+  const location = state.data['location'];
+  const own = typeof location === 'object' && location !== null && !Array.isArray(location) ? location['timezone'] : undefined;
+  const zone = typeof own === 'string' && own !== '' ? own : (state.options.timeZone ?? 'UTC');
+  state.now ??= (state.options.clock ?? SYSTEM_CLOCK).now();
+  state.usesClock = true;
+  return rightNow(segments[1]!.name, state.now, zone);
 }
 
 /** Concatenates parts, recording a span for every substituted value; `encode` transforms values. */

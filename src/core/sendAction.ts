@@ -10,6 +10,7 @@
  * token once and send once more; build the record, redact it by value, append it to the log; for inbox
  * sends wait for the capture, redact it and compare it with what was sent.
  */
+import type { Clock } from './clock';
 import type { ActionDocument } from './document';
 import { buildRecord } from './executionLog';
 import { compareCapture } from './capture';
@@ -98,6 +99,10 @@ export interface SendActionInput {
   readonly around?: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) => Promise<SendResult>;
   /** Told when a 401 made the pipeline refresh a token and send once more. */
   readonly onRefresh?: (connection: string) => void;
+  /** What "now" is for `{{right_now.*}}`; default the system clock. */
+  readonly clock?: Clock;
+  /** The zone of `right_now` when the sample's `location.timezone` is not set; default UTC. */
+  readonly timeZone?: string;
 }
 
 /** Why nothing was sent. */
@@ -144,7 +149,14 @@ export async function sendAction(input: SendActionInput): Promise<SendActionResu
   const syntax = input.doc.syntax.filter((d) => d.severity === 'error');
   if (syntax.length > 0) return refusal('invalid-json', `the file is not valid JSON: ${syntax[0]!.message}`, syntax);
   const renderWith = () =>
-    render(input.doc, input.sample, { escaping: input.escaping, arraySeparator: input.arraySeparator, secrets: input.secrets, tokens: input.tokens });
+    render(input.doc, input.sample, {
+      escaping: input.escaping,
+      arraySeparator: input.arraySeparator,
+      secrets: input.secrets,
+      tokens: input.tokens,
+      ...(input.clock ? { clock: input.clock } : {}),
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+    });
 
   const rendered = renderWith();
   // The platform parses the body before it sends; one that does not parse is skipped there, so never sent here.

@@ -44,6 +44,8 @@ export interface UnclosedToken {
 export type TemplateToken = VariableToken | UnsupportedToken | UnclosedToken;
 
 const NAME = /[A-Za-z_][A-Za-z0-9_-]*/y;
+/** After the namespace a segment may also be a step number, as in `custom_webhook.1.response`. */
+const STEP = /[0-9]{1,9}/y;
 /** The indexes of a segment without any, shared. */
 const NO_INDEXES: readonly number[] = Object.freeze([]);
 const INDEX = /\[(\d{1,9})\]/y;
@@ -59,7 +61,11 @@ function parsePath(inner: string, innerStart: number): { path: string; segments:
   const from = i;
   for (;;) {
     NAME.lastIndex = i;
-    const m = NAME.exec(inner);
+    let m = NAME.exec(inner);
+    if ((!m || m.index !== i) && segments.length > 0) {
+      STEP.lastIndex = i;
+      m = STEP.exec(inner);
+    }
     if (!m || m.index !== i) return undefined;
     const segStart = i;
     i += m[0].length;

@@ -42,6 +42,9 @@ export const LINT_CODES = [
   'missing-secret',
   'body-not-json',
   'unquoted-template',
+  'absent-in-sample',
+  'unsaved-response',
+  'trigger-namespace',
 ] as const;
 
 /** A stable lint code. */
@@ -136,6 +139,8 @@ export interface RenderResult {
   readonly connectionsUsed: readonly string[];
   /** Where the rendered body stops being JSON (`body-not-json`): an offset into `request.body` and what broke it. */
   readonly bodyBreak?: { readonly offset: number; readonly message: string };
+  /** True when a `right_now` field was read from the clock: the request changes with time. */
+  readonly usesClock?: boolean;
 }
 
 /** A request as plain name/value data, e.g. for the sender, a log record or `render --format json`. */
@@ -177,6 +182,10 @@ export interface RenderOptions {
   readonly arraySeparator: string;
   readonly secrets: SecretSource;
   readonly tokens: TokenSource;
+  /** What "now" is for `{{right_now.*}}`; default the system clock. */
+  readonly clock?: { now(): Date };
+  /** The IANA time zone of `right_now` when the sample's `location.timezone` is not set; default UTC. */
+  readonly timeZone?: string;
 }
 
 /** A minimal logger port; adapters pass theirs (output channel, stderr). */

@@ -4,10 +4,10 @@ import { lint, type LintResult } from '../core/lint';
 import { render } from '../core/render';
 import { toPlainRequest } from '../core/redact';
 import type { PlainRequest, RenderOptions, RenderResult, Sample, SecretSource, TokenSource, UnresolvedVariable } from '../core/types';
-import { readSettings } from './config';
+import { clockOf, readSettings } from './config';
 import { editorDiagnostics } from './editorDiagnostics';
-import type { SampleStore } from './samples';
 import type { SecretStore } from './secrets';
+import type { ActionInWorkflow, PlayContext } from './workflows';
 
 /** A lint of one version of a document, with what it was computed against. */
 export interface Analysis {
@@ -17,6 +17,8 @@ export interface Analysis {
   readonly lint: LintResult;
   readonly samples: readonly Sample[];
   readonly selected: Sample;
+  /** The action's place in a workflow, when it is a step of one. */
+  readonly workflow?: ActionInWorkflow;
 }
 
 /** The rendered, masked request as `webhookStudio.renderRequest` returns it. */
@@ -55,7 +57,7 @@ export class Analyzer {
   private readonly cache = new Map<string, Analysis>();
 
   constructor(
-    private readonly samples: SampleStore,
+    private readonly samples: { inPlay(uri: vscode.Uri): Promise<PlayContext> },
     private readonly secrets: SecretStore,
     private readonly tokens: TokenCache,
   ) {}
@@ -63,7 +65,14 @@ export class Analyzer {
   /** Render options for a file; real secret values only when `reveal` sources are allowed (trusted workspace). */
   options(uri: vscode.Uri, secrets: SecretSource): RenderOptions {
     const settings = readSettings(uri);
-    return { escaping: settings.escaping, arraySeparator: settings.arraySeparator, secrets, tokens: this.tokens };
+    return {
+      escaping: settings.escaping,
+      arraySeparator: settings.arraySeparator,
+      secrets,
+      tokens: this.tokens,
+      clock: clockOf(settings),
+      timeZone: settings.timeZone,
+    };
   }
 
   /** The secret source renders use: real values in a trusted workspace, a mask for stored names otherwise. */
@@ -83,15 +92,16 @@ export class Analyzer {
     const cached = this.cache.get(key);
     if (cached && version >= 0 && cached.version === version && cached.doc.text === text) return cached;
     await this.prepareSecrets();
-    const { samples, selected } = await this.samples.inPlay();
+    const { samples, selected, workflow } = await this.samples.inPlay(uri);
     const doc = parseActionDocument(text);
     const result = lint(doc, {
       samples,
       selected,
       options: this.options(uri, this.secretSource()),
       secretExists: (name) => this.secrets.has(name),
+      ...(workflow ? { workflow: workflow.position } : {}),
     });
-    const analysis: Analysis = { uri: key, version, doc, lint: result, samples, selected };
+    const analysis: Analysis = { uri: key, version, doc, lint: result, samples, selected, ...(workflow ? { workflow } : {}) };
     if (version >= 0) this.cache.set(key, analysis);
     return analysis;
   }

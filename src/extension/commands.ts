@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { builtinSampleFileText } from '../core/builtinSample';
+import { catalogueSampleFileText } from '../core/builtinSample';
 import { fromCurl, toCurl } from '../core/curl';
 import { parseJsonc } from '../core/jsonc';
 import { platformForm, platformFormText } from '../core/platformForm';
@@ -21,7 +21,8 @@ import { oauthClientSecretKey, oauthTokenKey, type OAuthService } from './oauth'
 import type { PreviewController, PreviewOpened } from './preview';
 import { sampleId, type SampleStore } from './samples';
 import { SECRET_NAME, type SecretStore } from './secrets';
-import { isRefusal, UNTRUSTED_REASON, type Refusal, type SendOutcome, type SendService } from './send';
+import { isRefusal, UNTRUSTED_REASON, type Refusal, type SendOutcome, type SendService, type WorkflowRunOutcome, type WorkflowStepOutcome } from './send';
+import { isWorkflowUri, type WorkflowIndex } from './workflows';
 import { CREATE_EXAMPLE_COMMAND } from './walkthrough';
 
 /** The services the commands act through. */
@@ -36,6 +37,7 @@ export interface CommandServices {
   readonly preview: PreviewController;
   readonly log: StudioLog;
   readonly storage: vscode.SecretStorage;
+  readonly workflows: WorkflowIndex;
 }
 
 /** What `selectSample` returns. */
@@ -165,6 +167,36 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (!isRefusal(outcome)) s.preview.showResult(uri, outcome);
       return outcome;
     }),
+    'webhookStudio.runWorkflow': guarded(
+      'runWorkflow',
+      async (arg?: unknown, options?: { toInbox?: boolean; sample?: string }): Promise<WorkflowRunOutcome | Refusal> => {
+        const given = arg instanceof vscode.Uri ? arg : typeof arg === 'string' && arg !== '' ? vscode.Uri.parse(arg) : undefined;
+        const active = vscode.window.activeTextEditor?.document.uri;
+        const target = given ?? (active && (isWorkflowUri(active) || isWebhookUri(active)) ? active : undefined);
+        if (!target) return refusal('Open a *.workflow.json file, or a step of one, to run its workflow.', s.log);
+        const entry = isWorkflowUri(target) ? await s.workflows.entry(target) : (await s.workflows.find(target))?.workflow;
+        if (!entry) return refusal(`${vscode.workspace.asRelativePath(target)} is not a step of any workflow (*.workflow.json).`, s.log);
+        const broken = entry.file.diagnostics.find((d) => d.severity === 'error');
+        if (broken) return refusal(`${vscode.workspace.asRelativePath(entry.uri)} is not valid JSON: ${broken.message}`, s.log);
+        if (entry.steps.length === 0) return refusal(`${vscode.workspace.asRelativePath(entry.uri)} has no steps.`, s.log);
+        const chosen = options?.sample;
+        const sample = chosen
+          ? (await s.samples.selectable()).find((x) => sampleId(x) === chosen || x.name === chosen)
+          : await s.samples.selected(entry.steps[0]);
+        if (!sample) return refusal(`No sample "${chosen}".`, s.log);
+        const file = vscode.workspace.asRelativePath(entry.uri);
+        const done: WorkflowStepOutcome[] = [];
+        const outcome = await s.sends.runWorkflow(entry, sample, {
+          toInbox: options?.toInbox === true,
+          onStep: (step) => {
+            done.push(step);
+            s.preview.showWorkflowRun({ workflow: entry.name, file, sample: sample.name, ok: false, steps: done }, done.length < entry.steps.length);
+          },
+        });
+        if (!isRefusal(outcome)) s.preview.showWorkflowRun(outcome);
+        return outcome;
+      },
+    ),
     'webhookStudio.openPreview': withFile('openPreview', (uri): Promise<PreviewOpened> => s.preview.open(uri)),
     'webhookStudio.renderRequest': withFile('renderRequest', async (uri): Promise<RenderedView> => {
       const view = await s.analyzer.renderView(uri);
@@ -281,10 +313,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       await s.preview.showDeliveryDiff(uri, params);
       return params;
     }),
-    'webhookStudio.selectSample': guarded('selectSample', async (ref?: unknown): Promise<SelectedSample | Refusal> => {
+    'webhookStudio.selectSample': guarded('selectSample', async (ref?: unknown, forFile?: unknown): Promise<SelectedSample | Refusal> => {
       let id: string | undefined = ref instanceof vscode.Uri ? ref.toString() : typeof ref === 'string' ? ref : undefined;
+      // The action file the choice is remembered for: the one given, else, when picked by hand, the one in sight.
+      // A sample named by a caller without a file is the workspace's choice only.
+      const file = forFile instanceof vscode.Uri ? forFile : id === undefined ? targetOf(undefined) : undefined;
       if (id === undefined) {
-        const current = sampleId(await s.samples.selected());
+        const current = sampleId(await s.samples.selected(file));
         const items = (await s.samples.selectable()).map((sample) => ({
           label: sample.name,
           description: sample.file ? vscode.workspace.asRelativePath(sample.file) : 'built in',
@@ -298,7 +333,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         if (!pick) return { refused: true, reason: 'cancelled' };
         id = pick.id;
       }
-      const sample = await s.samples.select(id);
+      const sample = await s.samples.select(id, file);
       if (!sample) return refusal(`No sample "${id}": pass a sample's name, path or id.`, s.log);
       s.log.info(`sample "${sample.name}" selected`);
       return { id: sampleId(sample), name: sample.name, ...(sample.file ? { file: sample.file } : {}) };
@@ -309,7 +344,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const dir = vscode.Uri.joinPath(folder, 'samples');
       await vscode.workspace.fs.createDirectory(dir);
       const uri = await freeUri(dir, 'contact', '.sample.json');
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(builtinSampleFileText()));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(catalogueSampleFileText('Sample with every platform field')));
       await vscode.window.showTextDocument(uri, { preview: false });
       return uri;
     }),

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { STANDARD_CONTACT_FIELDS } from '../core/builtinSample';
+import { catalogueChildren, catalogueField, CATALOGUE, type CatalogueField } from '../core/catalogue';
 import { fileRange } from '../core/document';
 import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText } from '../core/sample';
 import type { JsonValue } from '../core/types';
 import { readSettings } from './config';
 import { valuesTable } from './markdown';
-import type { SampleStore } from './samples';
+import type { PlayContext } from './workflows';
 import type { SecretStore } from './secrets';
 import { templateContextAt } from './templateContext';
 
@@ -42,13 +42,13 @@ export class TemplateCompletionItem extends vscode.CompletionItem {
 
 /**
  * Completion of `{{…}}` templates inside strings: namespaces and `secrets` after `{{`, then the fields
- * found at that path in every sample (plus the standard contact fields), with the selected sample's
- * value as detail. Adds the closing `}}` when the template is not closed yet. The table of every sample's
+ * found at that path in every sample and in the platform's catalogue, with the selected sample's
+ * value (or the field's description) as detail. Adds the closing `}}` when the template is not closed yet. The table of every sample's
  * value is the item's documentation, resolved for the focused item only.
  */
 export class TemplateCompletionProvider implements vscode.CompletionItemProvider<TemplateCompletionItem> {
   constructor(
-    private readonly samples: SampleStore,
+    private readonly samples: { inPlay(uri: vscode.Uri): Promise<PlayContext> },
     private readonly secrets: SecretStore,
   ) {}
 
@@ -73,7 +73,7 @@ export class TemplateCompletionProvider implements vscode.CompletionItemProvider
     const reopen = after.indexOf('{{');
     const closing = close >= 0 && (reopen < 0 || reopen > close) ? '' : '}}';
 
-    const { samples, selected } = await this.samples.inPlay();
+    const { samples, selected } = await this.samples.inPlay(document.uri);
     const separator = readSettings(document.uri).arraySeparator;
     const leaf = (label: string, kind: vscode.CompletionItemKind, detail: string, sort: number): TemplateCompletionItem => {
       const item = new TemplateCompletionItem(label, kind);
@@ -91,9 +91,19 @@ export class TemplateCompletionProvider implements vscode.CompletionItemProvider
     };
 
     if (segments.length === 1) {
-      const items = namespacesOf(samples).map((ns, i) =>
-        branch(ns, vscode.CompletionItemKind.Module, `namespace · ${describe(selected.data[ns], separator)}`, i),
-      );
+      const inSamples = namespacesOf(samples);
+      const items = inSamples.map((ns, i) => {
+        const item = branch(ns, vscode.CompletionItemKind.Module, `namespace · ${describe(selected.data[ns], separator)}`, i);
+        const about = CATALOGUE.find((c) => c.name === ns)?.description;
+        if (about) item.documentationOf = () => new vscode.MarkdownString(about);
+        return item;
+      });
+      for (const ns of CATALOGUE) {
+        if (inSamples.includes(ns.name)) continue;
+        const item = branch(ns.name, vscode.CompletionItemKind.Module, `platform · ${shorten(ns.description)}`, items.length);
+        item.documentationOf = () => new vscode.MarkdownString(`${ns.description}${ns.userKeys ? `\n\n${ns.userKeys}` : ''}\n\n*No sample sets it.*`);
+        items.push(item);
+      }
       items.push(branch(SECRETS_NAMESPACE, vscode.CompletionItemKind.Module, 'secret storage', items.length));
       return new vscode.CompletionList(items, false);
     }
@@ -110,36 +120,54 @@ export class TemplateCompletionProvider implements vscode.CompletionItemProvider
     }
 
     const parent = segments.slice(0, -1);
-    const fields = new Map<string, { object: boolean; documentation?: string }>();
+    const fields = new Map<string, { object: boolean; field?: CatalogueField }>();
     for (const sample of samples) {
       const at = lookupPath(sample.data, parent);
       if (!at.found || !isObject(at.value)) continue;
       for (const [key, value] of Object.entries(at.value)) {
         const known = fields.get(key);
-        fields.set(key, { object: (known?.object ?? false) || isObject(value), documentation: known?.documentation });
+        fields.set(key, { object: (known?.object ?? false) || isObject(value) });
       }
     }
-    if (parent.length === 1 && parent[0]!.name === 'contact' && parent[0]!.indexes.length === 0) {
-      for (const f of STANDARD_CONTACT_FIELDS) {
-        const known = fields.get(f.name);
-        fields.set(f.name, { object: known?.object ?? false, documentation: f.description });
-      }
+    // The platform's fields, whether or not a sample has them (docs/architecture.md, "Merge fields").
+    for (const child of catalogueChildren(parent)) {
+      const known = fields.get(child.name);
+      fields.set(child.name, {
+        object: (known?.object ?? false) || child.branch,
+        field: child.field ?? catalogueField([...parent, { name: child.name, indexes: [] }]),
+      });
     }
     const items = [...fields].map(([name, info], i) => {
       const path = [...parent, { name, indexes: [] }];
       const value = lookupPath(selected.data, path);
-      const detail = value.found ? describe(value.value, separator) : `not in "${selected.name}"`;
+      const inSome = samples.some((s) => lookupPath(s.data, path).found);
+      const detail = value.found
+        ? describe(value.value, separator)
+        : inSome
+          ? `not in "${selected.name}"`
+          : info.field
+            ? `platform · ${shorten(info.field.description)}`
+            : 'no sample';
       const item = info.object ? branch(name, vscode.CompletionItemKind.Module, detail, i) : leaf(name, vscode.CompletionItemKind.Field, detail, i);
       item.documentationOf = () => {
         const md = new vscode.MarkdownString();
-        if (info.documentation) md.appendMarkdown(`${info.documentation}\n\n`);
-        md.appendMarkdown(valuesTable(samples, path, separator));
+        if (info.field) md.appendMarkdown(`${fieldAbout(info.field)}\n\n`);
+        md.appendMarkdown(inSome ? valuesTable(samples, path, separator) : NO_SAMPLE_SETS);
         return md;
       };
       return item;
     });
     return new vscode.CompletionList(items, false);
   }
+}
+
+/** What hover and completion say of a path that no sample sets. */
+export const NO_SAMPLE_SETS = '*No sample sets this: the platform sends an empty string.*';
+
+/** A catalogue field's description, its example and whether the platform documents it, as Markdown. */
+export function fieldAbout(field: CatalogueField): string {
+  const example = typeof field.example === 'string' ? field.example : JSON.stringify(field.example);
+  return `${field.description}${field.unverified ? ' *(reported by users; the platform does not document it)*' : ''} Example: \`${example.replace(/`/g, "'")}\``;
 }
 
 /** A one-line description of a sample value for completion details. */

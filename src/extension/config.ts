@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { fixedClock, isTimeZone, parseIsoTime, SYSTEM_CLOCK, type Clock } from '../core/clock';
 import { proxyUrl, type ProxyConfig } from '../core/http/proxy';
+import { DEFAULT_BODY } from '../core/inbox';
 import type { EscapingMode } from '../core/types';
 
 /** What to do with requests to loopback and private addresses (`webhookStudio.network.privateAddresses`). */
@@ -27,6 +29,17 @@ export interface StudioSettings {
   readonly inboxStatus: number;
   readonly inboxBody: string;
   readonly oauthConnections: readonly OAuthConnectionSetting[];
+  /** `webhookStudio.render.now`: the fixed time `right_now` is read at; undefined for the real clock. */
+  readonly now?: Date;
+  /** `webhookStudio.render.timeZone`: the zone of `right_now` when the sample's `location.timezone` is not set. */
+  readonly timeZone: string;
+  /** `webhookStudio.workflows.glob`. */
+  readonly workflowsGlob: string;
+}
+
+/** The clock renders read: fixed by the setting, else the real one. */
+export function clockOf(settings: StudioSettings): Clock {
+  return settings.now ? fixedClock(settings.now) : SYSTEM_CLOCK;
 }
 
 const SECTION = 'webhookStudio';
@@ -55,6 +68,15 @@ function connections(value: unknown): OAuthConnectionSetting[] {
   });
 }
 
+function nowOf(value: unknown): { now?: Date } {
+  const at = typeof value === 'string' && value.trim() !== '' ? parseIsoTime(value) : undefined;
+  return at ? { now: at } : {};
+}
+
+function zoneOf(value: unknown): string {
+  return typeof value === 'string' && value.trim() !== '' && isTimeZone(value.trim()) ? value.trim() : 'UTC';
+}
+
 /** Reads the settings that apply to `scope` (a file), with the documented defaults. */
 export function readSettings(scope?: vscode.Uri): StudioSettings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
@@ -72,8 +94,11 @@ export function readSettings(scope?: vscode.Uri): StudioSettings {
     rejectUnauthorized: tls?.globalValue ?? tls?.defaultValue ?? true,
     inboxPort: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0,
     inboxStatus: c.get<number>('inbox.responseStatus', 200),
-    inboxBody: c.get<string>('inbox.responseBody', '{"ok":true}'),
+    inboxBody: c.get<string>('inbox.responseBody', DEFAULT_BODY),
     oauthConnections: connections(c.get('oauth.connections')),
+    ...nowOf(c.get('render.now')),
+    timeZone: zoneOf(c.get('render.timeZone')),
+    workflowsGlob: c.get<string>('workflows.glob') || '**/*.workflow.json',
   };
 }
 

@@ -6,7 +6,7 @@ import { ActionCodeLensProvider } from './codeLens';
 import { QuickFixProvider } from './codeActions';
 import { registerCommands } from './commands';
 import { COMPLETION_TRIGGERS, TemplateCompletionProvider } from './completion';
-import { affectsStudio } from './config';
+import { affectsStudio, readSettings } from './config';
 import { WEBHOOK_SELECTOR } from './convert';
 import { TemplateDefinitionProvider } from './definition';
 import { DiagnosticsController } from './diagnostics';
@@ -23,6 +23,8 @@ import { SendService } from './send';
 import { SampleStatusBar } from './statusBar';
 import { registerViews, type StudioViews } from './views/registerViews';
 import { registerWalkthroughCommands } from './walkthrough';
+import { StepCodeLensProvider, WorkflowCodeLensProvider } from './workflowLens';
+import { WORKFLOW_SELECTOR, WorkflowIndex } from './workflows';
 
 /** What `activate()` returns: the extension's API, read by the integration tests. */
 export interface StudioApi {
@@ -58,11 +60,12 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     search,
     log,
   );
-  const analyzer = new Analyzer(samples, secrets, oauth);
-  const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
-  const inbox = new InboxService(log);
   const storageDir = context.storageUri ?? context.globalStorageUri;
   const records = new ExecutionRecords(storageDir);
+  const workflows = new WorkflowIndex(samples, records, search, () => readSettings().workflowsGlob);
+  const analyzer = new Analyzer(workflows, secrets, oauth);
+  const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
+  const inbox = new InboxService(log);
   const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
   const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
   const preview = new WebviewPreviewController({
@@ -74,11 +77,11 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     send: (uri, request) => sends.send(uri, request),
   });
   const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
-  const completion = new TemplateCompletionProvider(samples, secrets);
-  const hover = new TemplateHoverProvider(samples, secrets);
-  const definition = new TemplateDefinitionProvider(samples);
+  const completion = new TemplateCompletionProvider(workflows, secrets);
+  const hover = new TemplateHoverProvider(workflows, secrets);
+  const definition = new TemplateDefinitionProvider(samples, workflows);
   const statusBar = new SampleStatusBar(samples);
-  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar);
+  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar, workflows);
 
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
@@ -88,7 +91,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
       providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds,
     }),
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
-    ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets }),
+    vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new StepCodeLensProvider(workflows)),
+    vscode.languages.registerCodeLensProvider(WORKFLOW_SELECTOR, new WorkflowCodeLensProvider()),
+    ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets, workflows }),
     ...registerWalkthroughCommands(log),
     ...registerBodyEditor({ completion, hover, definition, triggers: COMPLETION_TRIGGERS }),
     ...views.disposables,
@@ -101,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   };
   subs.push(
     samples.onDidChange(relint),
+    workflows.onDidChange(relint),
     secrets.onDidChange(relint),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: sending and secrets enabled');
@@ -109,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsStudio(e)) return;
       if (e.affectsConfiguration('webhookStudio.samples.glob')) samples.reset();
+      if (e.affectsConfiguration('webhookStudio.workflows.glob')) workflows.reset();
       // Token requests go through VS Code's proxy, which the token store takes when it is built.
       if (['webhookStudio.oauth.connections', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'].some((s) => e.affectsConfiguration(s))) oauth.reset();
       if (e.affectsConfiguration('webhookStudio.inbox')) void inbox.applySettings();

@@ -3,7 +3,7 @@ import type { DeliveryDiffParams } from '../protocol/messages';
 import type { Analyzer } from './analysis';
 import type { SampleStore } from './samples';
 import type { SecretStore } from './secrets';
-import type { SendOutcome } from './send';
+import type { SendOutcome, WorkflowRunOutcome } from './send';
 
 /** What opening a preview gives back to the command. */
 export interface PreviewOpened {
@@ -24,6 +24,8 @@ export interface PreviewController extends vscode.Disposable {
   showResult(source: vscode.Uri, outcome: SendOutcome): void;
   /** Shows a real delivery compared with the preview of `source`, opening the preview when needed. */
   showDeliveryDiff(source: vscode.Uri, diff: DeliveryDiffParams): Promise<void>;
+  /** A workflow run made progress (`inProgress`) or ended: the panel shows its steps in order. */
+  showWorkflowRun(run: WorkflowRunOutcome, inProgress?: boolean): void;
 }
 
 /** The services a preview implementation is built from. */

@@ -9,6 +9,9 @@ import type { FileFinder } from './fileSearch';
 /** The workspaceState key of the selected sample. */
 export const SELECTED_SAMPLE_KEY = 'webhookStudio.selectedSample';
 
+/** The workspaceState key of the samples selected for single action files (Uri string → sample id). */
+export const FILE_SAMPLES_KEY = 'webhookStudio.selectedSampleByFile';
+
 /** The id a sample is remembered by: its file's Uri, or `builtin`. */
 export function sampleId(sample: Sample): string {
   return sample.builtin || !sample.file ? 'builtin' : vscode.Uri.file(sample.file).toString();
@@ -127,23 +130,32 @@ export class SampleStore implements vscode.Disposable {
     return [...(await this.workspaceSamples()), BUILTIN_SAMPLE];
   }
 
-  /** The selected sample: the remembered one if it still exists, else the first of the workspace, else built-in. */
-  async selected(): Promise<Sample> {
+  /**
+   * The selected sample of an action file: the one remembered for that file if it still exists, else the
+   * workspace's choice, else the first of the workspace, else built-in.
+   */
+  async selected(file?: vscode.Uri): Promise<Sample> {
     const all = await this.workspaceSamples();
+    const byFile = file ? this.state.get<Record<string, string>>(FILE_SAMPLES_KEY)?.[file.toString()] : undefined;
+    const own = byFile === 'builtin' ? BUILTIN_SAMPLE : all.find((s) => sampleId(s) === byFile);
+    if (own) return own;
     const id = this.state.get<string>(SELECTED_SAMPLE_KEY);
     if (id === 'builtin') return BUILTIN_SAMPLE;
     return all.find((s) => sampleId(s) === id) ?? all[0] ?? BUILTIN_SAMPLE;
   }
 
   /** The samples lint checks against: the workspace's (or none), plus the built-in one when it is selected or alone. */
-  async inPlay(): Promise<{ samples: Sample[]; selected: Sample }> {
+  async inPlay(file?: vscode.Uri): Promise<{ samples: Sample[]; selected: Sample }> {
     const samples = await this.workspaceSamples();
-    const selected = await this.selected();
+    const selected = await this.selected(file);
     return { samples: selected.builtin ? [...samples, selected] : samples, selected };
   }
 
-  /** Selects a sample by id, file path, Uri string or name; returns it, or undefined when none matches. */
-  async select(ref: string): Promise<Sample | undefined> {
+  /**
+   * Selects a sample by id, file path, Uri string or name; returns it, or undefined when none matches. It
+   * becomes the workspace's choice and, when an action file is given, that file's own.
+   */
+  async select(ref: string, file?: vscode.Uri): Promise<Sample | undefined> {
     const all = await this.selectable();
     const asUri = (() => {
       try {
@@ -160,6 +172,10 @@ export class SampleStore implements vscode.Disposable {
       all.find((s) => s.file !== undefined && vscode.workspace.asRelativePath(s.file) === ref);
     if (!sample) return undefined;
     await this.state.update(SELECTED_SAMPLE_KEY, sampleId(sample));
+    if (file) {
+      const byFile = { ...this.state.get<Record<string, string>>(FILE_SAMPLES_KEY), [file.toString()]: sampleId(sample) };
+      await this.state.update(FILE_SAMPLES_KEY, byFile);
+    }
     this.changed.fire();
     return sample;
   }

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
+import { parseActionDocument } from '../core/document';
+import { render } from '../core/render';
 import { sendAction, type SendActionResult, type SendRefusal, type TokenProvider } from '../core/sendAction';
-import type { Capture, ExecutionRecord, OutcomeClass, PlainRequest, Sample } from '../core/types';
-import type { Analyzer } from './analysis';
-import { readProxy, readSettings, type StudioSettings } from './config';
+import type { Capture, ExecutionRecord, JsonValue, OutcomeClass, PlainRequest, Sample } from '../core/types';
+import { runWorkflow, type WorkflowStepInput } from '../core/workflow';
+import { readDocumentText, type Analyzer } from './analysis';
+import { clockOf, readProxy, readSettings, type StudioSettings } from './config';
 import type { ExecutionRecords } from './executionRecords';
 import type { InboxService } from './inbox';
 import type { StudioLog } from './log';
@@ -40,6 +43,38 @@ type Sender = InstanceType<SendStack['HttpSender']>;
 /** True when a value is a refusal rather than a result. */
 export function isRefusal(value: unknown): value is Refusal {
   return typeof value === 'object' && value !== null && (value as Refusal).refused === true;
+}
+
+/** One step of a workflow run, as the command returns it and the panel shows it. */
+export interface WorkflowStepOutcome {
+  readonly step: number;
+  /** The action's file, workspace-relative. */
+  readonly file: string;
+  readonly uri: string;
+  /** True when the step was sent and accepted (2xx). */
+  readonly ok: boolean;
+  readonly record?: ExecutionRecord;
+  readonly capture?: Capture;
+  /** Why nothing was sent for the step. */
+  readonly refused?: string;
+  /** The response it saved for the later steps. */
+  readonly saved?: JsonValue;
+}
+
+/** What a workflow run produced, step by step. */
+export interface WorkflowRunOutcome {
+  readonly workflow: string;
+  readonly file: string;
+  readonly sample: string;
+  readonly ok: boolean;
+  readonly steps: readonly WorkflowStepOutcome[];
+}
+
+/** A workflow as a run takes it. */
+export interface WorkflowToRun {
+  readonly uri: vscode.Uri;
+  readonly name: string;
+  readonly steps: readonly vscode.Uri[];
 }
 
 /** Options of one send from the editor. */
@@ -102,6 +137,8 @@ export class SendService implements vscode.Disposable {
         file: shown,
         escaping: settings.escaping,
         arraySeparator: settings.arraySeparator,
+        clock: clockOf(settings),
+        timeZone: settings.timeZone,
         secrets: this.secrets.source(),
         tokens,
         transport: this.senderFor(settings, box?.url),
@@ -144,6 +181,96 @@ export class SendService implements vscode.Disposable {
     this.report(outcome.record, notify);
     this.recorded.fire({ source: uri, outcome });
     return outcome;
+  }
+
+  /**
+   * Runs a workflow's steps in order for one sample through the core runner (docs/architecture.md,
+   * "Workflows"): asks once for every secret the steps miss, then sends each step with the responses saved so
+   * far, goes on after a failed step, records every send, and tells `onStep` of each step as it ends.
+   */
+  async runWorkflow(
+    workflow: WorkflowToRun,
+    sample: Sample,
+    request: { readonly toInbox?: boolean; readonly cancel?: vscode.CancellationToken; readonly onStep?: (step: WorkflowStepOutcome) => void } = {},
+  ): Promise<WorkflowRunOutcome | Refusal> {
+    if (!vscode.workspace.isTrusted) return this.refuse(UNTRUSTED_REASON);
+    const settings = readSettings(workflow.uri);
+    await this.analyzer.prepareSecrets();
+    const steps: Array<WorkflowStepInput & { uri: vscode.Uri }> = await Promise.all(
+      workflow.steps.map(async (uri) => {
+        const file = vscode.workspace.asRelativePath(uri);
+        try {
+          return { uri, file, doc: parseActionDocument((await readDocumentText(uri)).text) };
+        } catch (error) {
+          return { uri, file, error: `${file} cannot be read: ${(error as Error).message}` };
+        }
+      }),
+    );
+    const missing = new Set<string>();
+    for (const step of steps) {
+      if (!step.doc) continue;
+      const rendered = render(step.doc, sample, this.analyzer.options(step.uri, this.secrets.source()));
+      for (const u of rendered.unresolved) if (u.path.startsWith('secrets.')) missing.add(u.path.slice('secrets.'.length));
+    }
+    const asked = await this.askMissingSecrets([...missing]);
+    if (asked) return asked;
+    const box = request.toInbox ? await this.inbox.start() : undefined;
+    const tokens = this.tokensFor(settings);
+    const cancelled = new AbortController();
+    const onCancel = request.cancel?.onCancellationRequested(() => cancelled.abort());
+    const outcomes: WorkflowStepOutcome[] = [];
+    try {
+      const run = await runWorkflow({
+        name: workflow.name,
+        steps,
+        sample,
+        send: {
+          escaping: settings.escaping,
+          arraySeparator: settings.arraySeparator,
+          clock: clockOf(settings),
+          timeZone: settings.timeZone,
+          secrets: this.secrets.source(),
+          tokens,
+          transport: this.senderFor(settings, box?.url),
+          inbox: box,
+          timeoutMs: settings.timeoutMs,
+          signal: cancelled.signal,
+          maxResponseBytes: settings.maxResponseBytes,
+          followRedirects: settings.followRedirects,
+          log: this.records,
+          knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
+          around: (masked, exchange) => this.withProgress(workflow.name, masked, settings, exchange),
+        },
+        onStep: (result) => {
+          const uri = steps[result.step - 1]!.uri;
+          const sent = result.result?.sent ? result.result : undefined;
+          const outcome: WorkflowStepOutcome = {
+            step: result.step,
+            file: result.file,
+            uri: uri.toString(),
+            ok: result.ok,
+            ...(sent ? { record: sent.record } : {}),
+            ...(sent?.capture ? { capture: sent.capture } : {}),
+            ...(result.error !== undefined ? { refused: result.error } : result.result && !result.result.sent ? { refused: result.result.reason } : {}),
+            ...(result.saved !== undefined ? { saved: result.saved } : {}),
+          };
+          outcomes.push(outcome);
+          if (sent) {
+            this.report(sent.record, false);
+            this.recorded.fire({ source: uri, outcome: { record: sent.record, sample, ...(sent.capture ? { capture: sent.capture } : {}) } });
+          }
+          request.onStep?.(outcome);
+        },
+      });
+      const failed = outcomes.filter((o) => !o.ok).length;
+      const line = `workflow "${workflow.name}" for sample "${sample.name}": ${failed === 0 ? `${outcomes.length} step(s) accepted` : `${failed} of ${outcomes.length} step(s) failed`}`;
+      this.log.info(line);
+      if (failed === 0) void vscode.window.showInformationMessage(`Webhook Studio: ${line}.`);
+      else void vscode.window.showWarningMessage(`Webhook Studio: ${line}. See the preview and Execution Logs.`);
+      return { workflow: workflow.name, file: vscode.workspace.asRelativePath(workflow.uri), sample: sample.name, ok: run.ok, steps: outcomes };
+    } finally {
+      onCancel?.dispose();
+    }
   }
 
   private unsendable(shown: string, refusal: SendRefusal): Refusal {

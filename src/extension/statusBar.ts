@@ -30,7 +30,7 @@ export class SampleStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const selected = await this.samples.selected();
+    const selected = await this.samples.selected(uri);
     this.item.text = `$(account) ${selected.name}`;
     this.item.tooltip = `Webhook Studio sample: ${selected.name}${selected.file ? `\n${vscode.workspace.asRelativePath(selected.file)}` : ' (built in)'}\nClick to pick another.`;
     this.item.show();

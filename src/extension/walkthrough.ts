@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseActionDocument } from '../core/document';
 import { EXAMPLE_ACTION_FILE, EXAMPLE_SAMPLE_FILE, exampleActionText, exampleSampleText } from '../core/exampleFiles';
+import { EXAMPLE_WORKFLOW_FILES, exampleWorkflowFiles } from '../core/exampleWorkflow';
 import { fileExists, isWebhookUri } from './convert';
 import type { StudioLog } from './log';
 import { isRefusal, type Refusal } from './send';
@@ -17,6 +18,9 @@ export interface ExampleOpened {
   readonly created: readonly string[];
 }
 
+/** Command that writes the example workflow (when absent), opens it and runs it to the local inbox. */
+export const CREATE_WORKFLOW_EXAMPLE_COMMAND = 'webhookStudio.createWorkflowExample';
+
 /** Command the walkthrough's buttons run: `[step, ...arguments]`. */
 export const RUN_STEP_COMMAND = 'webhookStudio.runWalkthroughStep';
 
@@ -28,6 +32,7 @@ export const STEP_COMMANDS: Readonly<Record<string, string>> = {
   openPreview: 'webhookStudio.openPreview',
   setSecret: 'webhookStudio.setSecret',
   sendToInbox: 'webhookStudio.sendToInbox',
+  runWorkflow: CREATE_WORKFLOW_EXAMPLE_COMMAND,
 };
 
 /** The context key a step's `onContext` completion event waits for. */
@@ -117,10 +122,31 @@ async function runStep(step: unknown, args: unknown[]): Promise<unknown> {
   return result;
 }
 
+/**
+ * Writes the example workflow and its two actions beside the example (never over a file that is there), opens
+ * the workflow and runs it to the local inbox, whose answer carries the id step 2 reads.
+ */
+async function openWorkflowExample(log: StudioLog): Promise<unknown> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) {
+    const reason = 'Open a folder first: the example workflow is written into it.';
+    log.warn(reason);
+    void vscode.window.showWarningMessage(`Webhook Studio: ${reason}`);
+    return { refused: true, reason } satisfies Refusal;
+  }
+  // The sample the steps are filled from, as the first example has it.
+  await writeIfAbsent(vscode.Uri.joinPath(folder, EXAMPLE_SAMPLE_FILE), exampleSampleText());
+  for (const [name, text] of Object.entries(exampleWorkflowFiles())) await writeIfAbsent(vscode.Uri.joinPath(folder, name), text);
+  const workflow = vscode.Uri.joinPath(folder, EXAMPLE_WORKFLOW_FILES.workflow);
+  await vscode.window.showTextDocument(workflow, { preview: false });
+  return vscode.commands.executeCommand('webhookStudio.runWorkflow', workflow, { toInbox: true });
+}
+
 /** Registers the commands only the getting-started walkthrough needs. */
 export function registerWalkthroughCommands(log: StudioLog): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(RUN_STEP_COMMAND, (step?: unknown, ...args: unknown[]) => runStep(step, args)),
+    vscode.commands.registerCommand(CREATE_WORKFLOW_EXAMPLE_COMMAND, () => openWorkflowExample(log)),
     vscode.commands.registerCommand(CREATE_EXAMPLE_COMMAND, async (options?: unknown): Promise<ExampleOpened | Refusal> => {
       const reveal =
         typeof options === 'object' && options !== null && typeof (options as ExampleOptions).reveal === 'string'

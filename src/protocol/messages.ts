@@ -28,10 +28,10 @@ export function createMessage<M extends string, P>(type: MessageType<M, P>, ...p
 }
 
 /** The panel's tabs. */
-export type Tab = 'request' | 'response' | 'samples';
+export type Tab = 'request' | 'response' | 'samples' | 'workflow';
 
 /** Every tab, in display order. */
-export const TABS: readonly Tab[] = ['request', 'response', 'samples'];
+export const TABS: readonly Tab[] = ['request', 'response', 'samples', 'workflow'];
 
 /** A piece of the rendered URL and where it came from, for subtle highlighting. */
 export interface UrlSegment {
@@ -113,6 +113,10 @@ export interface StateParams {
   readonly revealed: boolean;
   /** Workspace trust: sending is refused in an untrusted workspace. */
   readonly trusted: boolean;
+  /** The file's place in a workflow, when it is a step of one: the panel offers *Run workflow*. */
+  readonly workflow?: { readonly name: string; readonly step: number; readonly steps: number };
+  /** True when a `{{right_now.*}}` was read from the clock: the request changes with time. */
+  readonly usesClock?: boolean;
   /**
    * The last result of this file with this sample, attached when the state is for another file or sample
    * than the one posted before: the page shows it in place of the previous file's (or none when absent).
@@ -210,6 +214,35 @@ export interface SamplesReportParams {
   readonly inProgress?: boolean;
 }
 
+/** One step of a workflow run, as the Workflow tab shows it (secrets masked). */
+export interface WorkflowStepView {
+  readonly step: number;
+  readonly file: string;
+  readonly ok: boolean;
+  readonly method?: string;
+  readonly url?: string;
+  readonly requestBody?: string | null;
+  readonly status?: number;
+  readonly statusText?: string;
+  readonly outcome?: OutcomeClass;
+  readonly responseBody?: string;
+  /** Why nothing was sent, or the network error. */
+  readonly error?: string;
+  /** The response saved for later steps, as JSON text. */
+  readonly saved?: string;
+}
+
+/** A workflow run, step by step; `inProgress` while steps are still being sent. */
+export interface WorkflowRunParams {
+  readonly name: string;
+  readonly file: string;
+  readonly sample: string;
+  readonly total: number;
+  readonly ok: boolean;
+  readonly steps: readonly WorkflowStepView[];
+  readonly inProgress?: boolean;
+}
+
 /** A failure to report in the panel (not a send's network error, which is a result). */
 export interface ErrorParams {
   readonly message: string;
@@ -253,6 +286,10 @@ export const ErrorMessage = message<ErrorParams>()('error');
 /** Host → webview: a real delivery compared with the preview. */
 export const DeliveryDiffMessage = message<DeliveryDiffParams>()('deliveryDiff');
 
+/** Host → webview: a workflow run, step by step (again after each step). */
+export const WorkflowRunMessage = message<WorkflowRunParams>()('workflowRun');
+/** Webview → host: run the workflow the shown file is a step of. */
+export const RunWorkflowMessage = message()('runWorkflow');
 /** Webview → host: the webview is listening; send the state. */
 export const ReadyMessage = message()('ready');
 /** Webview → host: send the test request. */
@@ -283,6 +320,7 @@ export type HostToWebview = Wire<
   | typeof LogRecordMessage
   | typeof ErrorMessage
   | typeof DeliveryDiffMessage
+  | typeof WorkflowRunMessage
 >;
 
 /** Every message the webview posts to the host. */
@@ -297,6 +335,7 @@ export type WebviewToHost = Wire<
   | typeof ShowTabMessage
   | typeof SendToAllMessage
   | typeof CancelMessage
+  | typeof RunWorkflowMessage
 >;
 
 /** What the webview persists with `setState`; the panel serializer reads `fileUri` and `tab` back. */
@@ -353,6 +392,7 @@ const NO_PARAMS: ReadonlySet<string> = new Set([
   CopyCurlMessage.method,
   SendToAllMessage.method,
   CancelMessage.method,
+  RunWorkflowMessage.method,
 ]);
 
 /** Validates a message from the webview; returns a fresh copy of it, or undefined when malformed in any way. */
@@ -402,6 +442,7 @@ const HOST_METHODS: ReadonlySet<string> = new Set([
   LogRecordMessage.method,
   ErrorMessage.method,
   DeliveryDiffMessage.method,
+  WorkflowRunMessage.method,
 ]);
 
 /** A shape check of a message from the host: a known method with an object of params. */

@@ -81,12 +81,12 @@ describe('the getting-started walkthrough in the workbench', { timeout: 300_000 
     await workbench?.close();
   });
 
-  test('lists its six steps, none done, the first open', async () => {
+  test('lists its seven steps, none done, the first open', async () => {
     const { page } = workbench;
     const steps = await page
       .locator('button.getting-started-step[data-step-id*="#gettingStarted#"]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-step-id')?.split('#').pop()));
-    assert.deepEqual(steps, ['createExample', 'selectSample', 'hoverVariable', 'openPreview', 'setSecret', 'sendToInbox']);
+    assert.deepEqual(steps, ['createExample', 'selectSample', 'hoverVariable', 'openPreview', 'setSecret', 'sendToInbox', 'runWorkflow']);
     assert.equal(await page.locator('[data-done-step-id*="#gettingStarted#"].complete').count(), 0);
     // The step's markdown media is rendered in a webview beside the steps.
     await page

@@ -173,7 +173,7 @@ describe('webhook-studio render', () => {
         {
           code: 'unknown-variable',
           severity: 'warning',
-          message: '"contact.nickname" is not in sample "Bob"; it renders empty.',
+          message: '"contact.nickname" is in no sample and not a platform field: probably a typo; it renders empty.',
           line: 7,
           column: 59,
         },
@@ -241,7 +241,10 @@ describe('webhook-studio render', () => {
         '',
       ].join('\n'),
     );
-    assert.equal(r.stderr, 'action.webhook.json:7:59 warning unknown-variable "contact.nickname" is not in sample "Alice"; it renders empty.\n');
+    assert.equal(
+      r.stderr,
+      'action.webhook.json:7:59 warning unknown-variable "contact.nickname" is in no sample and not a platform field: probably a typo; it renders empty.\n',
+    );
   });
 
   test('--format curl prints a cURL command with the secret masked', async () => {

@@ -193,9 +193,20 @@ describe('inbox capture', () => {
 });
 
 describe('inbox answer', () => {
-  test('answers 200 {"ok":true} as application/json by default', TEST_TIMEOUT, async () => {
+  test('answers 200 {"ok":true,"id":"N"} as application/json by default, N the number of the request', TEST_TIMEOUT, async () => {
     await withInbox({}, async (inbox) => {
-      assert.deepEqual(await post(inbox, '/'), { status: 200, body: '{"ok":true}', type: 'application/json' });
+      assert.deepEqual(await post(inbox, '/'), { status: 200, body: '{"ok":true,"id":"1"}', type: 'application/json' });
+      assert.deepEqual(await post(inbox, '/'), { status: 200, body: '{"ok":true,"id":"2"}', type: 'application/json' });
+      assert.deepEqual(
+        inbox.captures().map((c) => c.id),
+        [1, 2],
+      );
+    });
+  });
+
+  test('a configured body has {{capture.id}} replaced, every time it occurs, and keeps a right Content-Length', TEST_TIMEOUT, async () => {
+    await withInbox({ body: '{"record":{"id":"rec_{{capture.id}}","ref":"{{capture.id}}"}}' }, async (inbox) => {
+      assert.deepEqual(await post(inbox, '/'), { status: 200, body: '{"record":{"id":"rec_1","ref":"1"}}', type: 'application/json' });
     });
   });
 
@@ -206,7 +217,7 @@ describe('inbox answer', () => {
   });
 
   const runtimeCases = [
-    { name: 'a new status keeps the body', change: { status: 401 }, expected: { status: 401, body: '{"ok":true}', type: 'application/json' } },
+    { name: 'a new status keeps the body', change: { status: 401 }, expected: { status: 401, body: '{"ok":true,"id":"1"}', type: 'application/json' } },
     {
       name: 'a new body and type keep the status',
       change: { body: '<ok/>', contentType: 'application/xml' },
@@ -247,7 +258,7 @@ describe('inbox answer', () => {
         assert.equal(result.ok, false, `status ${status}`);
         assert.ok(!result.ok && /200 to 599/.test(result.error));
       }
-      assert.deepEqual(await post(inbox, '/'), { status: 202, body: '{"ok":true}', type: 'application/json' });
+      assert.deepEqual(await post(inbox, '/'), { status: 202, body: '{"ok":true,"id":"1"}', type: 'application/json' });
     });
   });
 

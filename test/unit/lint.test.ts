@@ -6,6 +6,7 @@ import { parseActionDocument } from '../../src/core/document';
 import { LISTED_PER_CODE } from '../../src/core/lint';
 import { tokenize } from '../../src/core/template';
 import { LINT_CODES, type LintCode } from '../../src/core/types';
+import type { WorkflowPosition } from '../../src/core/workflowModel';
 import { JANE, actionText, lintText, options, sample } from './helpers/core';
 
 const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', id: 'x' }, opportunity: {}, workflow: {} }, 'Quotes')];
@@ -14,7 +15,24 @@ const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', 
  * Each case: the code, an action that must trigger it, the text its range must cover, and a close action that must not.
  * An action is an object (written out by `actionText`) or, for what JSON.stringify cannot write, the file's text.
  */
-const cases: Array<{ code: LintCode; fires: Record<string, unknown> | string; covers: string; silent: Record<string, unknown> | string }> = [
+const inWorkflow: WorkflowPosition = {
+  workflow: 'W',
+  step: 2,
+  trigger: 'form_submitted',
+  triggerNamespaces: [],
+  steps: [
+    { shown: 'create.webhook.json', saveResponse: true },
+    { shown: 'this.webhook.json', saveResponse: false },
+  ],
+};
+
+const cases: Array<{
+  code: LintCode;
+  fires: Record<string, unknown> | string;
+  covers: string;
+  silent: Record<string, unknown> | string;
+  workflow?: WorkflowPosition;
+}> = [
   {
     code: 'unknown-variable',
     fires: { body: { a: '{{contact.frist_name}}' } },
@@ -86,6 +104,26 @@ const cases: Array<{ code: LintCode; fires: Record<string, unknown> | string; co
     covers: '{{contact.email}}',
     silent: '{"name": "T", "method": "POST", "url": "https://api.example.com/x", "body": {"email": "{{contact.email}}"}}',
   },
+  {
+    code: 'absent-in-sample',
+    fires: { body: { a: '{{location.full_address}}' } },
+    covers: '{{location.full_address}}',
+    silent: { body: { a: '{{contact.first_name}}' } },
+  },
+  {
+    code: 'unsaved-response',
+    fires: { body: { a: '{{custom_webhook.2.response.id}}' } },
+    covers: '{{custom_webhook.2.response.id}}',
+    silent: { body: { a: '{{custom_webhook.1.response.id}}' } },
+    workflow: inWorkflow,
+  },
+  {
+    code: 'trigger-namespace',
+    fires: { body: { a: '{{message.body}}' } },
+    covers: '{{message.body}}',
+    silent: { body: { a: '{{location.name}}' } },
+    workflow: inWorkflow,
+  },
 ];
 
 const fileOf = (action: Record<string, unknown> | string) => (typeof action === 'string' ? action : actionText(action));
@@ -94,14 +132,14 @@ describe('each lint code fires where it should and stays silent where it should 
   const exists = (n: string) => n === 'IS_SET' || n === 'T' || n === 'X';
   for (const c of cases) {
     test(`${c.code} fires`, () => {
-      const r = lintText(fileOf(c.fires), samples, options(), exists);
+      const r = lintText(fileOf(c.fires), samples, options(), exists, c.workflow);
       const hits = r.diagnostics.filter((d) => d.code === c.code);
       assert.equal(hits.length, 1, `expected one ${c.code}, got ${JSON.stringify(r.diagnostics.map((d) => d.code))}`);
       assert.equal(r.text.slice(hits[0]!.range.start, hits[0]!.range.end), c.covers);
       assert.ok(hits[0]!.message.length > 20);
     });
     test(`${c.code} stays silent`, () => {
-      const r = lintText(fileOf(c.silent), samples, options(), exists);
+      const r = lintText(fileOf(c.silent), samples, options(), exists, c.workflow);
       assert.deepEqual(
         r.diagnostics.filter((d) => d.code === c.code),
         [],
@@ -121,7 +159,7 @@ describe('each lint code fires where it should and stays silent where it should 
     const documented = new Map([...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning|info) \|/gm)].map((m) => [m[1]!, m[2]!]));
     assert.deepEqual([...documented.keys()], [...LINT_CODES]);
     for (const c of cases) {
-      const d = lintText(fileOf(c.fires), samples, options(), exists).diagnostics.find((x) => x.code === c.code)!;
+      const d = lintText(fileOf(c.fires), samples, options(), exists, c.workflow).diagnostics.find((x) => x.code === c.code)!;
       assert.equal(d.severity, documented.get(c.code), c.code);
     }
   });
@@ -288,7 +326,7 @@ describe('files with very many problems of one kind', () => {
       listed.map((d) => r.text.slice(d.range.start, d.range.end)),
       unknowns(LISTED_PER_CODE),
     );
-    assert.ok(listed.every((d) => d.message.includes('is not in sample')));
+    assert.ok(listed.every((d) => d.message.includes('is in no sample')));
     const summary = unknown[LISTED_PER_CODE]!;
     assert.equal(summary.severity, 'warning');
     assert.equal(r.text.slice(summary.range.start, summary.range.end), `{{contact.field_${LISTED_PER_CODE}}}`);
@@ -301,7 +339,7 @@ describe('files with very many problems of one kind', () => {
     const r = lintText(actionText({ body: { items: unknowns(LISTED_PER_CODE) } }), samples);
     const unknown = r.diagnostics.filter((d) => d.code === 'unknown-variable');
     assert.equal(unknown.length, LISTED_PER_CODE);
-    assert.ok(unknown.every((d) => d.message.includes('is not in sample')));
+    assert.ok(unknown.every((d) => d.message.includes('is in no sample')));
   });
 
   test('more distinct strings than the token cache holds still give each string its own tokens and ranges', () => {

@@ -152,13 +152,13 @@ describe('the panel model keeps every response with the file and sample it belon
 describe('the panel model otherwise', () => {
   test('the toolbar follows trust, sendability and what is in flight', () => {
     const model = emptyModel();
-    assert.deepEqual(controlsOf(model, 0), { send: false, inbox: false, curl: false, reveal: false, sendAll: false, revealed: false });
+    assert.deepEqual(controlsOf(model, 0), { send: false, inbox: false, curl: false, reveal: false, sendAll: false, runWorkflow: false, revealed: false });
     receive(model, state(stateOf(LEAD_URI)));
-    assert.deepEqual(controlsOf(model, 0), { send: true, inbox: true, curl: true, reveal: true, sendAll: true, revealed: false });
+    assert.deepEqual(controlsOf(model, 0), { send: true, inbox: true, curl: true, reveal: true, sendAll: true, runWorkflow: false, revealed: false });
     receive(model, state(stateOf(LEAD_URI, JANE, { trusted: false })));
-    assert.deepEqual(controlsOf(model, 0), { send: false, inbox: true, curl: true, reveal: false, sendAll: false, revealed: false });
+    assert.deepEqual(controlsOf(model, 0), { send: false, inbox: true, curl: true, reveal: false, sendAll: false, runWorkflow: false, revealed: false });
     receive(model, state(stateOf(LEAD_URI, JANE, { sendable: false, url: '' })));
-    assert.deepEqual(controlsOf(model, 0), { send: false, inbox: false, curl: false, reveal: true, sendAll: true, revealed: false });
+    assert.deepEqual(controlsOf(model, 0), { send: false, inbox: false, curl: false, reveal: true, sendAll: true, runWorkflow: false, revealed: false });
     receive(model, state(stateOf(LEAD_URI)));
     receive(model, { method: 'sending', params: { kind: 'inbox', startedAt: 1000 } });
     const busy = controlsOf(model, 3500);
@@ -166,6 +166,21 @@ describe('the panel model otherwise', () => {
     assert.equal(busy.send || busy.inbox || busy.sendAll, false);
     receive(model, { method: 'error', params: { message: 'port in use' } });
     assert.deepEqual([controlsOf(model, 0).progress, controlsOf(model, 0).error], [undefined, 'port in use']);
+  });
+
+  test('a workflow run moves to the Workflow tab; Run workflow is offered for a step of a workflow while no run is under way', () => {
+    const model = emptyModel();
+    receive(model, state(stateOf(LEAD_URI, JANE, { workflow: { name: 'W', step: 2, steps: 2 } })));
+    assert.equal(controlsOf(model, 0).runWorkflow, true);
+    const run = { name: 'W', file: 'w.workflow.json', sample: JANE, total: 1, ok: false, steps: [{ step: 1, file: 'a.webhook.json', ok: true }] };
+    const update = receive(model, { method: 'workflowRun', params: { ...run, inProgress: true } });
+    assert.equal(model.tab, 'workflow');
+    assert.ok(update.render.has('workflow'));
+    assert.deepEqual(update.post, [{ method: 'showTab', params: { tab: 'workflow' } }]);
+    assert.equal(controlsOf(model, 0).runWorkflow, false, 'not while the run is under way');
+    receive(model, { method: 'workflowRun', params: run });
+    assert.equal(controlsOf(model, 0).runWorkflow, true);
+    assert.equal(receive(model, { method: 'workflowRun', params: { steps: 'x' } } as unknown as HostToWebview).render.size, 0);
   });
 
   test('malformed states and results change nothing and persist nothing', () => {

@@ -12,8 +12,19 @@ import {
   SamplesReportMessage,
   SendingMessage,
   StateMessage,
+  WorkflowRunMessage,
 } from '../../protocol/messages';
-import type { DeliveryDiffParams, HostToWebview, ResultOwner, SampleOption, SendKind, StateParams, Tab, WebviewToHost } from '../../protocol/messages';
+import type {
+  DeliveryDiffParams,
+  HostToWebview,
+  ResultOwner,
+  SampleOption,
+  SendKind,
+  StateParams,
+  Tab,
+  WebviewToHost,
+  WorkflowRunParams,
+} from '../../protocol/messages';
 import { panelHtml } from '../../protocol/panelHtml';
 import { readDocumentText } from '../analysis';
 import { affectsStudio, readSettings } from '../config';
@@ -21,7 +32,7 @@ import { isWebhookUri } from '../convert';
 import type { StudioLog } from '../log';
 import type { PreviewController, PreviewOpened, PreviewServices } from '../preview';
 import { sampleId } from '../samples';
-import { isRefusal, type Refusal, type SendOutcome, type SendRequest } from '../send';
+import { isRefusal, type Refusal, type SendOutcome, type SendRequest, type WorkflowRunOutcome } from '../send';
 import { buildSamplesReport, buildState } from './panelState';
 import { pastResultOf, ResultStore, resultOf } from './results';
 
@@ -76,6 +87,8 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   private renders = 0;
   private inFlight: { readonly kind: SendKind; readonly cancel: vscode.CancellationTokenSource } | undefined;
   private lastState: StateParams | undefined;
+  /** The last workflow run shown, posted again when the page loads again. */
+  private lastRun: WorkflowRunParams | undefined;
   /** The last result of each file and sample, shown again when the panel comes back to that pair. */
   private readonly results = new ResultStore();
   /** The file and sample of the state last posted since the page last loaded; a state for another pair carries that pair's result. */
@@ -128,6 +141,20 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   async showDeliveryDiff(source: vscode.Uri, diff: DeliveryDiffParams): Promise<void> {
     await this.open(source);
     this.post(createMessage(DeliveryDiffMessage, diff));
+  }
+
+  /**
+   * Shows a workflow run in the Workflow tab, step by step as it goes; the panel opens on the run's first step
+   * when it is not open yet.
+   */
+  showWorkflowRun(run: WorkflowRunOutcome, inProgress = false): void {
+    if (!this.panel) {
+      const first = run.steps[0]?.uri;
+      if (first) void this.open(vscode.Uri.parse(first));
+    }
+    const params: WorkflowRunParams = { ...workflowRunView(run), ...(inProgress ? { inProgress: true } : {}) };
+    this.lastRun = params;
+    this.post(createMessage(WorkflowRunMessage, params));
   }
 
   /** Keeps the result of a send of `source` with the sample `sample` (an id) as that pair's last one. */
@@ -313,7 +340,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   private async sampleOptions(): Promise<{ options: SampleOption[]; selected: string }> {
     const { samples } = this.services;
     const all = await samples.selectable();
-    const selected = sampleId(await samples.selected());
+    const selected = sampleId(await samples.selected(this.source));
     return { options: all.map((s) => ({ id: sampleId(s), name: s.name, builtin: s.builtin })), selected };
   }
 
@@ -331,17 +358,25 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       bodyBreak = shown.bodyBreak;
     }
     const { options, selected } = await this.sampleOptions();
-    return buildState(analysis, {
-      fileUri: source.toString(),
-      file: vscode.workspace.asRelativePath(source),
-      request,
-      ...(bodyBreak ? { bodyBreak } : {}),
-      revealed,
-      trusted,
-      samples: options,
-      selectedSample: selected,
-      escaping: readSettings(source).escaping,
-    });
+    const workflow = analysis.workflow;
+    const extra: Partial<StateParams> = {
+      ...(workflow ? { workflow: { name: workflow.workflow.name, step: workflow.position.step, steps: workflow.position.steps.length } } : {}),
+      ...(analysis.lint.render.usesClock ? { usesClock: true } : {}),
+    };
+    return withExtra(
+      extra,
+      buildState(analysis, {
+        fileUri: source.toString(),
+        file: vscode.workspace.asRelativePath(source),
+        request,
+        ...(bodyBreak ? { bodyBreak } : {}),
+        revealed,
+        trusted,
+        samples: options,
+        selectedSample: selected,
+        escaping: readSettings(source).escaping,
+      }),
+    );
   }
 
   private async postReport(results: ReadonlyMap<string, { status?: number; outcome: OutcomeClass }> = this.allResults, inProgress = false): Promise<void> {
@@ -349,7 +384,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     if (!source) return;
     const { analyzer, samples, secrets } = this.services;
     const analysis = await analyzer.analyzeUri(source);
-    const { samples: inPlay } = await samples.inPlay();
+    const { samples: inPlay } = await samples.inPlay(source);
     const rows = buildSamplesReport({
       doc: analysis.doc,
       samples: (await this.reportSamples()).map((sample) => ({ option: { id: sampleId(sample), name: sample.name, builtin: sample.builtin }, sample })),
@@ -375,6 +410,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
         this.shownKey = undefined;
         await this.refresh();
         this.flush();
+        if (this.lastRun) this.post(createMessage(WorkflowRunMessage, this.lastRun));
         return;
       case 'send':
         return this.send(false);
@@ -382,6 +418,9 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
         return this.send(true);
       case 'sendToAll':
         return this.sendToAll();
+      case 'runWorkflow':
+        if (this.source) await vscode.commands.executeCommand('webhookStudio.runWorkflow', this.source);
+        return;
       case 'cancel':
         this.inFlight?.cancel.cancel();
         return;
@@ -390,7 +429,7 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
           await vscode.commands.executeCommand('webhookStudio.copyAsCurl', this.source, { withSecrets: this.revealed && vscode.workspace.isTrusted });
         return;
       case 'selectSample': {
-        const sample = await this.services.samples.select(message.params.id);
+        const sample = await this.services.samples.select(message.params.id, this.source);
         if (!sample) this.fail('That sample no longer exists.');
         return;
       }
@@ -489,4 +528,40 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     this.forgetPanel();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function withExtra(extra: Partial<StateParams>, state: StateParams): StateParams {
+  return { ...state, ...extra };
+}
+
+/** A workflow run as the Workflow tab shows it: records are redacted already; bodies are cut for the page. */
+export function workflowRunView(run: WorkflowRunOutcome): WorkflowRunParams {
+  const cut = (text: string) => (text.length > 4000 ? `${text.slice(0, 4000)}…` : text);
+  return {
+    name: run.workflow,
+    file: run.file,
+    sample: run.sample,
+    total: run.steps.length,
+    ok: run.ok,
+    steps: run.steps.map((s) => {
+      const record = s.record;
+      const response = record?.response;
+      return {
+        step: s.step,
+        file: s.file,
+        ok: s.ok,
+        ...(record
+          ? {
+              method: record.request.method,
+              url: record.request.url,
+              requestBody: record.request.body === null ? null : cut(record.request.body),
+              outcome: record.outcome,
+            }
+          : {}),
+        ...(response ? { status: response.status, statusText: response.statusText, responseBody: cut(response.bodyPreview) } : {}),
+        ...(s.refused !== undefined ? { error: s.refused } : record?.error ? { error: `${record.error.message} ${record.error.hint}`.trim() } : {}),
+        ...(s.saved !== undefined ? { saved: cut(JSON.stringify(s.saved)) } : {}),
+      };
+    }),
+  };
 }

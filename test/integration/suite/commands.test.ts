@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { RenderedView } from '../../../src/extension/analysis';
 import type { Refusal, SendOutcome } from '../../../src/extension/send';
 import type { Capture, ExecutionRecord } from '../../../src/core/types';
+import { CATALOGUE } from '../../../src/core/catalogue';
 import { closeAllEditors, fixtureUri } from './helpers';
 import { JANE, open, removeGenerated, selectSample, studioApi, writeGenerated, ZOE } from './studio';
 
@@ -324,14 +325,17 @@ describe('commands', () => {
       assert.equal(refused.refused, true);
     });
 
-    it('createSample writes the built-in sample and never overwrites', async () => {
+    it('createSample writes a sample with every catalogue namespace filled, and never overwrites', async () => {
       const first = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.createSample');
       const second = await vscode.commands.executeCommand<vscode.Uri>('webhookStudio.createSample');
       try {
         assert.match(first.path, /\/samples\/contact\.sample\.json$/);
         assert.match(second.path, /\/samples\/contact-2\.sample\.json$/);
         const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(first));
-        assert.equal(JSON.parse(text).contact.first_name, 'Maria');
+        const written = JSON.parse(text) as Record<string, Record<string, unknown>>;
+        assert.equal(written.contact!.first_name, 'Maria');
+        assert.equal(written.location!.full_address, '100 Market Street, Portland, OR 97204, US');
+        for (const ns of CATALOGUE) assert.ok(Object.keys(written[ns.name] ?? {}).length > 0, `${ns.name} is filled`);
       } finally {
         await closeAllEditors();
         for (const uri of [first, second]) await vscode.workspace.fs.delete(uri);

@@ -2,6 +2,7 @@ import { parseActionDocument } from '../../../src/core/document';
 import { lint, type LintResult } from '../../../src/core/lint';
 import { render } from '../../../src/core/render';
 import type { JsonObject, RenderOptions, RenderResult, Sample } from '../../../src/core/types';
+import type { WorkflowPosition } from '../../../src/core/workflowModel';
 
 /** A sample made from namespaces, for tests. */
 export function sample(data: JsonObject, name = 'Test sample'): Sample {
@@ -33,8 +34,14 @@ export function renderAction(action: Record<string, unknown>, data: JsonObject =
 }
 
 /** Lints an action text against samples (the first selected). */
-export function lintText(text: string, samples: Sample[], opts = options(), secretExists?: (n: string) => boolean): LintResult & { text: string } {
-  const result = lint(parseActionDocument(text), { samples, selected: samples[0]!, options: opts, secretExists });
+export function lintText(
+  text: string,
+  samples: Sample[],
+  opts = options(),
+  secretExists?: (n: string) => boolean,
+  workflow?: WorkflowPosition,
+): LintResult & { text: string } {
+  const result = lint(parseActionDocument(text), { samples, selected: samples[0]!, options: opts, secretExists, ...(workflow ? { workflow } : {}) });
   return { ...result, text };
 }
 
