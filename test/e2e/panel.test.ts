@@ -168,4 +168,22 @@ describe('the preview panel in the workbench', { timeout: 300_000 }, () => {
     await frame.locator('.banner-info', { hasText: 'Execution record from' }).waitFor({ timeout: 10_000 });
     await shoot('logs');
   });
+
+  test('marks where the selected sample breaks the body, and sends nothing', { timeout: 60_000 }, async () => {
+    // Zoë (still selected) has a last name with quotes: pasted as the platform does, it ends the string early.
+    const text = `${JSON.stringify({ name: 'E2E broken', method: 'POST', url: 'https://api.example.com/broken', body: { id: '{{contact.id}}', last: '{{contact.last_name}}' } }, null, 2)}\n`;
+    writeWorkspaceFile(workbench, 'e2e/broken.webhook.json', text);
+    await focusEditor(workbench.page);
+    await workbench.openFile('e2e/broken.webhook.json');
+    await frame.locator('#action-name', { hasText: 'E2E broken' }).waitFor({ timeout: 10_000 });
+    await frame.locator('vscode-tab-header[data-tab="request"]').click();
+    await frame.locator('#body-break').waitFor({ timeout: 10_000 });
+    assert.equal(await frame.locator('#request-body').innerText(), `{"id":"c_zoe","last":""Zed" O'Hara"}`);
+    assert.equal(await frame.locator('#body-break').innerText(), 'Z', 'the character right after the quote that ended the string');
+    assert.match(await frame.locator('#body-break-message').innerText(), /\{\{contact\.last_name\}\} = `"Zed" O'Hara` holds a quote/);
+    // The send buttons are disabled: the platform would skip this step, so nothing is sent.
+    await frame.locator('#send[disabled]').waitFor({ timeout: 10_000 });
+    await frame.locator('#send-inbox[disabled]').waitFor({ timeout: 10_000 });
+    await shoot('body-not-json');
+  });
 });

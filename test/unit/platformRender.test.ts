@@ -5,7 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseActionDocument } from '../../src/core/document';
+import { findBareTemplates } from '../../src/core/bareTemplate';
 import { platformForm, platformFormText } from '../../src/core/platformForm';
+import { validateSchemaOfText } from '../../src/core/schemaValidation';
 import { HttpSender } from '../../src/core/http/index';
 import { startInbox, type Inbox } from '../../src/core/inbox';
 import { mapSecretSource, noTokens } from '../../src/core/secretSources';
@@ -311,5 +313,35 @@ describe('what the platform does not document is said where it matters', () => {
       (x) => x.code === 'string-coercion',
     )!;
     assert.doesNotMatch(one.message, /separator/);
+  });
+});
+
+describe('the schema of string and form bodies', () => {
+  const errors = (action: Record<string, unknown>) => {
+    const text = actionText(action);
+    return validateSchemaOfText('action', text, () => parseActionDocument(text).root).map((d) => d.message);
+  };
+
+  test('a string body and a form body of strings and lists are valid', () => {
+    assert.deepEqual(errors({ body: '{"a": {{contact.n}}}' }), []);
+    assert.deepEqual(errors({ bodyType: 'form', body: { a: '{{contact.n}}', b: ['x', 'y'] } }), []);
+  });
+
+  test('a form body must be an object of strings, and bodyType one of the two', () => {
+    assert.ok(errors({ bodyType: 'form', body: '{"a": 1}' }).length > 0);
+    assert.ok(errors({ bodyType: 'form', body: { a: 1 } }).length > 0);
+    assert.ok(errors({ bodyType: 'xml', body: {} }).some((m) => /json|form/.test(m)));
+  });
+});
+
+describe('bare templates are found only outside strings and comments', () => {
+  test('a tag in a string, a line comment or a block comment is not bare', () => {
+    assert.deepEqual(findBareTemplates('{"a": "{{x}}", // {{y}}\n /* {{z}} */ "b": {{w}} }'), [{ start: 42, end: 47 }]);
+  });
+
+  test('a file without a bare tag keeps its syntax errors as they are', () => {
+    const doc = parseActionDocument('{"name": "T", "body": {"a": 1,, "b": "{{x}}"}}');
+    assert.ok(doc.syntax.length > 0);
+    assert.ok(doc.syntax.every((d) => d.code === 'invalid-json'));
   });
 });
