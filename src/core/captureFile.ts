@@ -188,6 +188,9 @@ function readHttpText(text: string): ReadCaptureResult {
     // A saved capture often ends in a newline the request did not have: Content-Length says where the body ends.
     const bytes = Buffer.from(body, 'utf8');
     if (bytes.length > Number(length)) body = bytes.subarray(0, Number(length)).toString('utf8');
+  } else {
+    // Without it, the one line break an editor adds at the end of a saved file is not taken for body.
+    body = body.replace(/\r?\n$/, '');
   }
   return { ok: true, request: { format: 'http', method: m[1]!, target, headers, body, ordered: true } };
 }

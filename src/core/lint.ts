@@ -517,7 +517,9 @@ function checkUrlSecrets(doc: ActionDocument, base: string, out: Diagnostic[]): 
       message:
         secret.suffix === 'WEBHOOK_URL'
           ? `${secret.what} is itself the credential (anyone who has it can post): move it into secret storage and use {{secrets.${name}}} as the URL.`
-          : `${secret.what} is written in the file: move it into secret storage and use {{secrets.${name}}}.`,
+          : secret.whole
+            ? `${secret.what} is the credential (anyone who has the URL can post): move the token into secret storage and use {{secrets.${name}}}.`
+            : `${secret.what} is written in the file: move it into secret storage and use {{secrets.${name}}}.`,
       range: exact ? { start: node.offset + 1 + secret.start, end: node.offset + 1 + secret.end } : nodeRange,
       ...(secret.fixable
         ? {

@@ -23,11 +23,15 @@ export function hasSecretShape(text: string): boolean {
   return TOKEN_SHAPES.some((shape) => shape.test(text));
 }
 
-/** Incoming-webhook URLs whose path is the credential: anyone with the URL can post. */
-const SECRET_URLS: ReadonlyArray<{ readonly host: RegExp; readonly path: RegExp; readonly what: string }> = [
-  { host: /^hooks\.slack\.com$/i, path: /^\/services\/T[^/]+\/B[^/]+\/[^/?#]+/, what: 'Slack incoming-webhook URL' },
-  { host: /^(?:canary\.|ptb\.)?discord(?:app)?\.com$/i, path: /^\/api\/webhooks\/\d+\/[^/?#]+/, what: 'Discord webhook URL' },
-  { host: /^hooks\.zapier\.com$/i, path: /^\/hooks\/catch\/\d+\/[^/?#]+/, what: 'Zapier catch-hook URL' },
+/**
+ * Incoming-webhook URLs whose path is the credential: anyone with the URL can post. `token` is the path
+ * segment that is the secret proper (the ids before it name the workspace and channel); without one, the
+ * whole URL is the secret.
+ */
+const SECRET_URLS: ReadonlyArray<{ readonly host: RegExp; readonly path: RegExp; readonly what: string; readonly token?: number }> = [
+  { host: /^hooks\.slack\.com$/i, path: /^\/services\/T[^/]+\/B[^/]+\/[^/?#]+/, what: 'Slack incoming-webhook URL', token: 4 },
+  { host: /^(?:canary\.|ptb\.)?discord(?:app)?\.com$/i, path: /^\/api\/webhooks\/\d+\/[^/?#]+/, what: 'Discord webhook URL', token: 4 },
+  { host: /^hooks\.zapier\.com$/i, path: /^\/hooks\/catch\/\d+\/[^/?#]+/, what: 'Zapier catch-hook URL', token: 4 },
   { host: /\.webhook\.office\.com$/i, path: /^\/webhookb2\/[^?#]+/, what: 'Microsoft Teams webhook URL' },
 ];
 
@@ -47,6 +51,8 @@ export interface UrlSecret {
   readonly suffix: string;
   /** False when a template would not render back to the same bytes, so no quick fix is offered. */
   readonly fixable: boolean;
+  /** The URL as a whole is the credential (an incoming-webhook URL). */
+  readonly whole?: boolean;
 }
 
 /**
@@ -58,14 +64,19 @@ export function urlSecrets(url: string): UrlSecret[] {
   if (!m) return [];
   const host = m[2]!.replace(/^[^@]*@/, '').replace(/:\d+$/, '');
   const path = m[3]!;
+  const pathStart = m[1]!.length + m[2]!.length;
   for (const known of SECRET_URLS) {
-    if (known.host.test(host) && known.path.test(path)) {
-      // The path is the credential: the whole URL goes into secret storage (a template renders there as is).
-      return [{ what: `This ${known.what}`, start: 0, end: url.length, value: url, suffix: 'WEBHOOK_URL', fixable: true }];
+    if (!known.host.test(host) || !known.path.test(path)) continue;
+    const segments = path.split('/');
+    if (known.token !== undefined && segments[known.token]) {
+      // The token segment goes into secret storage; the URL keeps its host and ids, so it stays a URL.
+      const start = pathStart + segments.slice(0, known.token).join('/').length + 1;
+      return [{ ...literal(`This ${known.what} holds its secret token in the path: it`, start, segments[known.token]!, 'WEBHOOK_TOKEN'), whole: true }];
     }
+    // A template at the start of the URL renders as is: the whole URL goes into secret storage.
+    return [{ what: `This ${known.what}`, start: 0, end: url.length, value: url, suffix: 'WEBHOOK_URL', fixable: true, whole: true }];
   }
   const out: UrlSecret[] = [];
-  const pathStart = m[1]!.length + m[2]!.length;
   let at = pathStart;
   for (const segment of path.split('/')) {
     if (segment !== '' && hasSecretShape(segment)) out.push(literal('A path segment of the URL', at, segment, 'PATH_TOKEN'));

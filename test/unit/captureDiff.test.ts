@@ -44,6 +44,22 @@ describe('readCapture', () => {
     assert.match(r.request.body, /"score":42/);
   });
 
+  test('HAR of HTTP/2: pseudo-headers are not headers, a base64 body is decoded, the first of two entries is taken', () => {
+    const r = readCapture(read('http2-two-entries.har'));
+    assert.ok(r.ok, r.ok ? '' : r.error);
+    assert.ok(!r.request.headers.some(([n]) => n.startsWith(':')));
+    assert.equal(r.request.body, OURS.body);
+    assert.match(r.request.note ?? '', /first of 2 entries/);
+  });
+
+  test('raw HTTP with an absolute-form target and LF line ends', () => {
+    const r = readCapture(read('absolute-form-lf.http'));
+    assert.ok(r.ok, r.ok ? '' : r.error);
+    assert.equal(r.request.target, '/v1/leads?source=web%20form');
+    assert.deepEqual(r.request.headers[2], ['X-Source', 'Workflow']);
+    assert.equal(r.request.body, OURS.body, 'without Content-Length, the line break that ends the saved file is not body');
+  });
+
   test('webhook.site: lower-case header lists flattened, the token left out of the path, a list takes its first request', () => {
     const one = readCapture(read('webhook-site.json'));
     assert.ok(one.ok, one.ok ? '' : one.error);
@@ -152,6 +168,16 @@ describe('webhook-studio diff', () => {
     const r = await run('webhook-site-list.json');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /first of 2 requests/);
+  });
+
+  test('an HTTP/2 HAR capture that matches exits 0; a raw capture with another letter case exits 1 and says so', async () => {
+    const h2 = await run('http2-two-entries.har');
+    assert.equal(h2.code, 0, h2.stdout + h2.stderr);
+    const lf = await run('absolute-form-lf.http');
+    assert.equal(lf.code, 1);
+    assert.match(lf.stdout, /X-Source: "Workflow" instead of "workflow"/);
+    assert.match(lf.stdout, /the same value in other letter case/);
+    assert.match(lf.stdout, /1 difference\(s\)/);
   });
 
   test('a HAR capture that differs exits 1, each difference with its cause', async () => {

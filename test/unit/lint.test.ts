@@ -246,9 +246,19 @@ describe('messages and fixes', () => {
     {
       name: 'a Slack incoming-webhook URL, which is itself the secret',
       url: 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
-      covers: 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
-      stored: { name: 'SLACK_WEBHOOK_URL', value: 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX' },
-      url2: '{{secrets.SLACK_WEBHOOK_URL}}',
+      covers: 'XXXXXXXXXXXXXXXXXXXXXXXX',
+      stored: { name: 'SLACK_WEBHOOK_TOKEN', value: 'XXXXXXXXXXXXXXXXXXXXXXXX' },
+      url2: 'https://hooks.slack.com/services/T00000000/B00000000/{{secrets.SLACK_WEBHOOK_TOKEN}}',
+    },
+    {
+      name: 'a Teams webhook URL, wholly the secret',
+      url: 'https://acme.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@1c2d/IncomingWebhook/abc123/7c9e6679',
+      covers: 'https://acme.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@1c2d/IncomingWebhook/abc123/7c9e6679',
+      stored: {
+        name: 'OFFICE_WEBHOOK_URL',
+        value: 'https://acme.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@1c2d/IncomingWebhook/abc123/7c9e6679',
+      },
+      url2: '{{secrets.OFFICE_WEBHOOK_URL}}',
     },
   ];
   for (const c of urlCases) {

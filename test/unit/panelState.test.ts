@@ -276,6 +276,9 @@ describe('buildState', () => {
     const webhook = analysisOf({ url: slack });
     assert.ok(!JSON.stringify(buildState(webhook, inputs(webhook, false))).includes('XXXXXXXXXXXXXXXXXXXXXXXX'));
     assert.equal(buildState(analysis, inputs(analysis, true)).url, `https://api.example.com/v1/x?api_key=${key}&page=2`);
+    // A value with a "+" gets no quick fix (a template would render it as %2B), and is masked all the same.
+    const odd = analysisOf({ url: 'https://api.example.com/v1/x?token=abc+def+123456' });
+    assert.ok(!JSON.stringify(buildState(odd, inputs(odd, false))).includes('abc+def+123456'));
   });
 
   test('unresolved paths are listed once; the body is pretty-printed; the inputs pass through', () => {

@@ -6,6 +6,7 @@ import type { ActionDocument } from '../../core/document';
 import { escapeHeaderText, isInvalidHeader } from '../../core/headerText';
 import { lint } from '../../core/lint';
 import { isSecretSpan, MASK, maskSegments, redactText, toPlainRequest } from '../../core/redact';
+import { urlSecrets } from '../../core/secretShapes';
 import type { RenderedRequest, RenderOptions, RenderResult, Sample, Span } from '../../core/types';
 import type { BodyBreakView, HeaderView, ProblemView, SampleOption, SamplesReportRow, StateParams, UrlSegment } from '../../protocol/messages';
 import { prettyJson } from '../../protocol/prettyJson';
@@ -112,9 +113,11 @@ export function shownBreak(found: NonNullable<RenderResult['bodyBreak']>, spans:
 
 /** The literal secret values `hardcoded-secret` found in the file (what its quick fixes would store). */
 function literalSecretsOf(analysis: Analysis): string[] {
-  return analysis.lint.diagnostics.flatMap((d) =>
+  const fixed = analysis.lint.diagnostics.flatMap((d) =>
     d.code === 'hardcoded-secret' ? (d.fixes ?? []).flatMap((f) => (f.storeSecret ? [f.storeSecret.value] : [])) : [],
   );
+  // Those without a fix (a value a template would not render back byte for byte) are masked all the same.
+  return [...fixed, ...urlSecrets(analysis.doc.model.url?.value ?? '').map((u) => u.value)];
 }
 
 /** The Request tab's state of an analysis. */
