@@ -71,6 +71,12 @@ const cases: Array<{ code: LintCode; fires: Record<string, unknown>; covers: str
     covers: '{{secrets.NOT_SET}}',
     silent: { auth: { type: 'bearer', token: '{{secrets.IS_SET}}' } },
   },
+  {
+    code: 'invalid-expect',
+    fires: { expect: { json: { '$.items[*].id': { exists: true } } } },
+    covers: '"$.items[*].id"',
+    silent: { expect: { json: { '$.items[0].id': { exists: true } } } },
+  },
 ];
 
 describe('each lint code fires where it should and stays silent where it should not', () => {
