@@ -347,6 +347,11 @@ function formatLines(record: ExecutionRecord): string {
   const timing = [`${Math.round(record.timings.totalMs)} ms total`];
   if (record.timings.firstByteMs !== undefined) timing.push(`${Math.round(record.timings.firstByteMs)} ms to first byte`);
   lines.push(`  ${timing.join(', ')} · ${record.time} · ${record.file} · sample ${record.sample}`);
+  if (record.checks && record.checks.length > 0) {
+    const failed = record.checks.filter((c) => !c.passed).length;
+    lines.push('', `Expectations (${record.checks.length - failed} of ${record.checks.length} passed):`);
+    for (const c of record.checks) lines.push(c.passed ? `  ✓ ${c.name}: ${c.actual}` : `  ✗ ${c.name}: expected ${c.expected}, got ${c.actual}`);
+  }
   if (!response) return lines.join('\n');
   for (const hop of response.redirects) lines.push(`  redirected: ${hop.status} → ${hop.location}`);
   lines.push('', 'Response headers:');
