@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { formatRecord, JsonLinesLog } from '../core/executionLog';
 import { HttpSender, proxyFromEnv } from '../core/http';
 import { captureToRawText, startInbox, type Inbox } from '../core/inbox';
+import { compileResponseSchema } from '../core/responseSchema';
 import { sendAction, type SendRefusal } from '../core/sendAction';
 import type { Capture, ExecutionRecord } from '../core/types';
 import { integerOption, parseCommandArgs } from './args';
@@ -54,6 +55,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       signal: cancel.signal,
       log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
       knownSecrets: () => io.seen,
+      compileSchema: compileResponseSchema,
       around: (masked, exchange) => withSpinner(io, `sending to ${hostOf(masked.url)}…`, exchange()),
     });
     if (!result.sent) {

@@ -14,6 +14,7 @@ import { HttpSender, proxyFromEnv } from '../core/http';
 import { startInbox, validateInboxStatus, type Inbox } from '../core/inbox';
 import { validateSchemaOfText } from '../core/schemaValidation';
 import { redactText } from '../core/redact';
+import { compileResponseSchema } from '../core/responseSchema';
 import { sendAction, type SendActionResult } from '../core/sendAction';
 import { escapeForTerminal, LineIndex } from '../core/text';
 import type { ExecutionRecord, Sample } from '../core/types';
@@ -153,6 +154,7 @@ export async function runTest(args: string[], io: CliIo): Promise<number> {
         timeoutMs,
         signal: cancel.signal,
         knownSecrets: () => io.seen,
+        compileSchema: compileResponseSchema,
       });
       const outcome = caseOf(result, sample, action, performance.now() - t0);
       counts.tests++;

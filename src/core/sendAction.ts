@@ -13,7 +13,7 @@
 import type { ActionDocument } from './document';
 import { buildRecord } from './executionLog';
 import { compareCapture } from './capture';
-import { checkResponse, readExpect } from './expect';
+import { checkResponse, readExpect, type SchemaCompiler } from './expect';
 import { inboxUrlFor } from './inbox';
 import { isSecretSpan, redactCapture, redactRecord, redactText, secretValuesOf, toPlainRequest } from './redact';
 import { render } from './render';
@@ -98,6 +98,8 @@ export interface SendActionInput {
    * secrets masked, and may give the exchange a signal of its own (combined with `signal`). Default: runs it.
    */
   readonly around?: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) => Promise<SendResult>;
+  /** Compiles `expect.schema` for the checks (`compileResponseSchema` of core/responseSchema.ts). */
+  readonly compileSchema?: SchemaCompiler;
   /** Told when a 401 made the pipeline refresh a token and send once more. */
   readonly onRefresh?: (connection: string) => void;
 }
@@ -251,6 +253,7 @@ function checksOf(input: SendActionInput, result: SendResult, onSecret: (value: 
     secrets: input.secrets,
     arraySeparator: input.arraySeparator,
     totalMs: result.timings.totalMs,
+    ...(input.compileSchema ? { compileSchema: input.compileSchema } : {}),
     onSecret,
   });
 }

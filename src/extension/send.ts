@@ -112,6 +112,7 @@ export class SendService implements vscode.Disposable {
         followRedirects: settings.followRedirects,
         log: this.records,
         knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
+        compileSchema: (schema) => loadSendStack().compileResponseSchema(schema),
         around: (masked, exchange) => this.withProgress(shown, masked, settings, exchange),
         onRefresh: (connection) => this.log.info(`401 with OAuth connection "${connection}": refreshing its token and sending once more`),
       });

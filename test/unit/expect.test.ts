@@ -6,6 +6,7 @@ import { HttpSender } from '../../src/core/http/index';
 import { startInbox } from '../../src/core/inbox';
 import { validateSchemaOfText } from '../../src/core/schemaValidation';
 import { MASK } from '../../src/core/redact';
+import { compileResponseSchema } from '../../src/core/responseSchema';
 import { mapSecretSource, noTokens } from '../../src/core/secretSources';
 import { sendAction, type SendActionInput, type TokenProvider } from '../../src/core/sendAction';
 import type { CheckResult, ResponseData, Sample } from '../../src/core/types';
@@ -16,7 +17,13 @@ const SAMPLE: Sample = {
   builtin: false,
   data: { contact: { id: 'c_1', first_name: 'Jane', email: 'jane@example.com', lead_score: 87, tags: ['vip', 'new'] } },
 };
-const CTX: CheckContext = { sample: SAMPLE, secrets: mapSecretSource(new Map([['API_KEY', 'key_5up3r5ecret']])), arraySeparator: ', ', totalMs: 40 };
+const CTX: CheckContext = {
+  sample: SAMPLE,
+  secrets: mapSecretSource(new Map([['API_KEY', 'key_5up3r5ecret']])),
+  arraySeparator: ', ',
+  totalMs: 40,
+  compileSchema: compileResponseSchema,
+};
 
 function actionWith(expect: unknown, url = 'https://api.example.com/leads'): string {
   return JSON.stringify({ name: 'Lead', method: 'POST', url, body: { email: '{{contact.email}}' }, expect }, null, 2);
@@ -185,7 +192,6 @@ describe('problems in expect', () => {
     ['an invalid regex', { json: { '$.id': { matches: '(' } } }, /not a valid regular expression/, '"$.id"'],
     ['an invalid regex in a header', { headers: { 'x-id': { matches: '[' } } }, /not a valid regular expression/, '"x-id"'],
     ['a type matcher with an unknown type', { json: { '$.id': { type: 'str' } } }, /takes one of string, number/, '"$.id"'],
-    ['a schema ajv cannot compile', { schema: { type: 'nope' } }, /not a usable JSON Schema/, '"schema"'],
   ];
   for (const [name, expect, message, covers] of cases) {
     test(`${name} is a problem with its range, and a failed check`, () => {
@@ -198,6 +204,15 @@ describe('problems in expect', () => {
       assert.ok(results.some((r) => r.name === 'expect' && !r.passed && message.test(r.actual)));
     });
   }
+  test('a schema ajv cannot compile fails its check and says why', () => {
+    const [r] = check({ schema: { type: 'nope' } }, response({ id: 1 }));
+    assert.equal(r!.passed, false);
+    assert.match(r!.actual, /^expect\.schema is not a usable JSON Schema: .*type/);
+  });
+  test('without a schema compiler a schema check fails rather than passing unchecked', () => {
+    const [r] = check({ schema: { type: 'object' } }, response({ id: 1 }), { ...CTX, compileSchema: undefined });
+    assert.equal(r!.passed, false);
+  });
   test('an action without expect has no model', () => {
     assert.equal(readExpect(parseActionDocument(JSON.stringify({ name: 'x', method: 'GET', url: 'https://a.example/' }))), undefined);
   });
