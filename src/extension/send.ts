@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { sendAction, type SendActionResult, type SendRefusal, type TokenProvider } from '../core/sendAction';
-import type { Capture, ExecutionRecord, OutcomeClass, PlainRequest, Sample } from '../core/types';
+import type { Capture, ExecutionRecord, OutcomeClass, PlainRequest, Sample, SendResult } from '../core/types';
 import type { Analyzer } from './analysis';
 import { readProxy, readSettings, type StudioSettings } from './config';
 import type { ExecutionRecords } from './executionRecords';
@@ -51,6 +51,8 @@ export interface SendRequest {
   readonly cancel?: vscode.CancellationToken;
   /** Show a notification with the outcome; default true (send-to-all reports in the panel instead). */
   readonly notify?: boolean;
+  /** Show a progress notification with Cancel; default true (the Testing view shows its own progress). */
+  readonly progress?: boolean;
 }
 
 /**
@@ -113,7 +115,9 @@ export class SendService implements vscode.Disposable {
         log: this.records,
         knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
         compileSchema: (schema) => loadSendStack().compileResponseSchema(schema),
-        around: (masked, exchange) => this.withProgress(shown, masked, settings, exchange),
+        ...(request.progress !== false
+          ? { around: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) => this.withProgress(shown, masked, settings, exchange) }
+          : {}),
         onRefresh: (connection) => this.log.info(`401 with OAuth connection "${connection}": refreshing its token and sending once more`),
       });
 
