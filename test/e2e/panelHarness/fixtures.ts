@@ -236,3 +236,21 @@ export const samplesReport: SamplesReportParams = {
 export function sending(kind: SendingParams['kind']): SendingParams {
   return { kind, startedAt: Date.now() - 1200 };
 }
+
+/** A 201 checked against `expect`: three checks pass, one fails. */
+export const checked201: ResultParams = {
+  owner,
+  record: {
+    ...ok200.record,
+    id: 'rec_05',
+    status: 201,
+    statusText: 'Created',
+    bodyText: '{"id":"L-20931","email":"jane@example.com","tags":["vip"]}',
+    checks: [
+      { name: 'status', expected: '201', actual: '201', passed: true },
+      { name: 'header content-type', expected: 'matches /^application\\/json/', actual: '"application/json; charset=utf-8"', passed: true },
+      { name: 'json $.id', expected: 'matches /^L-/', actual: '"L-20931"', passed: true },
+      { name: 'json $.email', expected: '"maria.okafor@example.com"', actual: '"jane@example.com"', passed: false },
+    ],
+  },
+};
