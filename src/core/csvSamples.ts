@@ -170,3 +170,24 @@ function sampleName(data: JsonObject, row: number, line: number): string {
   const who = text('name') || [text('first_name'), text('last_name')].filter((s) => s !== '').join(' ') || text('email');
   return who ? `row ${row} (line ${line}): ${who}` : `row ${row} (line ${line})`;
 }
+
+/** The header row of a CSV (its first record), read without going further; empty for an empty file. */
+export async function csvHeader(chunks: AsyncIterable<string | Uint8Array>): Promise<string[]> {
+  for await (const sample of csvRecords(chunks)) return sample;
+  return [];
+}
+
+async function* csvRecords(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<string[]> {
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, to_line: 1 });
+  const source = Readable.from(chunks, { objectMode: false });
+  pipeline(source, parser, () => undefined);
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) yield record;
+  } catch (error) {
+    const e = error as { code?: string; lines?: number; message?: string };
+    throw new CsvSampleError(csvMessage(e.code, e.message ?? String(error)), typeof e.lines === 'number' ? e.lines : undefined);
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
+}

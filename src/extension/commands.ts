@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { importSamplesFromCsv, type ImportOptions } from './importCsv';
 import { builtinSampleFileText } from '../core/builtinSample';
 import { fromCurl, toCurl } from '../core/curl';
 import { parseJsonc } from '../core/jsonc';
@@ -312,6 +313,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (fix.storeSecret) s.log.info(`moved a literal into secret storage as "${fix.storeSecret.name}"`);
       return { applied };
     }),
+    'webhookStudio.importSamplesFromCsv': guarded('importSamplesFromCsv', (csv?: unknown, options?: ImportOptions) =>
+      importSamplesFromCsv(s.log, csv, options),
+    ),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -34,7 +34,7 @@ const ACTION_GLOB = '**/*.webhook.json';
 export class ActionTests implements vscode.Disposable {
   readonly controller: vscode.TestController;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly samplesByItem = new Map<string, Sample>();
+  private samplesByItem = new Map<string, Sample>();
 
   constructor(private readonly deps: ActionTestsDeps) {
     this.controller = vscode.tests.createTestController('webhookStudio.actions', 'Webhook actions');
@@ -60,7 +60,8 @@ export class ActionTests implements vscode.Disposable {
     const files = (await this.deps.search.find(ACTION_GLOB)).sort((a, b) => a.path.localeCompare(b.path));
     const samples = await this.samplesToRun();
     const items: vscode.TestItem[] = [];
-    this.samplesByItem.clear();
+    // Built aside and swapped in at the end: a run under way keeps finding its samples while a refresh reads files.
+    const samplesByItem = new Map<string, Sample>();
     for (const uri of files) {
       let text: string;
       try {
@@ -78,10 +79,11 @@ export class ActionTests implements vscode.Disposable {
         const child = this.controller.createTestItem(id, sample.name, uri);
         if (range) child.range = range;
         fileItem.children.add(child);
-        this.samplesByItem.set(id, sample);
+        samplesByItem.set(id, sample);
       }
       items.push(fileItem);
     }
+    this.samplesByItem = samplesByItem;
     this.controller.items.replace(items);
   }
 

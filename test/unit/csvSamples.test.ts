@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnTarget, csvSamples, CsvSampleError, mappingProblem, snakeCase, type CsvMapping } from '../../src/core/csvSamples';
+import { columnTarget, csvHeader, csvSamples, CsvSampleError, mappingProblem, snakeCase, type CsvMapping } from '../../src/core/csvSamples';
 import type { Sample } from '../../src/core/types';
 
 async function* chunked(text: string, size = 7): AsyncGenerator<string> {
@@ -92,4 +92,10 @@ describe('csvSamples streams one sample per row', () => {
     for await (const _ of csvSamples(many())) if (++seen === 3) break;
     assert.ok(pulled < 50_000, `read ${pulled} chunks for 3 rows`);
   });
+});
+
+describe('csvHeader', () => {
+  test('reads the header row alone', async () =>
+    assert.deepEqual(await csvHeader(chunked('\ufeffFirst Name,"Email, work"\nJane,j@example.com\n')), ['First Name', 'Email, work']));
+  test('an empty file has no header', async () => assert.deepEqual(await csvHeader(chunked('')), []));
 });

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import { closeAllEditors } from './helpers';
+import type { ImportResult } from '../../../src/extension/importCsv';
+import { closeAllEditors, fixtureUri } from './helpers';
 import { JANE, removeGenerated, studioApi, writeGenerated, ZOE } from './studio';
 
 /** A loopback receiver that answers every request 201 with Jane's email, so Jane passes and Zoë does not. */
@@ -116,5 +117,42 @@ describe('the Testing view: each action × sample is a test', () => {
       ['errored', 'errored'],
     );
     assert.match(outcomes[0]!.messages[0]!.text, /^No response: .*\(refused\)/);
+  });
+});
+
+describe('Import Samples from CSV…', () => {
+  after(removeGenerated);
+
+  it('writes one sample file per row with the columns mapped, never over an existing file', async () => {
+    await studioApi();
+    const csv = await writeGenerated(
+      'contacts.csv',
+      'First Name,Last Name,E-mail Addr,Tags,Lead Score\nAda,Lovelace,ada@example.com,"vip, new",87\nAlan,Turing,alan@example.com,,12\n',
+    );
+    const folder = fixtureUri('generated/imported');
+    const mapping = { 'E-mail Addr': 'contact.email', 'Lead Score': null };
+    const result = await vscode.commands.executeCommand<ImportResult>('webhookStudio.importSamplesFromCsv', csv, { mapping, folder });
+    assert.deepEqual(
+      result.written.map((u) => u.path.split('/').pop()),
+      ['row-1-ada-lovelace.sample.json', 'row-2-alan-turing.sample.json'],
+    );
+    const first = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(result.written[0]!))) as unknown;
+    assert.deepEqual(first, {
+      name: 'row 1 (line 2): Ada Lovelace',
+      contact: { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', tags: ['vip', 'new'] },
+    });
+    const again = await vscode.commands.executeCommand<ImportResult>('webhookStudio.importSamplesFromCsv', csv, { mapping, folder });
+    assert.equal(again.written.length, 0);
+    assert.equal(again.kept, 2);
+  });
+
+  it('a broken CSV is refused with its line, and nothing is written', async () => {
+    const csv = await writeGenerated('broken.csv', 'First Name,Email\nAda,"ada@example.com\n');
+    const folder = fixtureUri('generated/broken');
+    const result = await vscode.commands.executeCommand<{ refused: true; reason: string }>('webhookStudio.importSamplesFromCsv', csv, { folder });
+    assert.equal(result.refused, true);
+    assert.match(result.reason, /broken\.csv:2: a quoted cell is not closed/);
+    const entries = await vscode.workspace.fs.readDirectory(folder).then(undefined, () => []);
+    assert.deepEqual(entries, []);
   });
 });
