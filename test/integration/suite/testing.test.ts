@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { ImportResult } from '../../../src/extension/importCsv';
-import { closeAllEditors, fixtureUri } from './helpers';
-import { JANE, removeGenerated, studioApi, writeGenerated, ZOE } from './studio';
+import { closeAllEditors, fixtureUri, waitFor } from './helpers';
+import { codesOf, JANE, open, removeGenerated, selectSample, studioApi, waitForDiagnostics, writeGenerated, ZOE } from './studio';
 
 /** A loopback receiver that answers every request 201 with Jane's email, so Jane passes and Zoë does not. */
 async function startReceiver(): Promise<{ server: Server; port: number; hits: string[] }> {
@@ -154,5 +154,66 @@ describe('Import Samples from CSV…', () => {
     assert.match(result.reason, /broken\.csv:2: a quoted cell is not closed/);
     const entries = await vscode.workspace.fs.readDirectory(folder).then(undefined, () => []);
     assert.deepEqual(entries, []);
+  });
+});
+
+describe('expect in the editor: diagnostics as you type, results of a panel send in the Execution Logs', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  before(async () => {
+    receiver = await startReceiver();
+    await selectSample(JANE);
+  });
+  after(async () => {
+    receiver.server.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+    await closeAllEditors();
+    await removeGenerated();
+  });
+
+  it('flags an unsupported JSON path as you type, and clears it once fixed', async () => {
+    const uri = await writeGenerated(
+      'typing.webhook.json',
+      '{\n  "name": "Typing",\n  "method": "POST",\n  "url": "https://api.example.com/x",\n  "expect": { "status": "2xx", "json": { "$..id": { "exists": true } } }\n}\n',
+    );
+    const editor = await open(uri);
+    const ours = await waitForDiagnostics(uri, (d) => d.some((x) => codesOf([x])[0] === 'invalid-expect'), 'invalid-expect');
+    const path = ours.find((d) => codesOf([d])[0] === 'invalid-expect')!;
+    assert.equal(editor.document.getText(path.range), '"$..id"');
+    assert.match(path.message, /recursive descent/);
+    const fixed = editor.document.getText();
+    await editor.edit((b) => {
+      b.replace(new vscode.Range(editor.document.positionAt(fixed.indexOf('$..id')), editor.document.positionAt(fixed.indexOf('$..id') + 5)), '$.id');
+    });
+    await waitForDiagnostics(uri, (d) => !d.some((x) => codesOf([x])[0] === 'invalid-expect'), 'invalid-expect to clear');
+  });
+
+  it('a send from the panel records its checks, and the Execution Logs say how they went', async () => {
+    const api = await studioApi();
+    const uri = await writeGenerated(
+      'panel-expect.webhook.json',
+      JSON.stringify({
+        name: 'Panel expect',
+        method: 'POST',
+        url: `http://127.0.0.1:${receiver.port}/expect/{{contact.id}}`,
+        body: { email: '{{contact.email}}' },
+        expect: { status: 200, json: { '$.email': '{{contact.email}}' } },
+      }),
+    );
+    await open(uri);
+    await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
+    assert.equal(await api.preview.receive({ method: 'send' }), 'handled');
+    const records = await waitFor(async () => {
+      const list = await api.views.logs.getChildren();
+      return list[0]?.request.url.includes('/expect/c_81f2') ? list : undefined;
+    }, 'the record in the Execution Logs view');
+    assert.deepEqual(
+      records[0]!.checks?.map((c) => [c.name, c.passed, c.actual]),
+      [
+        ['status', false, '201'],
+        ['json $.email', true, '"jane@example.com"'],
+      ],
+    );
+    const item = api.views.logs.getTreeItem(records[0]!);
+    assert.match(String(item.description), / · 1 of 2 checks failed$/);
   });
 });
