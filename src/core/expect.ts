@@ -110,8 +110,19 @@ export function valueAtPath(value: unknown, steps: readonly PathStep[]): { found
   return { found: true, value: cur };
 }
 
+// A document is immutable: a run that sends one action for many samples reads its expect once.
+const models = new WeakMap<ActionDocument, ExpectModel | null>();
+
 /** Reads the `expect` object of an action; undefined when it has none. Never throws. */
 export function readExpect(doc: ActionDocument): ExpectModel | undefined {
+  const known = models.get(doc);
+  if (known !== undefined) return known ?? undefined;
+  const model = readExpectOf(doc);
+  models.set(doc, model ?? null);
+  return model;
+}
+
+function readExpectOf(doc: ActionDocument): ExpectModel | undefined {
   if (!doc.text.includes('"expect"')) return undefined;
   const root = doc.root;
   if (!root || root.type !== 'object') return undefined;
