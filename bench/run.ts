@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { BenchRow } from './benchRow';
 import { run as runBigResponse } from './bigResponse.bench';
 import { run as runCliStart } from './cliStart.bench';
+import { run as runCsvTest } from './csvTest.bench';
 import { run as runInbox } from './inbox.bench';
 import { run as runMemory } from './memory.bench';
 import { run as runPrettyJson } from './prettyJson.bench';
@@ -30,6 +31,7 @@ const benches: Bench[] = [
   { name: 'big response', run: runBigResponse },
   { name: 'inbox', run: runInbox },
   { name: 'cli start', run: runCliStart },
+  { name: 'test --data over 100,000 CSV rows', run: runCsvTest },
 ];
 
 function size(file: string): number {

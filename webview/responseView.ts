@@ -36,6 +36,43 @@ function meta(record: RecordView): HTMLElement {
   return h('p', { class: 'meta', id: 'response-meta' }, parts.join(' · '));
 }
 
+/** The results of `expect`, each check with the expected and the actual value; failures first draw the eye by colour only. */
+function checksView(record: RecordView): HTMLElement | null {
+  const checks = record.checks;
+  if (!checks || checks.length === 0) return null;
+  const failed = checks.filter((c) => !c.passed).length;
+  const title = failed === 0 ? `Expectations: all ${checks.length} passed` : `Expectations: ${failed} of ${checks.length} failed`;
+  return section(
+    title,
+    'sec-checks',
+    h(
+      'table',
+      { class: 'checks', id: 'response-checks' },
+      h('caption', 'visually-hidden', 'Expectations'),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Expected'), h('th', { scope: 'col' }, 'Actual'))),
+      h(
+        'tbody',
+        null,
+        ...checks.map((c) =>
+          h(
+            'tr',
+            { class: c.passed ? 'check-passed' : 'check-failed' },
+            h(
+              'td',
+              'check-name',
+              icon(c.passed ? 'pass' : 'error', 'check-icon'),
+              h('span', 'visually-hidden', c.passed ? 'passed: ' : 'failed: '),
+              h('span', 'mono', c.name),
+            ),
+            h('td', 'kv-value mono', c.expected),
+            h('td', 'kv-value mono', c.actual),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 function truncation(record: RecordView): HTMLElement | null {
   if (!record.truncated) return null;
   const cap = formatBytes(record.capBytes ?? record.size);
@@ -84,6 +121,8 @@ export function renderResponse(result: ResultParams | undefined, past: boolean):
   const error = networkError(record);
   if (error) blocks.push(error);
   blocks.push(meta(record));
+  const checks = checksView(record);
+  if (checks) blocks.push(checks);
   const cut = truncation(record);
   if (cut) blocks.push(cut);
   if (record.redirects.length > 0) {

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'import-curl': async () => (await import('./importCurl.js')).runImportCurl,
   diff: async () => (await import('./diff.js')).runDiff,
   run: async () => (await import('./run.js')).runRun,
+  test: async () => (await import('./test.js')).runTest,
 };
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */

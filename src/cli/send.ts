@@ -1,11 +1,13 @@
-/** `webhook-studio send <file>`: renders, sends, prints the outcome; exit 0 only on a 2xx. */
+/** `webhook-studio send <file>`: renders, sends, checks `expect`, prints the outcome; exit 0, 1 or 3 (see exitCodes.ts). */
 import { resolve } from 'node:path';
 import { formatRecord, JsonLinesLog } from '../core/executionLog';
 import { HttpSender, proxyFromEnv } from '../core/http';
 import { captureToRawText, startInbox, type Inbox } from '../core/inbox';
+import { compileResponseSchema } from '../core/responseSchema';
 import { sendAction, type SendRefusal } from '../core/sendAction';
 import type { Capture, ExecutionRecord } from '../core/types';
 import { integerOption, parseCommandArgs } from './args';
+import { exitCodeOfRecord } from './exitCodes';
 import { colorsFor, printable, withSpinner, type CliIo } from './io';
 import { USAGE } from './usage';
 import { analyse, cliTokens, COMMON_OPTIONS, diagnosticLine, diagnosticsJson, openSession, readAction, renderOptions, shownPath, UsageError } from './session';
@@ -55,6 +57,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       signal: cancel.signal,
       log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
       knownSecrets: () => io.seen,
+      compileSchema: compileResponseSchema,
       around: (masked, exchange) => withSpinner(io, `sending to ${hostOf(masked.url)}…`, exchange()),
     });
     if (!result.sent) {
@@ -69,7 +72,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       io.out(`${colourOutcome(formatRecord(record), record, colorsFor(io.stdoutIsTTY, io.env))}\n`);
       if (capture) io.out(`\nReceived by the local inbox:\n${printable(captureToRawText(capture))}\n`);
     }
-    return exitCodeOf(record);
+    return exitCodeOfRecord(record);
   } finally {
     await http?.close();
     await inbox?.close();
@@ -102,10 +105,6 @@ function hostOf(url: string): string {
   }
 }
 
-function exitCodeOf(record: ExecutionRecord): number {
-  return record.outcome === 'accepted' ? 0 : 1;
-}
-
 /** A capture (already redacted) as `send --json` prints it. */
 function captureJson(capture: Capture) {
   return {
@@ -123,5 +122,5 @@ function colourOutcome(text: string, record: ExecutionRecord, c: ReturnType<type
   const paint = record.outcome === 'accepted' ? c.green : record.outcome === 'redirect' ? c.yellow : c.red;
   const lines = text.split('\n');
   if (lines.length > 1) lines[1] = paint(lines[1]!);
-  return lines.join('\n');
+  return lines.map((line) => (line.startsWith('  ✓ ') ? c.green(line) : line.startsWith('  ✗ ') ? c.red(line) : line)).join('\n');
 }

@@ -1,6 +1,9 @@
 /** Help texts of the `webhook-studio` command line. */
 
-const COMMON = `Common options (validate, render, send, run):
+/** Sends `test` makes at once by default: enough to keep a receiver busy without looking like an attack. */
+export const DEFAULT_CONCURRENCY = 4;
+
+const COMMON = `Common options (validate, render, send, run, test):
   --sample S             a sample file path or a sample's "name"; default: the first
                          *.sample.json under the current directory, else the built-in sample
   --secret NAME=VALUE    a value for {{secrets.NAME}} (repeatable); wins over the environment
@@ -36,12 +39,17 @@ Usage:
   webhook-studio diff <capture> <action> [--sample S]   a real delivery against the rendering
   webhook-studio run <workflow> [--sample S] [--inbox] [--json]
                                                 the steps of a *.workflow.json in order
+  webhook-studio test [globs…] [--data F.csv] [--inbox] [--reporter junit|json|tap|github[:PATH]]
+                                                every action × every sample, checked against expect
 
   webhook-studio <command> --help               options of a command
   webhook-studio --version
 
-Exit codes: 0 ok; 1 validation errors, a non-2xx response or a send error;
-2 usage errors, missing files, unreadable input.`,
+Exit codes (validate, render, send, test):
+  0  ok
+  1  checks failed: a lint or schema error, an expectation, a refused send, a non-2xx response
+  2  usage error, a missing file, unreadable input
+  3  network, TLS or timeout failures only (the receiver could not be reached)`,
 
   validate: `Usage: webhook-studio validate [globs…] [options]
 
@@ -72,8 +80,10 @@ ${OAUTH}`,
 
   send: `Usage: webhook-studio send <file> [options]
 
-Renders the action and sends it. Prints status, outcome, timings, headers and the body preview.
-Exit 0 on a 2xx response, 1 on any other status, a refused request or a network error.
+Renders the action and sends it. Prints status, outcome, timings, the results of the action's
+"expect" (each check with the expected and the actual value), headers and the body preview.
+Exit 0 on a 2xx response (or the status "expect" names) whose checks all pass; 1 on a failed
+check, another status or a refused request; 3 on a network, TLS or timeout failure.
 HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
 
 Options:
@@ -97,6 +107,49 @@ Options:
   --body TEXT            body of every answer, {{capture.id}} replaced by the request's
                          number; default {"ok":true,"id":"{{capture.id}}"}
   -h, --help             this help`,
+
+  test: `Usage: webhook-studio test [globs…] [options]
+
+Sends every matched action (default **/*.webhook.json) once per sample and checks each response
+against the action's "expect"; without an expected status, anything but a 2xx fails. Each action ×
+sample is a test; each action's lint (schema and lint errors) is one more. Failures are printed as
+they come, with the file:line:col of the "expect" entry, then a summary line.
+
+Samples:
+  (default)              every *.sample.json under the current directory, else the built-in one
+  --sample S             only this sample (a path or a sample's "name")
+  --data F.csv           one sample per row of a contacts export instead (streamed): "First Name"
+                         → contact.first_name, "Tags" split on commas, "opportunity.stage" as is,
+                         any other column → contact.<snake_case> (a custom field)
+  --map M.json           with --data: {"Column header": "contact.field" | null, …} overrides the
+                         guess (null leaves the column out)
+
+Sending:
+  --inbox                send to a local inbox instead of the receivers (only the origin changes)
+  --inbox-status CODE    status of the inbox's answers (200–599); default 200
+  --inbox-body TEXT      body of the inbox's answers; default {"ok":true}
+  --concurrency N        sends at once (1–256); default ${DEFAULT_CONCURRENCY}
+  --rate N               at most N sends started per second; default: no limit
+  --timeout MS           deadline of each send in milliseconds; default 30000
+  --bail                 start no more sends after the first failure (those under way finish)
+  --fail-on error|warning  warning: lint warnings fail an action too; default error
+
+Reports (written whether tests pass or fail; they never change the exit code):
+  --reporter NAME[:PATH] junit, json, tap or github; repeatable. Without PATH the report goes to
+                         stdout (one reporter at most) and the other output to stderr.
+                         junit: one testsuite per action, one testcase per sample, a failure per
+                         failed check, the request and response (secrets masked) as system-out
+                         for tests that did not pass; github: ::error annotations at the line
+                         of each failed "expect" entry.
+
+Exit: 0 all passed; 1 a check, a lint error or a send failed; 2 usage error or unreadable
+input (an action, --data, --map; a report that cannot be written); 3 only network, TLS or
+timeout failures. A live progress line is shown on a terminal only; NO_COLOR turns colours off.
+
+Options:
+${COMMON}
+
+${OAUTH}`,
 
   demo: `Usage: webhook-studio demo [DIR]
 

@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { access, appendFile, chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { escapeForTerminal } from './text';
-import type { ExecutionRecord, PlainRequest, SendResult } from './types';
+import type { CheckResult, ExecutionRecord, PlainRequest, SendResult } from './types';
 
 /** Default cap of the response body preview kept in a record. */
 export const DEFAULT_PREVIEW_BYTES = 64 * 1024;
@@ -23,6 +23,8 @@ export interface RecordInput {
   readonly id?: string;
   /** Bytes of the response body kept as preview text; default 64 KiB. */
   readonly maxPreviewBytes?: number;
+  /** The results of the action's `expect`, when it has one and a response came. */
+  readonly checks?: readonly CheckResult[];
 }
 
 /**
@@ -57,6 +59,7 @@ export function buildRecord(input: RecordInput): ExecutionRecord {
       truncated: response.truncated || cut,
       redirects: response.redirects.map((r) => ({ status: r.status, location: r.location })),
     },
+    ...(input.checks !== undefined ? { checks: input.checks.map((c) => ({ ...c, range: { ...c.range } })) } : {}),
   };
 }
 
@@ -344,6 +347,11 @@ function formatLines(record: ExecutionRecord): string {
   const timing = [`${Math.round(record.timings.totalMs)} ms total`];
   if (record.timings.firstByteMs !== undefined) timing.push(`${Math.round(record.timings.firstByteMs)} ms to first byte`);
   lines.push(`  ${timing.join(', ')} · ${record.time} · ${record.file} · sample ${record.sample}`);
+  if (record.checks && record.checks.length > 0) {
+    const failed = record.checks.filter((c) => !c.passed).length;
+    lines.push('', `Expectations (${record.checks.length - failed} of ${record.checks.length} passed):`);
+    for (const c of record.checks) lines.push(c.passed ? `  ✓ ${c.name}: ${c.actual}` : `  ✗ ${c.name}: expected ${c.expected}, got ${c.actual}`);
+  }
   if (!response) return lines.join('\n');
   for (const hop of response.redirects) lines.push(`  redirected: ${hop.status} → ${hop.location}`);
   lines.push('', 'Response headers:');

@@ -4,6 +4,7 @@
  */
 import { modify } from 'jsonc-parser';
 import { fileRange, type ActionDocument, type TemplatedString } from './document';
+import { readExpect } from './expect';
 import { isPrivateHost } from './http/privateNetwork';
 import { catalogueChildren, catalogueField, catalogueNamespace, catalogueNamespaceNames, inCatalogue } from './catalogue';
 import { isRightNowField } from './clock';
@@ -75,6 +76,7 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   checkBodyOnGet(doc, out);
   checkUrl(doc, result, out);
   checkHardcodedSecrets(doc, out);
+  checkExpect(doc, out);
   return { diagnostics: out, render: result };
 }
 
@@ -551,4 +553,11 @@ function constantCase(s: string): string {
     .replace(/^_+|_+$/g, '')
     .toUpperCase();
   return /^[A-Z_]/.test(c) ? c : `_${c}`;
+}
+
+/** What the schema cannot see in `expect`: a JSON path outside the supported subset, a bad regex, an unusable schema. */
+function checkExpect(doc: ActionDocument, out: Diagnostic[]): void {
+  if (doc.syntax.some((d) => d.severity === 'error')) return;
+  for (const p of readExpect(doc)?.problems ?? [])
+    out.push({ code: 'invalid-expect', severity: 'error', message: `${p.message}.`.replace(/\.\.$/, '.'), range: p.range });
 }

@@ -95,7 +95,7 @@ function valueOfText(text: string): { ok: boolean; empty: boolean; data?: unknow
 }
 
 function diagnosticsOf(kind: SchemaKind, validate: ValidateFunction, root: Node, data: unknown): Diagnostic[] {
-  const located = collapseDiscriminatedOneOf(validate.errors ?? [], SCHEMAS[kind], data);
+  const located = collapseDiscriminatedOneOf(collapseWithMessage(validate.errors ?? []), SCHEMAS[kind], data);
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const item of located) {
@@ -107,6 +107,20 @@ function diagnosticsOf(kind: SchemaKind, validate: ValidateFunction, root: Node,
     diagnostics.push(diagnostic);
   }
   return diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+/**
+ * An `anyOf` or `oneOf` that carries its own `errorMessage` says in one sentence what its branches would
+ * say in several: keep that error alone and drop those of its branches.
+ */
+function collapseWithMessage(errors: readonly ErrorObject[]): ErrorObject[] {
+  // ajv reports a branch's errors before the anyOf/oneOf error that wraps them, whether the branch is inline or a $ref.
+  const owners = errors
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && isObject(e.parentSchema) && typeof e.parentSchema.errorMessage === 'string');
+  if (owners.length === 0) return [...errors];
+  const under = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}/`);
+  return errors.filter((e, i) => !owners.some((o) => o.i > i && under(e.instancePath, o.e.instancePath)));
 }
 
 /** An ajv error, plus the variant it belongs to when it came from a `oneOf` chosen by its `type`. */

@@ -8,17 +8,20 @@
  * refuse unresolved secrets, and a log that cannot be written; ensure the OAuth tokens the action uses; render with them; point the
  * request at the local inbox when that is the target; send; after a 401 refresh a client-credentials
  * token once and send once more; build the record, redact it by value, append it to the log; for inbox
- * sends wait for the capture, redact it and compare it with what was sent.
+ * sends wait for the capture, redact it and compare it with what was sent. The response is checked against the
+ * action's `expect` before the record is built, so the record carries the results.
  */
 import type { Clock } from './clock';
 import type { ActionDocument } from './document';
 import { buildRecord } from './executionLog';
 import { compareCapture } from './capture';
+import { checkResponse, readExpect, type SchemaCompiler } from './expect';
 import { inboxUrlFor } from './inbox';
 import { isSecretSpan, redactCapture, redactRecord, redactText, secretValuesOf, toPlainRequest } from './redact';
 import { render } from './render';
 import type {
   Capture,
+  CheckResult,
   Diagnostic,
   EscapingMode,
   ExecutionRecord,
@@ -97,6 +100,8 @@ export interface SendActionInput {
    * secrets masked, and may give the exchange a signal of its own (combined with `signal`). Default: runs it.
    */
   readonly around?: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) => Promise<SendResult>;
+  /** Compiles `expect.schema` for the checks (`compileResponseSchema` of core/responseSchema.ts). */
+  readonly compileSchema?: SchemaCompiler;
   /** Told when a 401 made the pipeline refresh a token and send once more. */
   readonly onRefresh?: (connection: string) => void;
   /** What "now" is for `{{right_now.*}}`; default the system clock. */
@@ -236,7 +241,11 @@ async function finish(
     if (token) secrets.add(token);
   }
   for (const value of input.knownSecrets?.() ?? []) if (value) secrets.add(value);
-  const record = redactRecord(buildRecord({ file: input.file, sample: input.sample.name, request: masked, result, inbox: input.inbox !== undefined }), secrets);
+  const checks = checksOf(input, result, (value) => secrets.add(value));
+  const record = redactRecord(
+    buildRecord({ file: input.file, sample: input.sample.name, request: masked, result, inbox: input.inbox !== undefined, ...(checks ? { checks } : {}) }),
+    secrets,
+  );
   let logError: string | undefined;
   try {
     await input.log?.append(record);
@@ -248,6 +257,21 @@ async function finish(
   const raw = await input.inbox.waitForCapture(result.ok ? CAPTURE_WAIT_MS : 0, (c) => c.id > lastCapture);
   if (!raw) return { ...base, differences: ['nothing arrived at the inbox'] };
   return { ...base, capture: redactCapture(raw, secrets), differences: compareCapture(wire, raw) };
+}
+
+/** The response checked against the action's `expect`, with the same sample; undefined without one or without a response. */
+function checksOf(input: SendActionInput, result: SendResult, onSecret: (value: string) => void): CheckResult[] | undefined {
+  if (!result.ok) return undefined;
+  const model = readExpect(input.doc);
+  if (!model) return undefined;
+  return checkResponse(model, result.response, {
+    sample: input.sample,
+    secrets: input.secrets,
+    arraySeparator: input.arraySeparator,
+    totalMs: result.timings.totalMs,
+    ...(input.compileSchema ? { compileSchema: input.compileSchema } : {}),
+    onSecret,
+  });
 }
 
 /** Secrets and OAuth tokens the render could not resolve. */

@@ -45,6 +45,7 @@ export const LINT_CODES = [
   'absent-in-sample',
   'unsaved-response',
   'trigger-namespace',
+  'invalid-expect',
 ] as const;
 
 /** A stable lint code. */
@@ -271,6 +272,17 @@ export interface Capture {
   readonly bodyTruncated: boolean;
 }
 
+/** The result of one check of a response against the action's `expect` (docs/architecture.md, "Expectations"). */
+export interface CheckResult {
+  /** What was checked: `status`, `header content-type`, `json $.id`, `maxMs`, `schema`, or `expect` for an unusable entry. */
+  readonly name: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly passed: boolean;
+  /** The entry in the action file the check comes from (its key). */
+  readonly range: OffsetRange;
+}
+
 /** An execution log record (docs/architecture.md, "Execution records"). Holds only redacted data. */
 export interface ExecutionRecord {
   readonly id: string;
@@ -294,4 +306,6 @@ export interface ExecutionRecord {
   readonly error?: SendError;
   /** True when the request went to the local inbox. */
   readonly inbox?: boolean;
+  /** The checks of the action's `expect`, in file order; absent when it has none or no response came. */
+  readonly checks?: readonly CheckResult[];
 }

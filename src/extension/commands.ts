@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { catalogueSampleFileText } from '../core/builtinSample';
+import { importSamplesFromCsv, type ImportOptions as CsvImportOptions } from './importCsv';
 import { fromCurl, toCurl } from '../core/curl';
 import { parseJsonc } from '../core/jsonc';
 import { platformForm, platformFormText } from '../core/platformForm';
@@ -470,6 +471,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (fix.storeSecret) s.log.info(`moved a literal into secret storage as "${fix.storeSecret.name}"`);
       return { applied };
     }),
+    'webhookStudio.importSamplesFromCsv': guarded('importSamplesFromCsv', (csv?: unknown, options?: CsvImportOptions) =>
+      importSamplesFromCsv(s.log, csv, options),
+    ),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

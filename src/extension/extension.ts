@@ -17,6 +17,7 @@ import { StudioLog } from './log';
 import { OAuthService } from './oauth';
 import { WebviewPreviewController } from './panel/previewPanel';
 import { SampleStore } from './samples';
+import { ActionTests } from './testing';
 import { SecretStore } from './secrets';
 import { ExecutionRecords } from './executionRecords';
 import { SendService } from './send';
@@ -41,6 +42,8 @@ export interface StudioApi {
   readonly preview: Pick<WebviewPreviewController, 'state' | 'receive'>;
   /** The Execution Logs and Local Inbox views. */
   readonly views: StudioViews;
+  /** The Testing view's controller: one test per action × sample. */
+  readonly tests: ActionTests;
 }
 
 /** Composition root: wires services and providers; does no work up front (samples load on first need). */
@@ -81,7 +84,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const hover = new TemplateHoverProvider(workflows, secrets);
   const definition = new TemplateDefinitionProvider(samples, workflows);
   const statusBar = new SampleStatusBar(samples);
-  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar, workflows);
+  const tests = new ActionTests({ search, samples, sends, log });
+  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar, tests, workflows);
 
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
@@ -128,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
 
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(2)} ms`);
-  return { activationMs, providers: { completion, hover }, statusText: () => statusBar.text, preview, views: views.views };
+  return { activationMs, providers: { completion, hover }, statusText: () => statusBar.text, preview, views: views.views, tests };
 }
 
 /** Nothing to release beyond `context.subscriptions`. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parseActionDocument } from '../core/document';
 import { render } from '../core/render';
 import { sendAction, type SendActionResult, type SendRefusal, type TokenProvider } from '../core/sendAction';
-import type { Capture, ExecutionRecord, JsonValue, OutcomeClass, PlainRequest, Sample } from '../core/types';
+import type { Capture, ExecutionRecord, JsonValue, OutcomeClass, PlainRequest, Sample, SendResult } from '../core/types';
 import { runWorkflow, type WorkflowStepInput } from '../core/workflow';
 import { readDocumentText, type Analyzer } from './analysis';
 import { clockOf, readProxy, readSettings, type StudioSettings } from './config';
@@ -86,6 +86,8 @@ export interface SendRequest {
   readonly cancel?: vscode.CancellationToken;
   /** Show a notification with the outcome; default true (send-to-all reports in the panel instead). */
   readonly notify?: boolean;
+  /** Show a progress notification with Cancel; default true (the Testing view shows its own progress). */
+  readonly progress?: boolean;
 }
 
 /**
@@ -149,7 +151,10 @@ export class SendService implements vscode.Disposable {
         followRedirects: settings.followRedirects,
         log: this.records,
         knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
-        around: (masked, exchange) => this.withProgress(shown, masked, settings, exchange),
+        compileSchema: (schema) => loadSendStack().compileResponseSchema(schema),
+        ...(request.progress !== false
+          ? { around: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) => this.withProgress(shown, masked, settings, exchange) }
+          : {}),
         onRefresh: (connection) => this.log.info(`401 with OAuth connection "${connection}": refreshing its token and sending once more`),
       });
 

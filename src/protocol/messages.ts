@@ -159,6 +159,16 @@ export interface RecordView {
   readonly redirects: ReadonlyArray<{ readonly status: number; readonly location: string }>;
   readonly error?: { readonly code: SendErrorCode; readonly message: string; readonly hint: string };
   readonly inbox?: boolean;
+  /** The results of the action's `expect`, in file order (secrets masked). */
+  readonly checks?: readonly CheckView[];
+}
+
+/** One check of a response against `expect`, as the Response tab lists it. */
+export interface CheckView {
+  readonly name: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly passed: boolean;
 }
 
 /** A request as the local inbox captured it, raw. */

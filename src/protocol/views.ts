@@ -67,6 +67,7 @@ export function toRecordView(record: ExecutionRecord, capBytes?: number): Record
     ...(capBytes !== undefined ? { capBytes } : {}),
     ...(record.error ? { error: { ...record.error } } : {}),
     ...(record.inbox ? { inbox: true } : {}),
+    ...(record.checks ? { checks: record.checks.map((c) => ({ name: c.name, expected: c.expected, actual: c.actual, passed: c.passed })) } : {}),
   };
 }
 

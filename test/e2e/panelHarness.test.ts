@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/vscodeServer';
 import { startHarness } from './panelHarness/server';
 import { noFiniteAnimation } from './workbench';
 import type { Harness } from './panelHarness/server';
-import { deliveryDiff, error500, inboxResult, networkError, ok200, requestState, samplesReport, sending } from './panelHarness/fixtures';
+import { checked201, deliveryDiff, error500, inboxResult, networkError, ok200, requestState, samplesReport, sending } from './panelHarness/fixtures';
 
 /** What the harness page exposes to the test (see panelHarness/server.ts). */
 interface HarnessWindow {
@@ -602,6 +602,37 @@ describe('a delivery compared with the preview', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+});
+
+describe('expectations under the response', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`lists each check with expected and actual, the failed one marked (${theme}, screenshot)`, async () => {
+      const { page, errors } = await openPanel(theme);
+      await send(page, stateMessage(requestState), resultMessage(checked201));
+      assert.equal(await page.locator('#sec-checks-title').textContent(), 'Expectations: 1 of 4 failed');
+      const rows = page.locator('#response-checks tbody tr');
+      assert.equal(await rows.count(), 4);
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.className)), ['check-passed', 'check-passed', 'check-passed', 'check-failed']);
+      assert.deepEqual(await rows.nth(3).locator('td').allTextContents(), ['failed: json $.email', '"maria.okafor@example.com"', '"jane@example.com"']);
+      type Styled = { getComputedStyle(element: unknown): { color: string } };
+      const colourOf = (e: unknown) => (globalThis as unknown as Styled).getComputedStyle(e).color;
+      const passedColour = await rows.nth(0).locator('.check-icon').evaluate(colourOf);
+      const failedColour = await rows.nth(3).locator('.check-icon').evaluate(colourOf);
+      assert.notEqual(passedColour, failedColour);
+      // Under the status line, before the headers and the body.
+      type Doc = { document: { getElementById(id: string): { getBoundingClientRect(): { top: number } } | null } };
+      const order = await page.evaluate(() =>
+        ['response-status', 'response-checks', 'sec-response-headers-title'].map(
+          (id) => (globalThis as unknown as Doc).document.getElementById(id)?.getBoundingClientRect().top ?? -1,
+        ),
+      );
+      assert.ok(order[0]! < order[1]! && order[1]! < order[2]!, JSON.stringify(order));
+      await page.waitForFunction(noFiniteAnimation);
+      await page.screenshot({ path: `${SCREENSHOTS}/expectations-${theme}.png`, fullPage: true });
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  }
 });
 
 describe('screenshots of every state in every theme', () => {

@@ -410,13 +410,13 @@ describe('webhook-studio send', () => {
     assert.match(r.stdout, /→ 500 Internal Server Error · receiver error/);
   });
 
-  test('a refused connection exits 1 with a clear message', { timeout: 30_000 }, async () => {
+  test('a refused connection exits 3 (the receiver is down, not the action wrong) with a clear message', { timeout: 30_000 }, async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const freePort = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const r = await cli(['send', 'hook.webhook.json', '--sample', sampleFile('ok', freePort), '--secret', `API_TOKEN=${SECRET}`], { cwd: sendDir });
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 3);
     assert.match(r.stdout, /network error \(refused\)/);
     assert.ok(!/\n\s+at /.test(r.stdout + r.stderr));
   });
@@ -602,7 +602,7 @@ describe('the built webhook-studio binary (a real process)', () => {
     assert.equal(JSON.parse(received.at(-1)!.body).pad.length, 1000);
   });
 
-  test('send over TLS loads TLS when it needs it: a self-signed receiver is refused, exit 1', { timeout: 30_000 }, async () => {
+  test('send over TLS loads TLS when it needs it: a self-signed receiver is refused, exit 3', { timeout: 30_000 }, async () => {
     const tls = {
       key: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.key.pem')),
       cert: readFileSync(join(ROOT, 'test', 'fixtures', 'tls', 'testOnlySelfSigned.cert.pem')),
@@ -611,7 +611,7 @@ describe('the built webhook-studio binary (a real process)', () => {
     try {
       writeFileSync(join(work, 'tls.webhook.json'), JSON.stringify({ name: 'TLS', method: 'POST', url: `${https.origin}/hook`, body: { a: 1 } }));
       const r = await built.run(['send', 'tls.webhook.json'], { cwd: work });
-      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(r.code, 3, r.stdout + r.stderr);
       assert.match(r.stdout, /tls-self-signed/);
       assert.ok(!/\n\s+at /.test(r.stdout + r.stderr), 'no stack trace');
     } finally {
@@ -629,7 +629,7 @@ describe('the built webhook-studio binary (a real process)', () => {
     try {
       writeFileSync(join(work, 'proxied.webhook.json'), JSON.stringify({ name: 'Proxied', method: 'POST', url: `${https.origin}/hook`, body: { a: 1 } }));
       const r = await built.run(['send', 'proxied.webhook.json'], { cwd: work, env: { HTTPS_PROXY: proxy.origin } });
-      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(r.code, 3, r.stdout + r.stderr);
       assert.deepEqual(proxy.seen, [`CONNECT 127.0.0.1:${https.port}`]);
       // The certificate is checked end to end through the tunnel.
       assert.match(r.stdout, /tls-self-signed/);

@@ -124,6 +124,12 @@ const cases: Array<{
     silent: { body: { a: '{{location.name}}' } },
     workflow: inWorkflow,
   },
+  {
+    code: 'invalid-expect',
+    fires: { expect: { json: { '$.items[*].id': { exists: true } } } },
+    covers: '"$.items[*].id"',
+    silent: { expect: { json: { '$.items[0].id': { exists: true } } } },
+  },
 ];
 
 const fileOf = (action: Record<string, unknown> | string) => (typeof action === 'string' ? action : actionText(action));

@@ -352,6 +352,27 @@ describe('views', () => {
     assert.equal(view.truncated, false);
   });
 
+  test('toRecordView carries the expect results in file order, without their ranges', () => {
+    const record: ExecutionRecord = {
+      id: 'r3',
+      time: 't',
+      file: 'a.webhook.json',
+      sample: 'Ada',
+      request: { method: 'POST', url: 'https://x.test/', headers: [], body: '{}' },
+      timings: { totalMs: 3 },
+      outcome: 'accepted',
+      checks: [
+        { name: 'status', expected: '201', actual: '201', passed: true, range: { start: 10, end: 18 } },
+        { name: 'json $.email', expected: '"ada@example.com"', actual: '"bob@example.com"', passed: false, range: { start: 30, end: 39 } },
+      ],
+    };
+    assert.deepEqual(toRecordView(record).checks, [
+      { name: 'status', expected: '201', actual: '201', passed: true },
+      { name: 'json $.email', expected: '"ada@example.com"', actual: '"bob@example.com"', passed: false },
+    ]);
+    assert.equal(toRecordView({ ...record, checks: undefined }).checks, undefined);
+  });
+
   test('toRecordView carries the response, its JSON-ness and the cap', () => {
     const record: ExecutionRecord = {
       id: 'r2',

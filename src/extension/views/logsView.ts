@@ -27,12 +27,20 @@ export function recordLabel(record: ExecutionRecord): string {
   return `${status} · ${record.request.method} ${actionName(record)}`;
 }
 
+/** How the record's `expect` checks went, as a suffix of its description; empty without checks. */
+function checksText(record: ExecutionRecord): string {
+  const checks = record.checks ?? [];
+  if (checks.length === 0) return '';
+  const failed = checks.filter((c) => !c.passed).length;
+  return failed === 0 ? ` · ${checks.length} checks passed` : ` · ${failed} of ${checks.length} checks failed`;
+}
+
 /** A record as a tree item: outcome icon, label, local time; selecting it shows it in the preview panel. */
 export function recordItem(record: ExecutionRecord): vscode.TreeItem {
   const item = new vscode.TreeItem(recordLabel(record), vscode.TreeItemCollapsibleState.None);
   item.id = record.id;
   item.iconPath = OUTCOME_ICONS[record.outcome] ?? OUTCOME_ICONS['network-error'];
-  item.description = new Date(record.time).toLocaleString();
+  item.description = `${new Date(record.time).toLocaleString()}${checksText(record)}`;
   item.contextValue = 'executionRecord';
   const tooltip = new vscode.MarkdownString(undefined, false);
   tooltip.appendText(`${record.request.method} ${record.request.url}\n\n`);
@@ -40,6 +48,9 @@ export function recordItem(record: ExecutionRecord): vscode.TreeItem {
     `${record.outcome}${record.response ? ` · ${record.response.status} ${record.response.statusText} · ${formatBytes(record.response.size)}` : ''} · ${Math.round(record.timings.totalMs)} ms\n\n`,
   );
   if (record.error) tooltip.appendText(`${record.error.message}\n\n`);
+  for (const check of record.checks ?? []) {
+    tooltip.appendText(check.passed ? `✓ ${check.name}\n\n` : `✗ ${check.name}: expected ${check.expected}, got ${check.actual}\n\n`);
+  }
   tooltip.appendText(`${record.file} · sample ${record.sample}${record.inbox ? ' · local inbox' : ''}`);
   item.tooltip = tooltip;
   item.command = { command: 'webhookStudio.showLogRecord', title: 'Show in Preview', arguments: [record.id] };

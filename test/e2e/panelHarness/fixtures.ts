@@ -273,3 +273,21 @@ export const deliveryDiff: DeliveryDiffParams = {
   ],
   notes: ['Left aside, as added on the way by the capture service or its proxies: X-Forwarded-For.'],
 };
+
+/** A 201 checked against `expect`: three checks pass, one fails. */
+export const checked201: ResultParams = {
+  owner,
+  record: {
+    ...ok200.record,
+    id: 'rec_05',
+    status: 201,
+    statusText: 'Created',
+    bodyText: '{"id":"L-20931","email":"jane@example.com","tags":["vip"]}',
+    checks: [
+      { name: 'status', expected: '201', actual: '201', passed: true },
+      { name: 'header content-type', expected: 'matches /^application\\/json/', actual: '"application/json; charset=utf-8"', passed: true },
+      { name: 'json $.id', expected: 'matches /^L-/', actual: '"L-20931"', passed: true },
+      { name: 'json $.email', expected: '"maria.okafor@example.com"', actual: '"jane@example.com"', passed: false },
+    ],
+  },
+};

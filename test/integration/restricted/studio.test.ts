@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RenderedView } from '../../../src/extension/analysis';
+import type { StudioApi } from '../../../src/extension/extension';
 import type { Refusal } from '../../../src/extension/send';
 import { activeExtension, closeAllEditors, fixtureUri, openFixture } from '../suite/helpers';
 import { codesOf, hoverText, positionOf, waitForDiagnostics } from '../suite/studio';
@@ -23,6 +24,19 @@ describe('Webhook Studio in Restricted Mode', () => {
       assert.match(result.reason, /trusted workspace/);
     });
   }
+
+  it('the Testing view lists the tests but Run sends nothing: each test errors with the trust reason', async () => {
+    const api = (await activeExtension()).exports as StudioApi;
+    await api.tests.refresh();
+    const item = api.tests.controller.items.get(fixtureUri('clean.webhook.json').toString());
+    assert.ok(item && item.children.size > 0);
+    const outcomes = await api.tests.run(new vscode.TestRunRequest([item]), new vscode.CancellationTokenSource().token);
+    assert.ok(outcomes.length > 0);
+    for (const o of outcomes) {
+      assert.equal(o.state, 'errored');
+      assert.match(o.messages[0]!.text, /trusted workspace/);
+    }
+  });
 
   it('still completes templates', async () => {
     const editor = await openFixture('lead.webhook.json');
