@@ -20,6 +20,8 @@ export interface LintContext {
   readonly options: RenderOptions;
   /** Given only where a secret store exists (the extension): enables `missing-secret`. */
   readonly secretExists?: (name: string) => boolean;
+  /** The check of the request against the receiver's OpenAPI operation, when the action has a contract and it is loaded. */
+  readonly contract?: (doc: ActionDocument, render: RenderResult, sample: Sample) => readonly Diagnostic[];
 }
 
 /** The diagnostics of a document and the render they were computed from. */
@@ -68,6 +70,8 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   checkBodyOnGet(doc, out);
   checkUrl(doc, result, out);
   checkHardcodedSecrets(doc, out);
+  // The receiver's contract, when the face has loaded it (docs/architecture.md, "Contracts").
+  if (ctx.contract) out.push(...ctx.contract(doc, result, ctx.selected));
   return { diagnostics: out, render: result };
 }
 

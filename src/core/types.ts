@@ -40,6 +40,7 @@ export const LINT_CODES = [
   'auth-conflict',
   'invalid-header',
   'missing-secret',
+  'contract-violation',
 ] as const;
 
 /** A stable lint code. */

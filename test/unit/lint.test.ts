@@ -6,6 +6,8 @@ import { parseActionDocument } from '../../src/core/document';
 import { LISTED_PER_CODE } from '../../src/core/lint';
 import { tokenize } from '../../src/core/template';
 import { LINT_CODES, type LintCode } from '../../src/core/types';
+import { contractCheck } from '../../src/core/contract/check';
+import { readContractDocument } from '../../src/core/contract/model';
 import { JANE, actionText, lintText, options, sample } from './helpers/core';
 
 const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', id: 'x' }, opportunity: {}, workflow: {} }, 'Quotes')];
@@ -71,20 +73,45 @@ const cases: Array<{ code: LintCode; fires: Record<string, unknown>; covers: str
     covers: '{{secrets.NOT_SET}}',
     silent: { auth: { type: 'bearer', token: '{{secrets.IS_SET}}' } },
   },
+  {
+    code: 'contract-violation',
+    fires: { contract: { openapi: 'leads.json', operation: 'createLead' }, body: { email: '{{contact.first_name}}' } },
+    covers: '{{contact.first_name}}',
+    silent: { contract: { openapi: 'leads.json', operation: 'createLead' }, body: { email: '{{contact.email}}' } },
+  },
 ];
+
+/** The receiver's contract of the contract-violation row: an email property in the format email. */
+const leadsContract = (() => {
+  const r = readContractDocument({
+    openapi: '3.0.3',
+    info: { title: 'Leads', version: '1' },
+    servers: [{ url: 'https://api.example.com' }],
+    paths: {
+      '/x': {
+        post: {
+          operationId: 'createLead',
+          requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { email: { type: 'string', format: 'email' } } } } } },
+        },
+      },
+    },
+  });
+  assert.ok(r.ok);
+  return contractCheck(r.doc);
+})();
 
 describe('each lint code fires where it should and stays silent where it should not', () => {
   const exists = (n: string) => n === 'IS_SET' || n === 'T' || n === 'X';
   for (const c of cases) {
     test(`${c.code} fires`, () => {
-      const r = lintText(actionText(c.fires), samples, options(), exists);
+      const r = lintText(actionText(c.fires), samples, options(), exists, leadsContract);
       const hits = r.diagnostics.filter((d) => d.code === c.code);
       assert.equal(hits.length, 1, `expected one ${c.code}, got ${JSON.stringify(r.diagnostics.map((d) => d.code))}`);
       assert.equal(r.text.slice(hits[0]!.range.start, hits[0]!.range.end), c.covers);
       assert.ok(hits[0]!.message.length > 20);
     });
     test(`${c.code} stays silent`, () => {
-      const r = lintText(actionText(c.silent), samples, options(), exists);
+      const r = lintText(actionText(c.silent), samples, options(), exists, leadsContract);
       assert.deepEqual(
         r.diagnostics.filter((d) => d.code === c.code),
         [],
@@ -104,7 +131,7 @@ describe('each lint code fires where it should and stays silent where it should 
     const documented = new Map([...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning|info) \|/gm)].map((m) => [m[1]!, m[2]!]));
     assert.deepEqual([...documented.keys()], [...LINT_CODES]);
     for (const c of cases) {
-      const d = lintText(actionText(c.fires), samples, options(), exists).diagnostics.find((x) => x.code === c.code)!;
+      const d = lintText(actionText(c.fires), samples, options(), exists, leadsContract).diagnostics.find((x) => x.code === c.code)!;
       assert.equal(d.severity, documented.get(c.code), c.code);
     }
   });

@@ -62,7 +62,7 @@ const INVALID: ReadonlyArray<{
     expected: [
       {
         text: '"timeout"',
-        message: 'Unknown property "timeout". Allowed: $schema, name, description, method, url, auth, headers, query, body.',
+        message: 'Unknown property "timeout". Allowed: $schema, name, description, method, url, auth, headers, query, body, contract.',
       },
     ],
   },
@@ -183,7 +183,7 @@ describe('validateSchema on inline documents', () => {
         { text: '{', message: 'The webhook action is missing required property "url".' },
         {
           text: '"sample"',
-          message: 'Unknown property "sample". Allowed: $schema, name, description, method, url, auth, headers, query, body.',
+          message: 'Unknown property "sample". Allowed: $schema, name, description, method, url, auth, headers, query, body, contract.',
         },
       ],
     },

@@ -1,5 +1,5 @@
 import { parseActionDocument } from '../../../src/core/document';
-import { lint, type LintResult } from '../../../src/core/lint';
+import { lint, type LintContext, type LintResult } from '../../../src/core/lint';
 import { render } from '../../../src/core/render';
 import type { JsonObject, RenderOptions, RenderResult, Sample } from '../../../src/core/types';
 
@@ -33,8 +33,14 @@ export function renderAction(action: Record<string, unknown>, data: JsonObject =
 }
 
 /** Lints an action text against samples (the first selected). */
-export function lintText(text: string, samples: Sample[], opts = options(), secretExists?: (n: string) => boolean): LintResult & { text: string } {
-  const result = lint(parseActionDocument(text), { samples, selected: samples[0]!, options: opts, secretExists });
+export function lintText(
+  text: string,
+  samples: Sample[],
+  opts = options(),
+  secretExists?: (n: string) => boolean,
+  contract?: LintContext['contract'],
+): LintResult & { text: string } {
+  const result = lint(parseActionDocument(text), { samples, selected: samples[0]!, options: opts, secretExists, contract });
   return { ...result, text };
 }
 
