@@ -10,7 +10,11 @@ import { contractCheck, type ContractCheck } from '../../src/core/contract/check
 import { loadContractFile, loadContractObject } from '../../src/core/contract/load';
 import { operationById, operationByRequest, readContractDocument, type ContractDocument } from '../../src/core/contract/model';
 import type { Diagnostic, JsonObject } from '../../src/core/types';
-import { actionText, options, sample } from './helpers/core';
+import { actionText, JANE as TEST_CONTACT, options, sample } from './helpers/core';
+import { scaffoldAction } from '../../src/core/contract/scaffold';
+import { CONTACT_FIELD_NAMES, contactTemplateFor } from '../../src/core/contract/fieldNames';
+import { BUILTIN_SAMPLE, STANDARD_CONTACT_FIELDS } from '../../src/core/builtinSample';
+import { validateSchemaOfText } from '../../src/core/schemaValidation';
 
 const ROOT = join(__dirname, '..', '..');
 const CRM = join(ROOT, 'test', 'fixtures', 'openapi', 'crm', 'openapi.yaml');
@@ -468,5 +472,70 @@ describe('real public documents', () => {
     assert.match(bad.diags[0]!.message, /path parameter "label_id"/);
     const noKey = run(check, { ...action, url: 'https://api.shipengine.com/v1/labels/se-28529731', auth: undefined }, OMAR);
     assert.match(noKey.diags[0]!.message, /accepts an API key in header "API-Key"/);
+  });
+});
+
+describe('scaffold from an operation', () => {
+  test('every required field is present, contact-like names get templates, and the action validates clean', async () => {
+    const r = await loadContractFile(CRM);
+    assert.ok(r.ok);
+    const made = scaffoldAction(r.doc, 'createLead', 'openapi.yaml');
+    assert.ok(made.ok);
+    assert.equal(made.action.method, 'POST');
+    assert.equal(made.action.url, `${CRM_URL}/leads`);
+    assert.deepEqual(made.action.contract, { openapi: 'openapi.yaml', operation: 'createLead' });
+    const body = made.action.body as JsonObject;
+    assert.equal(body.email, '{{contact.email}}');
+    assert.equal(body.first_name, '{{contact.first_name}}');
+    assert.equal(body.phone, '{{contact.phone}}');
+    assert.equal('stage' in body, false, 'an optional field with no contact name is left out');
+    const doc = parseActionDocument(made.text);
+    assert.deepEqual(
+      validateSchemaOfText('action', doc.text, () => doc.root),
+      [],
+    );
+    // The built-in sample has every standard contact field filled, as a real contact would.
+    const s = BUILTIN_SAMPLE;
+    const result = lint(doc, {
+      samples: [s],
+      selected: s,
+      options: options({ secretValues: { EXAMPLE_CRM_TOKEN: 'tok_123456' } }),
+      contract: contractCheck(r.doc),
+    });
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+  });
+
+  test('path, query and header parameters are filled; GitHub operations scaffold to actions that fit them', async () => {
+    const crm = await loadContractFile(CRM);
+    assert.ok(crm.ok);
+    const get = scaffoldAction(crm.doc, 'getContact', 'openapi.yaml');
+    assert.ok(get.ok);
+    assert.deepEqual(get.action.query, { limit: '1' });
+    assert.deepEqual(get.action.headers, { 'X-Api-Version': '2024-01' });
+    const gh = await loadContractFile(join(ROOT, 'examples', 'contracts', 'github.openapi.json'));
+    assert.ok(gh.ok);
+    for (const id of ['repos/create-dispatch-event', 'issues/create', 'orgs/create-invitation']) {
+      const made = scaffoldAction(gh.doc, id, 'contracts/github.openapi.json');
+      assert.ok(made.ok, id);
+      const doc = parseActionDocument(made.text);
+      const s = sample(TEST_CONTACT, 'Jane');
+      const diags: Diagnostic[] = lint(doc, { samples: [s], selected: s, options: options(), contract: contractCheck(gh.doc) }).diagnostics.filter(
+        (d) => d.code === 'contract-violation',
+      );
+      assert.deepEqual(diags, [], `${id}: ${made.text}`);
+    }
+  });
+
+  test('the name table maps only to standard contact fields, whatever the case style', () => {
+    const standard = new Set(STANDARD_CONTACT_FIELDS.map((f) => f.name));
+    for (const [field] of CONTACT_FIELD_NAMES) assert.ok(standard.has(field), field);
+    assert.equal(contactTemplateFor('firstName'), '{{contact.first_name}}');
+    assert.equal(contactTemplateFor('First-Name'), '{{contact.first_name}}');
+    assert.equal(contactTemplateFor('email'), '{{contact.email}}');
+    assert.equal(contactTemplateFor('zipCode'), '{{contact.postal_code}}');
+    assert.equal(contactTemplateFor('order_id'), undefined);
   });
 });

@@ -8,6 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { isPrivateHost } from '../http/privateNetwork';
 import { readTextFile } from '../textFile';
 import { readContractDocument, type ContractDocument } from './model';
 
@@ -55,7 +56,12 @@ export function contractCacheFile(cacheDir: string, url: string): string {
  */
 export async function fetchContract(url: string, cacheFile: string): Promise<{ ok: true } | { ok: false; error: string }> {
   try {
-    const bundled: unknown = await new SwaggerParser().bundle(url, { resolve: { file: false, http: { timeout: 30_000 } } } as SwaggerParser.Options);
+    // The parser refuses local and private hosts unless told otherwise. A document the user named on such a host is
+    // theirs to fetch; a public document still may not make it reach into the local network through its `$ref`s.
+    const safeUrlResolver = !isLocalUrl(url);
+    const bundled: unknown = await new SwaggerParser().bundle(url, {
+      resolve: { file: false, http: { timeout: 30_000, safeUrlResolver } },
+    } as SwaggerParser.Options);
     const doc = readContractDocument(bundled);
     if (!doc.ok) return { ok: false, error: `${url}: ${doc.error}` };
     await mkdir(dirname(cacheFile), { recursive: true });
@@ -65,6 +71,15 @@ export async function fetchContract(url: string, cacheFile: string): Promise<{ o
     return { ok: true };
   } catch (error) {
     return { ok: false, error: parserMessage(error) };
+  }
+}
+
+/** True for a URL on a loopback, private or link-local host (by name or literal address). */
+function isLocalUrl(url: string): boolean {
+  try {
+    return isPrivateHost(new URL(url).hostname);
+  } catch {
+    return false;
   }
 }
 
