@@ -2,6 +2,7 @@
 import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { leanSwaggerParser } from './leanSwaggerParser.mjs';
 
 /**
  * The CLI as one small dispatcher, `dist/cli.js`, plus one file per command, `dist/cli-<command>.js`, of which
@@ -79,7 +80,7 @@ export function cliBuild(options) {
     target: 'node20',
     // What `import()` is left becomes a plain `require()`: no ES module loader at start.
     supported: { 'dynamic-import': false },
-    plugins: [commandFiles, executable],
+    plugins: [commandFiles, executable, leanSwaggerParser],
     // `--` ends Node's own options: Node 20 reads `--env-file` anywhere on its command line, even after the
     // script, so without it `webhook-studio render a.webhook.json --env-file F` had Node read F (a missing F made
     // Node exit before the CLI ran, /dev/urandom made it read forever) instead of the CLI's own option.

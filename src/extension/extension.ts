@@ -2,6 +2,9 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Analyzer } from './analysis';
 import { ActionCodeLensProvider } from './codeLens';
+import { CONTRACT_COMPLETION_TRIGGERS, ContractCompletionProvider, ContractHoverProvider } from './contractAuthoring';
+import { registerContractCommands } from './contractCommands';
+import { ContractService } from './contracts';
 import { QuickFixProvider } from './codeActions';
 import { registerCommands } from './commands';
 import { COMPLETION_TRIGGERS, TemplateCompletionProvider } from './completion';
@@ -57,10 +60,11 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     search,
     log,
   );
-  const analyzer = new Analyzer(samples, secrets, oauth);
+  const storageDir = context.storageUri ?? context.globalStorageUri;
+  const contracts = new ContractService(storageDir, log);
+  const analyzer = new Analyzer(samples, secrets, oauth, contracts);
   const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
   const inbox = new InboxService(log);
-  const storageDir = context.storageUri ?? context.globalStorageUri;
   const records = new ExecutionRecords(storageDir);
   const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
   const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
@@ -76,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const completion = new TemplateCompletionProvider(samples, secrets);
   const hover = new TemplateHoverProvider(samples, secrets);
   const statusBar = new SampleStatusBar(samples);
-  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar);
+  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar, contracts);
 
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
@@ -88,6 +92,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
     ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets }),
     ...registerWalkthroughCommands(log),
+    vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, new ContractCompletionProvider(analyzer, contracts), ...CONTRACT_COMPLETION_TRIGGERS),
+    vscode.languages.registerHoverProvider(WEBHOOK_SELECTOR, new ContractHoverProvider(analyzer, contracts)),
+    ...registerContractCommands({ analyzer, contracts, diagnostics, log }),
     ...views.disposables,
   );
   void vscode.commands.executeCommand('setContext', 'webhookStudio.active', true);
@@ -98,6 +105,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   };
   subs.push(
     samples.onDidChange(relint),
+    // A contract loaded, fetched or edited on disk: every open action is checked again.
+    contracts.onDidChange(relint),
     secrets.onDidChange(relint),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: sending and secrets enabled');
