@@ -56,6 +56,8 @@ export function registerContractCommands(s: ContractCommandServices): vscode.Dis
 
   const handlers: Record<string, (...args: never[]) => Promise<unknown>> = {
     'webhookStudio.fetchContracts': guarded('fetchContracts', async (arg?: unknown) => {
+      // A URL the workspace names is fetched only for a workspace the user trusts.
+      if (!vscode.workspace.isTrusted) return refuse('Trust this workspace to fetch the OpenAPI documents it names.', s.log);
       const one = targetOf(arg);
       const docs = one ? [one] : vscode.workspace.textDocuments.map((d) => d.uri).filter(isWebhookUri);
       const locations: Array<{ action: vscode.Uri; location: string }> = [];
