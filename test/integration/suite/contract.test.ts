@@ -138,6 +138,52 @@ describe('the receiver’s OpenAPI contract in the editor', () => {
     assert.equal(insert, '"phone": "${1:{{contact.phone}}}"');
   });
 
+  it('completes query and header parameter names from the operation', async () => {
+    await writeGenerated(
+      'crm/search.yaml',
+      [
+        'openapi: 3.1.0',
+        'info:',
+        '  title: Search API',
+        '  version: 1.0.0',
+        'servers:',
+        '  - url: https://api.crm.example.com/v1',
+        'paths:',
+        '  /contacts:',
+        '    get:',
+        '      operationId: searchContacts',
+        '      parameters:',
+        '        - { name: q, in: query, required: true, description: Words to look for., schema: { type: string } }',
+        '        - { name: limit, in: query, schema: { type: integer, maximum: 100 } }',
+        "        - { name: X-Api-Version, in: header, required: true, schema: { type: string, enum: ['2024-01'] } }",
+        '',
+      ].join('\n'),
+    );
+    const text = `${JSON.stringify(
+      {
+        name: 'Search',
+        method: 'GET',
+        url: 'https://api.crm.example.com/v1/contacts',
+        contract: { openapi: 'crm/search.yaml' },
+        headers: { 'X-': '1' },
+        query: { q: 'x', l: '1' },
+      },
+      null,
+      2,
+    )}\n`;
+    const uri = await writeGenerated('search.webhook.json', text);
+    const editor = await open(uri);
+    const labels = async (at: vscode.Position) =>
+      (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at, '"')).items.map((i) =>
+        typeof i.label === 'string' ? i.label : i.label.label,
+      );
+    const query = await labels(positionOf(editor.document, '"l'));
+    assert.ok(query.includes('limit'), query.join(', '));
+    assert.ok(!query.includes('q'), 'a name already there is not offered again');
+    const headers = await labels(positionOf(editor.document, '"X-'));
+    assert.ok(headers.includes('X-Api-Version'), headers.join(', '));
+  });
+
   it('shows the schema of a body key on hover', async () => {
     const uri = await writeGenerated('lead-hover.webhook.json', action({ email: '{{contact.email}}', first_name: 'A', phone: '{{contact.phone}}' }));
     const editor = await open(uri);
