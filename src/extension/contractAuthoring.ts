@@ -27,9 +27,7 @@ async function operationOf(
   contracts: ContractService,
   document: vscode.TextDocument,
 ): Promise<{ a: Analysis; contract: ContractDocument; op: ContractOperation } | undefined> {
-  const text = document.getText();
-  if (!text.includes('"contract"')) return undefined;
-  const a = await analyzer.analyze(document.uri, text, document.version);
+  const a = await analyzer.analyze(document.uri, document.getText(), document.version);
   const contract = await contracts.documentFor(document.uri, a.doc);
   if (!contract) return undefined;
   const req = a.lint.render.request;
@@ -58,6 +56,7 @@ export class ContractCompletionProvider implements vscode.CompletionItemProvider
   ) {}
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+    if (!this.contracts.mentionsContract(document)) return undefined;
     const offset = document.offsetAt(position);
     const location = getLocation(document.getText(), offset);
     const place = placeOf(location.path, location.isAtPropertyKey);
@@ -129,6 +128,7 @@ export class ContractHoverProvider implements vscode.HoverProvider {
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    if (!this.contracts.mentionsContract(document)) return undefined;
     const offset = document.offsetAt(position);
     const location = getLocation(document.getText(), offset);
     if (!location.isAtPropertyKey || location.path.length < 2) return undefined;

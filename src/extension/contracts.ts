@@ -31,6 +31,21 @@ export class ContractService implements vscode.Disposable {
     private readonly log: StudioLog,
   ) {}
 
+  private readonly mentions = new Map<string, { readonly version: number; readonly has: boolean }>();
+
+  /**
+   * Whether a document's text names a contract at all, once per version: completion and hover ask on every
+   * request, and most files (some of them very large) have none.
+   */
+  mentionsContract(document: vscode.TextDocument): boolean {
+    const key = document.uri.toString();
+    const known = this.mentions.get(key);
+    if (known && known.version === document.version) return known.has;
+    const has = document.getText().includes('"contract"');
+    this.mentions.set(key, { version: document.version, has });
+    return has;
+  }
+
   /** Where a contract location is read from: the file next to the action, or the cache file of a URL. */
   fileOf(action: vscode.Uri, location: string): string {
     if (isContractUrl(location)) return loadContractStack().contractCacheFile(vscode.Uri.joinPath(this.storageDir, 'contracts').fsPath, location);
