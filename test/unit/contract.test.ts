@@ -12,6 +12,7 @@ import { operationById, operationByRequest, readContractDocument, type ContractD
 import type { Diagnostic, JsonObject } from '../../src/core/types';
 import { actionText, JANE as TEST_CONTACT, options, sample } from './helpers/core';
 import { scaffoldAction } from '../../src/core/contract/scaffold';
+import { checkAllSamples } from '../../src/core/contract/samples';
 import { CONTACT_FIELD_NAMES, contactTemplateFor } from '../../src/core/contract/fieldNames';
 import { BUILTIN_SAMPLE, STANDARD_CONTACT_FIELDS } from '../../src/core/builtinSample';
 import { validateSchemaOfText } from '../../src/core/schemaValidation';
@@ -166,10 +167,7 @@ describe('checks of a rendered request, at the template that produced the value'
     const r = run(check, lead({ email: '{{contact.email}}', nickname: 'x' }), OMAR, 'Omar', SECRETS);
     const missing = r.diags.find((d) => /lacks "first_name"/.test(d.message))!;
     assert.equal(r.at(missing), '"body"');
-    assert.match(
-      missing.message,
-      /^for sample "Omar", the body lacks "first_name" at body \/, which the receiver's schema requires \(operation createLead\)\.$/,
-    );
+    assert.match(missing.message, /^the body lacks "first_name" at body \/, which the receiver's schema requires \(operation createLead\)\.$/);
     const extra = r.diags.find((d) => /"nickname"/.test(d.message))!;
     assert.equal(r.at(extra), '"nickname"');
   });
@@ -537,5 +535,23 @@ describe('scaffold from an operation', () => {
     assert.equal(contactTemplateFor('email'), '{{contact.email}}');
     assert.equal(contactTemplateFor('zipCode'), '{{contact.postal_code}}');
     assert.equal(contactTemplateFor('order_id'), undefined);
+  });
+});
+
+describe('every sample', () => {
+  test('each sample that breaks the contract is named once; a structural problem is listed once for all', async () => {
+    const r = await loadContractFile(CRM);
+    assert.ok(r.ok);
+    const text = actionText(lead({ email: '{{contact.email}}', phone: '{{contact.phone}}' }));
+    const doc = parseActionDocument(text);
+    const samples = [sample(OMAR, 'Omar'), sample(JANE, 'Jane'), sample({ ...OMAR, contact: { ...(OMAR.contact as JsonObject), first_name: 'Omid' } }, 'Omid')];
+    const found = checkAllSamples(doc, samples, options({ secretValues: SECRETS }), contractCheck(r.doc));
+    const phone = found.filter((d) => /\{\{contact\.phone\}\}/.test(d.message));
+    assert.deepEqual(
+      phone.map((d) => /for sample "(\w+)"/.exec(d.message)![1]),
+      ['Omar', 'Omid'],
+    );
+    // first_name is missing from the file, whatever the sample: listed once.
+    assert.equal(found.filter((d) => /lacks "first_name"/.test(d.message)).length, 1);
   });
 });

@@ -330,16 +330,14 @@ class Checker {
     const where = `body ${e.instancePath || '/'}`;
     if (e.keyword === 'required') {
       const missing = String(p.missingProperty);
-      this.push(
-        this.objectRange(e.instancePath),
-        `${this.who}, the body lacks "${missing}" at ${where}, which the receiver's schema requires (${this.opText}).`,
-      );
+      // The file's shape, the same for every sample: named without one.
+      this.push(this.objectRange(e.instancePath), `the body lacks "${missing}" at ${where}, which the receiver's schema requires (${this.opText}).`);
       return;
     }
     if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
       const extra = String(p.additionalProperty ?? p.unevaluatedProperty);
       const range = this.keyRange(`${e.instancePath}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-      this.push(range, `${this.who}, the body has "${extra}" at ${where}, which the receiver's schema does not allow (${this.opText}).`);
+      this.push(range, `the body has "${extra}" at ${where}, which the receiver's schema does not allow (${this.opText}).`);
       return;
     }
     const leaf = leaves.get(e.instancePath);

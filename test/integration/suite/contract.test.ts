@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { closeAllEditors, waitFor } from './helpers';
 import { hoverText, JANE, open, positionOf, removeGenerated, selectSample, studioApi, studioDiagnostics, waitForDiagnostics, writeGenerated } from './studio';
@@ -113,6 +115,48 @@ describe('the receiver’s OpenAPI contract in the editor', () => {
     // The document is watched: allowing the stage makes the violation go away.
     await writeGenerated('crm/lead.yaml', leadYaml(['new', 'qualified', 'won', 'Proposal']));
     await waitFor(() => (contractDiagnostics(uri).length === 0 ? true : undefined), 'the violation to go once the document allows the value', 15000);
+  });
+
+  it('fetches a URL contract only when asked, then checks against the cached copy', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      if (req.url === '/openapi.yaml') res.end(crmYaml());
+      else if (req.url === '/lead.yaml') res.end(leadYaml(['new', 'qualified', 'won']));
+      else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openapi.yaml`;
+      const uri = await writeGenerated(
+        'lead-url.webhook.json',
+        action({ email: '{{contact.email}}', first_name: '{{contact.first_name}}', stage: '{{opportunity.stage}}' }).replace(
+          '"crm/openapi.yaml"',
+          JSON.stringify(url),
+        ),
+      );
+      await open(uri);
+      await waitFor(() => (contractDiagnostics(uri).some((d) => /is not fetched yet/.test(d.message)) ? true : undefined), 'the not-fetched warning', 15000);
+      assert.equal(contractDiagnostics(uri)[0]!.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(requests, 0, 'nothing fetched before the command');
+      const results = await vscode.commands.executeCommand<Array<{ ok: boolean; error?: string }>>('webhookStudio.fetchContracts', uri);
+      assert.deepEqual(
+        results.map((r) => r.ok),
+        [true],
+        JSON.stringify(results),
+      );
+      assert.ok(requests >= 2, 'the document and the file its $ref names');
+      await waitFor(
+        () => (contractDiagnostics(uri).some((d) => /gives "Proposal" at body \/stage/.test(d.message)) ? true : undefined),
+        'the violation from the fetched copy',
+        15000,
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it('completes body keys from the operation, with type, required and description, and a contact template as value', async () => {
