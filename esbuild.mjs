@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { rm } from 'node:fs/promises';
 import { cliBuild } from './scripts/cliBuild.mjs';
+import { leanSwaggerParser } from './scripts/leanSwaggerParser.mjs';
 import { GENERATED_PATH, writeSchemaValidators } from './scripts/schemaValidators.mjs';
 
 const production = process.argv.includes('--production');
@@ -37,14 +38,20 @@ const builds = [
     ...common,
     // The send stack (undici and what needs it) is its own entry: the extension requires it at run time on
     // the first send, so it stays out of the code loaded at activation.
-    entryPoints: { extension: 'src/extension/extension.ts', sendStack: 'src/extension/lazy/sendStack.ts' },
+    // The contract stack (the OpenAPI parser and the schema validator) likewise, required for the first action with a
+    // "contract".
+    entryPoints: {
+      extension: 'src/extension/extension.ts',
+      sendStack: 'src/extension/lazy/sendStack.ts',
+      contractStack: 'src/extension/lazy/contractStack.ts',
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
     // `undici` is only the parts of it the core uses (src/core/http/undiciParts.ts), as in the CLI.
-    plugins: [undiciParts],
+    plugins: [undiciParts, leanSwaggerParser],
   },
   cliBuild({ ...common, outdir: 'dist' }),
   {

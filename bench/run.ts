@@ -12,6 +12,7 @@ import type { BenchRow } from './benchRow';
 import { run as runBigResponse } from './bigResponse.bench';
 import { run as runCliStart } from './cliStart.bench';
 import { run as runCsvTest } from './csvTest.bench';
+import { run as runContract } from './contract.bench';
 import { run as runInbox } from './inbox.bench';
 import { run as runMemory } from './memory.bench';
 import { run as runPrettyJson } from './prettyJson.bench';
@@ -32,6 +33,7 @@ const benches: Bench[] = [
   { name: 'inbox', run: runInbox },
   { name: 'cli start', run: runCliStart },
   { name: 'test --data over 100,000 CSV rows', run: runCsvTest },
+  { name: 'contract', run: runContract },
 ];
 
 function size(file: string): number {
@@ -57,6 +59,8 @@ function sizeRows(): BenchRow[] {
     row('dist/extension.js (loaded at activation), minified', ext, 250 * KiB),
     row(`dist/ for the extension host (${hostFiles.join(', ')})`, host, 1024 * KiB),
     row('dist/webview.js, minified', web, 300 * KiB),
+    // Required only for the first action with a "contract" (the OpenAPI parser and the schema validator).
+    row('dist/contractStack.js (loaded for the first action with a contract), minified', size(join(dist, 'contractStack.js')), 300 * KiB),
   ];
 }
 

@@ -2,6 +2,7 @@
 import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { leanSwaggerParser } from './leanSwaggerParser.mjs';
 
 /**
  * The CLI as one small dispatcher, `dist/cli.js`, plus one file per command, `dist/cli-<command>.js`, of which
@@ -10,13 +11,14 @@ import { fileURLToPath } from 'node:url';
  * (`import('./send.js')`); in the bundle each such import loads the command's own file through
  * src/cli/lazy/bundleFiles.ts, which keeps V8's code cache of it. undici is one more file,
  * `dist/cli-undici.js` (only the parts the core uses, see src/core/http/undiciParts.ts), loaded the same way by the
- * commands that send (and by a token request, should `render` ever make one).
+ * commands that send (and by a token request, should `render` ever make one). The contract stack (the OpenAPI parser and
+ * the schema validator) is `dist/cli-contract.js`, loaded the same way only for actions that have a `"contract"`.
  * Its own module so tests can build the CLI into a folder of their own.
  * @param {import('esbuild').BuildOptions} options common options and the output folder
  * @returns {import('esbuild').BuildOptions}
  */
 export function cliBuild(options) {
-  const commands = ['validate', 'render', 'send', 'inbox', 'demo', 'importCurl', 'diff', 'run', 'test'];
+  const commands = ['validate', 'render', 'send', 'inbox', 'demo', 'importCurl', 'diff', 'run', 'test', 'scaffold'];
   /** @type {import('esbuild').Plugin} */
   const commandFiles = {
     name: 'cli-command-files',
@@ -27,6 +29,10 @@ export function cliBuild(options) {
         return { path: `cli-${pattern.exec(args.path)[1]}.js`, namespace: 'cli-file' };
       });
       build.onResolve({ filter: /^undici$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: 'cli-undici.js', namespace: 'cli-file' }));
+      // The OpenAPI parser and the schema validator of contracts: loaded only for actions that name a contract.
+      build.onResolve({ filter: /^\.\.\/core\/contract\/stack\.js$/ }, (args) =>
+        args.kind === 'dynamic-import' ? { path: 'cli-contract.js', namespace: 'cli-file' } : undefined,
+      );
       // Each of those imports becomes a load of that file through src/cli/lazy/bundleFiles.ts (V8's code cache).
       build.onLoad({ filter: /.*/, namespace: 'cli-file' }, (args) => ({
         contents: `module.exports = require('./src/cli/lazy/bundleFiles.ts').loadBundleFile(${JSON.stringify(args.path)});\n`,
@@ -64,6 +70,7 @@ export function cliBuild(options) {
       cli: 'src/cli/main.ts',
       ...Object.fromEntries(commands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])),
       'cli-undici': 'src/core/http/undiciParts.ts',
+      'cli-contract': 'src/core/contract/stack.ts',
     },
     bundle: true,
     // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles cleanly.
@@ -73,7 +80,7 @@ export function cliBuild(options) {
     target: 'node20',
     // What `import()` is left becomes a plain `require()`: no ES module loader at start.
     supported: { 'dynamic-import': false },
-    plugins: [commandFiles, executable],
+    plugins: [commandFiles, executable, leanSwaggerParser],
     // `--` ends Node's own options: Node 20 reads `--env-file` anywhere on its command line, even after the
     // script, so without it `webhook-studio render a.webhook.json --env-file F` had Node read F (a missing F made
     // Node exit before the CLI ran, /dev/urandom made it read forever) instead of the CLI's own option.

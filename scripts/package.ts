@@ -79,6 +79,7 @@ export const requiredVsixFiles: readonly string[] = [
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
   'extension/dist/sendStack.js',
+  'extension/dist/contractStack.js',
   'extension/dist/webview.js',
   'extension/dist/webview.css',
   'extension/dist/codicon.css',

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./diff.js')).runDiff,
   run: async () => (await import('./run.js')).runRun,
   test: async () => (await import('./test.js')).runTest,
+  scaffold: async () => (await import('./scaffold.js')).runScaffold,
 };
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */

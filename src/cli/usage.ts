@@ -41,6 +41,8 @@ Usage:
                                                 the steps of a *.workflow.json in order
   webhook-studio test [globs…] [--data F.csv] [--inbox] [--reporter junit|json|tap|github[:PATH]]
                                                 every action × every sample, checked against expect
+  webhook-studio scaffold --openapi DOC --operation ID [--out FILE]
+                                                a new action for an OpenAPI operation
 
   webhook-studio <command> --help               options of a command
   webhook-studio --version
@@ -58,8 +60,15 @@ under the current directory. Default glob: **/*.webhook.json (node_modules, dist
 directories are skipped, as in the extension; \\ escapes a glob character). Prints
 "file:line:col severity code message" and a summary line.
 
+An action with a "contract" is also checked, for every sample, against the receiver's OpenAPI
+operation (path, query, headers, auth, body); each violation is a contract-violation.
+
 Options:
   --json                 print one JSON object instead of lines
+  --fetch-contracts      fetch contracts given by URL (and the URLs they refer to) into the cache
+                         first; without it a URL contract is read from the cache only
+  --contract-cache DIR   where fetched contracts are kept; default
+                         $XDG_CACHE_HOME/webhook-studio/contracts, else ~/.cache/webhook-studio/contracts
 ${COMMON}`,
 
   render: `Usage: webhook-studio render <file> [options]
@@ -150,6 +159,22 @@ Options:
 ${COMMON}
 
 ${OAUTH}`,
+  scaffold: `Usage: webhook-studio scaffold --openapi DOC --operation ID [options]
+
+Writes a new action for an OpenAPI operation: its method, the first server's URL with the path
+filled in, every required query parameter, header and body field, the auth its security asks
+for (from a secret), and {{contact.*}} templates for fields named like contact fields (email,
+first_name/firstName, phone…). The action's "contract" links it to the operation, so
+validate checks every sample against it. An existing file is never overwritten.
+
+Options:
+  --openapi DOC          the OpenAPI document (3.0, 3.1 or Swagger 2.0; JSON or YAML): a path,
+                         or an http(s) URL read from the contract cache
+  --operation ID         the operationId
+  --out FILE             the new *.webhook.json; default: <operationId>.webhook.json here
+  --fetch-contracts      fetch a URL document into the cache first
+  --contract-cache DIR   the contract cache (see validate --help)
+  -h, --help             this help`,
 
   demo: `Usage: webhook-studio demo [DIR]
 

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../core/types';
 import { parseCommandArgs } from './args';
 import { colorsFor, type CliIo } from './io';
 import { USAGE } from './usage';
+import { CliContracts, contractCacheDir } from './contracts';
 import {
   analyse,
   COMMON_OPTIONS,
@@ -32,13 +33,18 @@ interface FileReport {
 
 /** Runs `validate`; resolves with the exit code. */
 export async function runValidate(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...COMMON_OPTIONS, json: { type: 'boolean' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { ...COMMON_OPTIONS, json: { type: 'boolean' }, 'fetch-contracts': { type: 'boolean' }, 'contract-cache': { type: 'string' } },
+    true,
+  );
   if (values.help) {
     io.out(`${USAGE['validate']}\n`);
     return 0;
   }
   const session = await openSession(values, io, { warnOfBrokenSamples: false });
   const options = renderOptions(session, noTokens);
+  const contracts = new CliContracts(contractCacheDir(values['contract-cache'], io.env, io.cwd), values['fetch-contracts'] === true);
   const reports: FileReport[] = [];
   const notices: string[] = [];
 
@@ -69,7 +75,9 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     }
     const doc = parseActionDocument(read.text);
     const schema = doc.syntax.some((d) => d.severity === 'error') ? [] : validateSchemaOfText('action', doc.text, () => doc.root);
-    const { diagnostics } = analyse(doc, session, options, schema);
+    // Every sample's request against the receiver's OpenAPI operation, when the action names one.
+    const contract = await contracts.diagnostics(doc, path, session.samples, options);
+    const { diagnostics } = analyse(doc, session, options, [...schema, ...contract]);
     reports.push({ file: shown, kind: 'action', diagnostics: diagnosticsJson(read.text, diagnostics) });
   }
 

@@ -27,6 +27,8 @@ export interface LintContext {
   readonly secretExists?: (name: string) => boolean;
   /** Where the action stands in a workflow, when it is a step of one: checks saved responses and trigger namespaces. */
   readonly workflow?: WorkflowPosition;
+  /** The check of the request against the receiver's OpenAPI operation, when the action has a contract and it is loaded. */
+  readonly contract?: (doc: ActionDocument, render: RenderResult, sample: Sample) => readonly Diagnostic[];
 }
 
 /** The diagnostics of a document and the render they were computed from. */
@@ -77,6 +79,8 @@ export function lint(doc: ActionDocument, ctx: LintContext): LintResult {
   checkUrl(doc, result, out);
   checkHardcodedSecrets(doc, out);
   checkExpect(doc, out);
+  // The receiver's contract, when the face has loaded it (docs/architecture.md, "Contracts").
+  if (ctx.contract) out.push(...ctx.contract(doc, result, ctx.selected));
   return { diagnostics: out, render: result };
 }
 

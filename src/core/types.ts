@@ -46,6 +46,7 @@ export const LINT_CODES = [
   'unsaved-response',
   'trigger-namespace',
   'invalid-expect',
+  'contract-violation',
 ] as const;
 
 /** A stable lint code. */

@@ -4,7 +4,9 @@ import { lint, type LintResult } from '../core/lint';
 import { render } from '../core/render';
 import { toPlainRequest } from '../core/redact';
 import type { PlainRequest, RenderOptions, RenderResult, Sample, SecretSource, TokenSource, UnresolvedVariable } from '../core/types';
+import { checkAllSamples } from '../core/contract/samples';
 import { clockOf, readSettings } from './config';
+import type { ContractService } from './contracts';
 import { editorDiagnostics } from './editorDiagnostics';
 import type { SecretStore } from './secrets';
 import type { ActionInWorkflow, PlayContext } from './workflows';
@@ -56,11 +58,21 @@ export interface TokenCache extends TokenSource {
 export class Analyzer {
   private readonly cache = new Map<string, Analysis>();
 
+  /** Files whose contract is checked for every sample, with the version that was asked for (*Check Contract for All Samples*). */
+  private readonly allSamples = new Map<string, number>();
+
   constructor(
     private readonly samples: { inPlay(uri: vscode.Uri): Promise<PlayContext> },
     private readonly secrets: SecretStore,
     private readonly tokens: TokenCache,
+    private readonly contracts?: ContractService,
   ) {}
+
+  /** Checks the contract of a file version against every sample rather than the selected one, until it is edited. */
+  checkAllSamples(uri: vscode.Uri, version: number): void {
+    this.allSamples.set(uri.toString(), version);
+    this.cache.delete(uri.toString());
+  }
 
   /** Render options for a file; real secret values only when `reveal` sources are allowed (trusted workspace). */
   options(uri: vscode.Uri, secrets: SecretSource): RenderOptions {
@@ -94,12 +106,19 @@ export class Analyzer {
     await this.prepareSecrets();
     const { samples, selected, workflow } = await this.samples.inPlay(uri);
     const doc = parseActionDocument(text);
+    const options = this.options(uri, this.secretSource());
+    // The receiver's contract: for the selected sample as you type, for every sample when asked for this version.
+    const check = this.contracts?.checkFor(uri, doc);
+    const all = this.allSamples.get(key);
+    if (all !== undefined && all !== version) this.allSamples.delete(key);
+    const contract = check && all === version ? (d: ActionDocument) => checkAllSamples(d, samples, options, check) : check;
     const result = lint(doc, {
       samples,
       selected,
-      options: this.options(uri, this.secretSource()),
+      options,
       secretExists: (name) => this.secrets.has(name),
       ...(workflow ? { workflow: workflow.position } : {}),
+      contract,
     });
     const analysis: Analysis = { uri: key, version, doc, lint: result, samples, selected, ...(workflow ? { workflow } : {}) };
     if (version >= 0) this.cache.set(key, analysis);

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import { Analyzer } from './analysis';
 import { registerBodyEditor } from './bodyEditor';
 import { ActionCodeLensProvider } from './codeLens';
+import { CONTRACT_COMPLETION_TRIGGERS, ContractCompletionProvider, ContractHoverProvider } from './contractAuthoring';
+import { registerContractCommands } from './contractCommands';
+import { ContractService } from './contracts';
 import { QuickFixProvider } from './codeActions';
 import { registerCommands } from './commands';
 import { COMPLETION_TRIGGERS, TemplateCompletionProvider } from './completion';
@@ -64,9 +67,10 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     log,
   );
   const storageDir = context.storageUri ?? context.globalStorageUri;
+  const contracts = new ContractService(storageDir, log);
   const records = new ExecutionRecords(storageDir);
   const workflows = new WorkflowIndex(samples, records, search, () => readSettings().workflowsGlob);
-  const analyzer = new Analyzer(workflows, secrets, oauth);
+  const analyzer = new Analyzer(workflows, secrets, oauth, contracts);
   const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
   const inbox = new InboxService(log);
   const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
@@ -85,7 +89,23 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const definition = new TemplateDefinitionProvider(samples, workflows);
   const statusBar = new SampleStatusBar(samples);
   const tests = new ActionTests({ search, samples, sends, log });
-  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar, tests, workflows);
+  subs.push(
+    secrets,
+    oauth,
+    log,
+    lintCollection,
+    sampleCollection,
+    samples,
+    diagnostics,
+    inbox,
+    records,
+    sends,
+    preview,
+    statusBar,
+    tests,
+    workflows,
+    contracts,
+  );
 
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
@@ -100,6 +120,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets, workflows }),
     ...registerWalkthroughCommands(log),
     ...registerBodyEditor({ completion, hover, definition, triggers: COMPLETION_TRIGGERS }),
+    vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, new ContractCompletionProvider(analyzer, contracts), ...CONTRACT_COMPLETION_TRIGGERS),
+    vscode.languages.registerHoverProvider(WEBHOOK_SELECTOR, new ContractHoverProvider(analyzer, contracts)),
+    ...registerContractCommands({ analyzer, contracts, diagnostics, log }),
     ...views.disposables,
   );
   void vscode.commands.executeCommand('setContext', 'webhookStudio.active', true);
@@ -111,6 +134,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   subs.push(
     samples.onDidChange(relint),
     workflows.onDidChange(relint),
+    // A contract loaded, fetched or edited on disk: every open action is checked again.
+    contracts.onDidChange(relint),
     secrets.onDidChange(relint),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: sending and secrets enabled');

@@ -7,6 +7,8 @@ import { LISTED_PER_CODE } from '../../src/core/lint';
 import { tokenize } from '../../src/core/template';
 import { LINT_CODES, type LintCode } from '../../src/core/types';
 import type { WorkflowPosition } from '../../src/core/workflowModel';
+import { contractCheck } from '../../src/core/contract/check';
+import { readContractDocument } from '../../src/core/contract/model';
 import { JANE, actionText, lintText, options, sample } from './helpers/core';
 
 const samples = [sample(JANE, 'Jane'), sample({ contact: { first_name: 'Ja"ne', id: 'x' }, opportunity: {}, workflow: {} }, 'Quotes')];
@@ -130,22 +132,47 @@ const cases: Array<{
     covers: '"$.items[*].id"',
     silent: { expect: { json: { '$.items[0].id': { exists: true } } } },
   },
+  {
+    code: 'contract-violation',
+    fires: { contract: { openapi: 'leads.json', operation: 'createLead' }, body: { email: '{{contact.first_name}}' } },
+    covers: '{{contact.first_name}}',
+    silent: { contract: { openapi: 'leads.json', operation: 'createLead' }, body: { email: '{{contact.email}}' } },
+  },
 ];
 
 const fileOf = (action: Record<string, unknown> | string) => (typeof action === 'string' ? action : actionText(action));
+
+/** The receiver's contract of the contract-violation row: an email property in the format email. */
+const leadsContract = (() => {
+  const r = readContractDocument({
+    openapi: '3.0.3',
+    info: { title: 'Leads', version: '1' },
+    servers: [{ url: 'https://api.example.com' }],
+    paths: {
+      '/x': {
+        post: {
+          operationId: 'createLead',
+          requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { email: { type: 'string', format: 'email' } } } } } },
+        },
+      },
+    },
+  });
+  assert.ok(r.ok);
+  return contractCheck(r.doc);
+})();
 
 describe('each lint code fires where it should and stays silent where it should not', () => {
   const exists = (n: string) => n === 'IS_SET' || n === 'T' || n === 'X';
   for (const c of cases) {
     test(`${c.code} fires`, () => {
-      const r = lintText(fileOf(c.fires), samples, options(), exists, c.workflow);
+      const r = lintText(fileOf(c.fires), samples, options(), exists, c.workflow, leadsContract);
       const hits = r.diagnostics.filter((d) => d.code === c.code);
       assert.equal(hits.length, 1, `expected one ${c.code}, got ${JSON.stringify(r.diagnostics.map((d) => d.code))}`);
       assert.equal(r.text.slice(hits[0]!.range.start, hits[0]!.range.end), c.covers);
       assert.ok(hits[0]!.message.length > 20);
     });
     test(`${c.code} stays silent`, () => {
-      const r = lintText(fileOf(c.silent), samples, options(), exists, c.workflow);
+      const r = lintText(fileOf(c.silent), samples, options(), exists, c.workflow, leadsContract);
       assert.deepEqual(
         r.diagnostics.filter((d) => d.code === c.code),
         [],
@@ -165,7 +192,7 @@ describe('each lint code fires where it should and stays silent where it should 
     const documented = new Map([...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning|info) \|/gm)].map((m) => [m[1]!, m[2]!]));
     assert.deepEqual([...documented.keys()], [...LINT_CODES]);
     for (const c of cases) {
-      const d = lintText(fileOf(c.fires), samples, options(), exists, c.workflow).diagnostics.find((x) => x.code === c.code)!;
+      const d = lintText(fileOf(c.fires), samples, options(), exists, c.workflow, leadsContract).diagnostics.find((x) => x.code === c.code)!;
       assert.equal(d.severity, documented.get(c.code), c.code);
     }
   });

@@ -62,7 +62,8 @@ const INVALID: ReadonlyArray<{
     expected: [
       {
         text: '"timeout"',
-        message: 'Unknown property "timeout". Allowed: $schema, name, description, method, url, auth, headers, query, saveResponse, body, bodyType, expect.',
+        message:
+          'Unknown property "timeout". Allowed: $schema, name, description, method, url, auth, headers, query, saveResponse, body, bodyType, expect, contract.',
       },
     ],
   },
@@ -183,7 +184,8 @@ describe('validateSchema on inline documents', () => {
         { text: '{', message: 'The webhook action is missing required property "url".' },
         {
           text: '"sample"',
-          message: 'Unknown property "sample". Allowed: $schema, name, description, method, url, auth, headers, query, saveResponse, body, bodyType, expect.',
+          message:
+            'Unknown property "sample". Allowed: $schema, name, description, method, url, auth, headers, query, saveResponse, body, bodyType, expect, contract.',
         },
       ],
     },

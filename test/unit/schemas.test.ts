@@ -178,6 +178,12 @@ describe('built-in sample', () => {
   });
 });
 
+/** The server URLs of an OpenAPI document in JSON. */
+function contractServers(file: string): string[] {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { servers?: Array<{ url: string }> };
+  return (doc.servers ?? []).map((s) => s.url);
+}
+
 describe('examples workspace', () => {
   const dir = 'examples';
   const actionFiles = readdirSync(dir).filter((f) => f.endsWith('.webhook.json'));
@@ -206,7 +212,11 @@ describe('examples workspace', () => {
       const problems: string[] = [];
       if ('$schema' in value) problems.push('$schema');
       const url = new URL(String(value.url).replace(/\{\{[^}]*\}\}/g, 'x'));
-      if (url.protocol !== 'https:' || !/(^|\.)example\.com$/.test(url.hostname)) problems.push(`url ${url.href}`);
+      // An action linked to a real public operation calls that API's server, as its contract lists it.
+      const contract = value.contract as Json | undefined;
+      const servers = contract ? contractServers(join(dir, String(contract.openapi))) : [];
+      const allowed = /(^|\.)example\.com$/.test(url.hostname) || servers.some((s) => url.href.startsWith(s));
+      if (url.protocol !== 'https:' || !allowed) problems.push(`url ${url.href}`);
       const auth = (value.auth ?? {}) as Json;
       for (const field of ['token', 'value', 'username', 'password']) {
         if (field in auth && !/^\{\{\s*secrets\.[A-Z_]+\s*\}\}$/.test(String(auth[field]))) problems.push(`auth.${field}`);

@@ -1,5 +1,5 @@
 import { parseActionDocument } from '../../../src/core/document';
-import { lint, type LintResult } from '../../../src/core/lint';
+import { lint, type LintContext, type LintResult } from '../../../src/core/lint';
 import { render } from '../../../src/core/render';
 import type { JsonObject, RenderOptions, RenderResult, Sample } from '../../../src/core/types';
 import type { WorkflowPosition } from '../../../src/core/workflowModel';
@@ -40,8 +40,9 @@ export function lintText(
   opts = options(),
   secretExists?: (n: string) => boolean,
   workflow?: WorkflowPosition,
+  contract?: LintContext['contract'],
 ): LintResult & { text: string } {
-  const result = lint(parseActionDocument(text), { samples, selected: samples[0]!, options: opts, secretExists, ...(workflow ? { workflow } : {}) });
+  const result = lint(parseActionDocument(text), { samples, selected: samples[0]!, options: opts, secretExists, ...(workflow ? { workflow } : {}), contract });
   return { ...result, text };
 }
 
