@@ -27,7 +27,7 @@ import { SendService } from './send';
 import { SampleStatusBar } from './statusBar';
 import { registerViews, type StudioViews } from './views/registerViews';
 import { registerWalkthroughCommands } from './walkthrough';
-import { StepCodeLensProvider, WorkflowCodeLensProvider } from './workflowLens';
+import { StepCodeLensProvider, WorkflowCodeLensProvider, WorkflowStepCompletionProvider } from './workflowLens';
 import { WORKFLOW_SELECTOR, WorkflowIndex } from './workflows';
 
 /** What `activate()` returns: the extension's API, read by the integration tests. */
@@ -117,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new ActionCodeLensProvider()),
     vscode.languages.registerCodeLensProvider(WEBHOOK_SELECTOR, new StepCodeLensProvider(workflows)),
     vscode.languages.registerCodeLensProvider(WORKFLOW_SELECTOR, new WorkflowCodeLensProvider()),
+    vscode.languages.registerCompletionItemProvider(WORKFLOW_SELECTOR, new WorkflowStepCompletionProvider(() => search.find('**/*.webhook.json')), '"', '/'),
     ...registerCommands({ analyzer, samples, secrets, oauth, sends, inbox, diagnostics, preview, log, storage: context.secrets, workflows }),
     ...registerWalkthroughCommands(log),
     ...registerBodyEditor({ completion, hover, definition, triggers: COMPLETION_TRIGGERS }),

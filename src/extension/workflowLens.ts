@@ -54,3 +54,40 @@ export class StepCodeLensProvider implements vscode.CodeLensProvider {
     ];
   }
 }
+
+/** A path from `from` (a folder) to `to`, with forward slashes, as a workflow step writes it. */
+export function relativePath(from: string, to: string): string {
+  const a = from.split('/').filter((p) => p !== '');
+  const b = to.split('/').filter((p) => p !== '');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}
+
+/**
+ * Completion of a step's `"action"` in a `*.workflow.json`: the workspace's `*.webhook.json` files, as paths
+ * relative to the workflow file, those in its own folder first.
+ */
+export class WorkflowStepCompletionProvider implements vscode.CompletionItemProvider {
+  constructor(private readonly findActions: () => Thenable<readonly vscode.Uri[]>) {}
+
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+    const before = document.lineAt(position.line).text.slice(0, position.character);
+    const typed = /"action"\s*:\s*"([^"]*)$/.exec(before);
+    if (!typed) return undefined;
+    const folder = vscode.Uri.joinPath(document.uri, '..').path;
+    const start = position.translate(0, -typed[1]!.length);
+    const after = document.lineAt(position.line).text.slice(position.character);
+    const end = position.translate(0, /^[^"]*/.exec(after)![0].length);
+    const paths = (await this.findActions())
+      .map((uri) => relativePath(folder, uri.path))
+      .sort((x, y) => Number(x.includes('/')) - Number(y.includes('/')) || x.localeCompare(y));
+    return paths.map((path, i) => {
+      const item = new vscode.CompletionItem(path, vscode.CompletionItemKind.File);
+      item.range = new vscode.Range(start, end);
+      item.sortText = String(i).padStart(5, '0');
+      item.detail = 'webhook action';
+      return item;
+    });
+  }
+}

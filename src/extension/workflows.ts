@@ -91,6 +91,13 @@ export class WorkflowIndex implements vscode.Disposable {
           this.changed.fire();
         }
       }),
+      // A workflow file opened is known at once, whether or not the file watcher has reported it yet.
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        if (this.loading && isWorkflowUri(document.uri) && !this.parsed.has(document.uri.toString())) {
+          this.update(document.uri, document.getText());
+          this.changed.fire();
+        }
+      }),
     );
   }
 

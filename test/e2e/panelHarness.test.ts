@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import type { HostToWebview, ResultParams, StateParams, WebviewToHost } from '../../src/protocol/messages';
+import type { HostToWebview, ResultParams, StateParams, WebviewToHost, WorkflowRunParams } from '../../src/protocol/messages';
 import { findBodyBreak } from '../../src/core/bodyCheck';
 import { prettyJson } from '../../src/protocol/prettyJson';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/vscodeServer';
@@ -635,6 +635,42 @@ describe('expectations under the response', () => {
   }
 });
 
+/** A two-step run whose second step was rejected, as the Workflow tab shows it. */
+const workflowRun: WorkflowRunParams = {
+  name: 'Create and tag',
+  file: 'flow/create-and-tag.workflow.json',
+  sample: 'Jane Doe — VIP lead',
+  total: 2,
+  ok: false,
+  steps: [
+    {
+      step: 1,
+      file: 'flow/create.webhook.json',
+      ok: true,
+      method: 'POST',
+      url: 'https://api.example.com/v1/records',
+      requestBody: '{"email":"jane@example.com"}',
+      status: 201,
+      statusText: 'Created',
+      outcome: 'accepted',
+      responseBody: '{"id":"rec_42","status":"created"}',
+      saved: '{"id":"rec_42","status":"created"}',
+    },
+    {
+      step: 2,
+      file: 'flow/tag.webhook.json',
+      ok: false,
+      method: 'PUT',
+      url: 'https://api.example.com/v1/records/rec_42/tags',
+      requestBody: '{"record":"rec_42","tags":"vip, newsletter"}',
+      status: 409,
+      statusText: 'Conflict',
+      outcome: 'rejected',
+      responseBody: '{"error":"already tagged"}',
+    },
+  ],
+};
+
 describe('screenshots of every state in every theme', () => {
   const states: Array<[string, () => HostToWebview[], string?]> = [
     ['request', () => [stateMessage(requestState)]],
@@ -650,6 +686,10 @@ describe('screenshots of every state in every theme', () => {
     ['error', () => [stateMessage(requestState), { method: 'error', params: { message: 'Copy as cURL failed: the clipboard is not available.' } }]],
     ['body-not-json', () => [stateMessage(brokenBodyState)]],
     ['delivery-diff', () => [stateMessage(requestState), { method: 'deliveryDiff', params: deliveryDiff }]],
+    [
+      'workflow',
+      () => [stateMessage({ ...requestState, workflow: { name: 'Create and tag', step: 2, steps: 2 } }), { method: 'workflowRun', params: workflowRun }],
+    ],
   ];
   for (const theme of THEMES) {
     test(`${theme}: no CSP violation, no page error`, async () => {

@@ -100,6 +100,11 @@ describe('the merge-field catalogue in the editor', () => {
     const year = await hoverAt(uri, positionOf(editor.document, '{{right_now.ye', { delta: -2 }));
     assert.match(year, new RegExp(`${new Date().getUTCFullYear()}`));
     assert.match(year, /changes with time/);
+    // The preview says so too.
+    await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
+    const api = await studioApi();
+    const state = await waitFor(() => (api.preview.state()?.fileUri === uri.toString() ? api.preview.state() : undefined), 'the preview of the file');
+    assert.equal(state.usesClock, true);
   });
 });
 
@@ -175,6 +180,19 @@ describe('workflows in the editor', () => {
     assert.equal(step.command?.title, 'Step 2 of 2 · Create then tag');
   });
 
+  it("completes a step's action with the workspace's actions, relative to the workflow file", async () => {
+    const draft = await writeGenerated('wf/draft.workflow.json', '{\n  "name": "Draft",\n  "steps": [{ "action": "" }]\n}\n');
+    const editor = await open(draft);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      draft,
+      positionOf(editor.document, '"action": "'),
+    );
+    const labels = list.items.filter((i) => i.kind === vscode.CompletionItemKind.File).map(labelOf);
+    assert.deepEqual(labels.slice(0, 2), ['create.webhook.json', 'tag.webhook.json']);
+    assert.ok(labels.includes('../../lead.webhook.json'), labels.join(', '));
+  });
+
   it('runs the workflow: step 2 is sent with the id step 1 saved; then completion, hover and definition know the saved response', async () => {
     seen.length = 0;
     const run = await vscode.commands.executeCommand<WorkflowRunOutcome>('webhookStudio.runWorkflow', workflow);
@@ -227,7 +245,7 @@ describe('workflows in the editor', () => {
         2,
       ),
     );
-    await writeGenerated(
+    const wrongFlow = await writeGenerated(
       'wf/wrong.workflow.json',
       JSON.stringify(
         { name: 'Wrong order', steps: [{ action: 'create.webhook.json' }, { action: 'tag.webhook.json' }, { action: 'wrong.webhook.json' }] },
@@ -236,6 +254,8 @@ describe('workflows in the editor', () => {
       ),
     );
     await vscode.commands.executeCommand('webhookStudio.runWorkflow', workflow);
+    // Opened, the workflow is known at once, whatever the file watcher reports.
+    await open(wrongFlow);
     await open(wrong);
     const diagnostics = await waitForDiagnostics(
       wrong,
