@@ -22,7 +22,7 @@ export const USAGE = {
   main: `webhook-studio — write, check and send Custom Webhook actions (*.webhook.json)
 
 Usage:
-  webhook-studio validate [globs…]              schema + lint; exit 1 when any error
+  webhook-studio validate [globs|folders…]      schema + lint; exit 1 when any error
   webhook-studio render <file> [--sample S] [--format http|json|curl] [--reveal-secrets]
   webhook-studio send <file> [--sample S] [--inbox] [--timeout MS] [--json] [--log FILE]
   webhook-studio inbox [--port N] [--status CODE] [--body TEXT]
@@ -34,12 +34,13 @@ Usage:
 Exit codes: 0 ok; 1 validation errors, a non-2xx response or a send error;
 2 usage errors, missing files, unreadable input.`,
 
-  validate: `Usage: webhook-studio validate [globs…] [options]
+  validate: `Usage: webhook-studio validate [globs|folders…] [options]
 
 Checks every matched action file against the schema and the lint rules, and every sample file
 under the current directory. Default glob: **/*.webhook.json (node_modules, dist, out and hidden
-directories are skipped, as in the extension; \\ escapes a glob character). Prints
-"file:line:col severity code message" and a summary line.
+directories are skipped, as in the extension; \\ escapes a glob character). A folder stands for
+the actions and samples under it: \`validate examples\` checks and lints against examples/ alone.
+Prints "file:line:col severity code message", the files checked and a summary line.
 
 Options:
   --json                 print one JSON object instead of lines
