@@ -7,6 +7,7 @@ import {
   CopyCurlMessage,
   ReadyMessage,
   SendMessage,
+  SendAllToInboxMessage,
   SendToAllMessage,
   SendToInboxMessage,
   OpenProblemMessage,
@@ -69,6 +70,7 @@ function buildFrame() {
   const responseRegion = h('div', { class: 'region', id: 'response-panel' });
   const samplesRegion = h('div', { class: 'region', id: 'samples-content' });
   const sendAllButton = button('send-all', 'Send to all', 'run-all', false);
+  const sendAllInboxButton = button('send-all-inbox', 'Send all to local inbox', 'inbox', true);
   const tabs = h(
     'vscode-tabs',
     { id: 'tabs', 'selected-index': 0 },
@@ -77,7 +79,7 @@ function buildFrame() {
     h('vscode-tab-header', { slot: 'header', 'data-tab': 'samples' }, 'Samples'),
     h('vscode-tab-panel', null, requestRegion),
     h('vscode-tab-panel', null, responseRegion),
-    h('vscode-tab-panel', null, h('div', 'samples-toolbar', sendAllButton), samplesRegion),
+    h('vscode-tab-panel', null, h('div', 'samples-toolbar', sendAllButton, sendAllInboxButton), samplesRegion),
   ) as Tabs;
 
   return {
@@ -100,6 +102,7 @@ function buildFrame() {
     responseRegion,
     samplesRegion,
     sendAllButton,
+    sendAllInboxButton,
     tabs,
   };
 }
@@ -122,6 +125,7 @@ function renderControls(frame: Frame, model: Model): void {
   enable(frame.curlButton, c.curl);
   enable(frame.reveal, c.reveal);
   enable(frame.sendAllButton, c.sendAll);
+  enable(frame.sendAllInboxButton, c.sendAll);
   frame.reveal.setAttribute('aria-pressed', String(c.revealed));
   frame.reveal.setAttribute('icon', c.revealed ? 'eye-closed' : 'eye');
   frame.reveal.toggleAttribute('secondary', !c.revealed);
@@ -204,6 +208,7 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
   onActivate(frame.inboxButton, () => host.post(createMessage(SendToInboxMessage)));
   onActivate(frame.curlButton, () => host.post(createMessage(CopyCurlMessage)));
   onActivate(frame.sendAllButton, () => host.post(createMessage(SendToAllMessage)));
+  onActivate(frame.sendAllInboxButton, () => host.post(createMessage(SendAllToInboxMessage)));
   onActivate(frame.cancelButton, () => host.post(createMessage(CancelMessage)));
   frame.dismiss.addEventListener('click', () => apply(dismissError(model)));
   onActivate(frame.reveal, () => {

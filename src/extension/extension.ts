@@ -35,7 +35,7 @@ export interface StudioApi {
   /** The sample status bar item's text. */
   statusText(): string;
   /** The preview panel: what it last showed, and its message handler (malformed messages are ignored). */
-  readonly preview: Pick<WebviewPreviewController, 'state' | 'receive'>;
+  readonly preview: Pick<WebviewPreviewController, 'state' | 'receive' | 'allowSendToAll'>;
   /** The Execution Logs and Local Inbox views. */
   readonly views: StudioViews;
 }
@@ -62,7 +62,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const inbox = new InboxService(log);
   const storageDir = context.storageUri ?? context.globalStorageUri;
   const records = new ExecutionRecords(storageDir);
-  const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
+  // The preview is built below; a send asks it only once it runs.
+  const sends = new SendService(analyzer, secrets, oauth, inbox, log, records, (uri): boolean => preview.showsResultOf(uri));
   const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
   const preview = new WebviewPreviewController({
     analyzer,
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     secrets,
     log,
     extensionUri: context.extensionUri,
+    workspaceState: context.workspaceState,
     send: (uri, request) => sends.send(uri, request),
   });
   const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });

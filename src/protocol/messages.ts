@@ -240,6 +240,8 @@ export const ShowTabMessage = message<{ readonly tab: Tab }>()('showTab');
 export const SendToAllMessage = message()('sendToAll');
 /** Webview → host: cancel what is in flight. */
 export const CancelMessage = message()('cancel');
+/** Webview → host: send the request once per sample, every one to the local inbox. */
+export const SendAllToInboxMessage = message()('sendAllToInbox');
 
 /** Every message the host posts to the webview. */
 export type HostToWebview = Wire<
@@ -258,6 +260,7 @@ export type WebviewToHost = Wire<
   | typeof ShowTabMessage
   | typeof SendToAllMessage
   | typeof CancelMessage
+  | typeof SendAllToInboxMessage
 >;
 
 /** What the webview persists with `setState`; the panel serializer reads `fileUri` and `tab` back. */
@@ -314,6 +317,7 @@ const NO_PARAMS: ReadonlySet<string> = new Set([
   CopyCurlMessage.method,
   SendToAllMessage.method,
   CancelMessage.method,
+  SendAllToInboxMessage.method,
 ]);
 
 /** Validates a message from the webview; returns a fresh copy of it, or undefined when malformed in any way. */
