@@ -235,12 +235,12 @@ export class SendService implements vscode.Disposable {
     const inPanel = this.resultView(uri);
     if (record.error) {
       this.log.error(`✗ ${record.error.message} — ${record.error.hint}`);
-      this.status(`$(error) ${record.error.message}`);
+      this.status('error', record.error.message);
       if (notify) void vscode.window.showErrorMessage(`Webhook Studio: ${record.error.message}. ${record.error.hint}`);
     } else if (record.response) {
       const line = `${record.response.status} ${record.response.statusText} — ${OUTCOME_LABELS[record.outcome]} in ${Math.round(record.timings.totalMs)} ms${where}`;
       this.log.info(`← ${line}`);
-      this.status(`$(${failed(record) ? 'warning' : 'pass'}) ${line}`);
+      this.status(failed(record) ? 'warning' : 'pass', line);
       if (!notify) return;
       if (failed(record)) void vscode.window.showWarningMessage(`Webhook Studio: ${line}`);
       else if (!inPanel) void vscode.window.showInformationMessage(`Webhook Studio: ${line}`);
@@ -248,9 +248,9 @@ export class SendService implements vscode.Disposable {
   }
 
   /** The outcome of the last send in the status bar, until the next one or for a minute. */
-  private status(text: string): void {
+  private status(codicon: string, text: string): void {
     this.statusMessage?.dispose();
-    this.statusMessage = vscode.window.setStatusBarMessage(`Webhook Studio: ${text}`, 60_000);
+    this.statusMessage = vscode.window.setStatusBarMessage(`$(${codicon}) Webhook Studio: ${text}`, 60_000);
   }
 
   dispose(): void {

@@ -122,7 +122,12 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   /** Shows the preview of `source` beside its editor (reusing the panel), and keeps it current. */
   async open(source: vscode.Uri): Promise<PanelOpened> {
     if (this.panel) this.panel.reveal(undefined, true);
-    else this.adopt(this.createPanel());
+    else {
+      const place = await this.placeBeside(source);
+      this.adopt(this.createPanel(place.column));
+      // The new group below took the focus: give it back to the editor, as a panel opened beside it does.
+      if (place.refocus) await vscode.window.showTextDocument(place.refocus.document, { viewColumn: place.refocus.viewColumn, preserveFocus: false });
+    }
     this.setSource(source);
     await this.refresh();
     return { source: source.toString(), view: 'webview', visible: this.panel?.visible ?? false };
@@ -202,14 +207,34 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     return 'handled';
   }
 
-  private createPanel(): vscode.WebviewPanel {
-    return vscode.window.createWebviewPanel(
+  /**
+   * Where a new panel opens: beside the source's editor, in the group to its right (a new one when there is none).
+   * When the editor is the rightmost of two or more columns, a third column would leave it a sliver (the
+   * walkthrough's layout: walkthrough, example); the panel then opens in a new group below the column to the
+   * editor's left, so it covers nothing and the editor keeps its width. Returns the column to open in, and the
+   * editor to focus again afterwards.
+   */
+  private async placeBeside(source: vscode.Uri): Promise<{ column: vscode.ViewColumn; refocus?: vscode.TextEditor }> {
+    const beside = { column: vscode.ViewColumn.Beside };
+    const editor = vscode.window.activeTextEditor;
+    const column = editor?.viewColumn;
+    if (!editor || editor.document.uri.toString() !== source.toString() || column === undefined) return beside;
+    const columns = new Set(vscode.window.tabGroups.all.map((g) => g.viewColumn));
+    if (columns.has(column + 1) || !columns.has(column - 1)) return beside;
+    await vscode.commands.executeCommand('workbench.action.focusLeftGroup');
+    await vscode.commands.executeCommand('workbench.action.newGroupBelow');
+    return { column: vscode.ViewColumn.Active, refocus: editor };
+  }
+
+  private createPanel(viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
       'Webhook Preview',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn, preserveFocus: true },
       // Kept alive while hidden (docs/architecture.md, The editor: why the preview is retained).
       { enableScripts: true, localResourceRoots: [this.dist()], retainContextWhenHidden: true, enableFindWidget: true },
     );
+    return panel;
   }
 
   private dist(): vscode.Uri {
