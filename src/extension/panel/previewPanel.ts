@@ -126,7 +126,12 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       const place = await this.placeBeside(source);
       this.adopt(this.createPanel(place.column));
       // The new group below took the focus: give it back to the editor, as a panel opened beside it does.
-      if (place.refocus) await vscode.window.showTextDocument(place.refocus.document, { viewColumn: place.refocus.viewColumn, preserveFocus: false });
+      if (place.refocus) {
+        // Groups were renumbered by the new one: find the editor's group again by its tab.
+        const uri = place.refocus.document.uri.toString();
+        const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri));
+        if (group) await vscode.window.showTextDocument(place.refocus.document, { viewColumn: group.viewColumn, preserveFocus: false });
+      }
     }
     this.setSource(source);
     await this.refresh();
