@@ -208,4 +208,19 @@ describe('sending from the preview panel', { timeout: 300_000 }, () => {
     await frame.locator('vscode-tab-header[data-tab="request"]').click();
     await shoot('request-400');
   });
+
+  test('with the preview closed, a success is notified', { timeout: 90_000 }, async () => {
+    const { page } = workbench;
+    await clearNotifications();
+    await page
+      .locator('.part.editor .tab', { hasText: /^\s*Preview / })
+      .locator('.codicon-close')
+      .click();
+    await page.locator('.part.editor .tab', { hasText: /^\s*Preview / }).waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('.part.editor .tab[data-resource-name="flow.webhook.json"]').first().click();
+    await page.locator('.tab.active[data-resource-name="flow.webhook.json"]').first().waitFor({ timeout: 10_000 });
+    await workbench.runCommand('Webhook Studio: Send Test Request');
+    const toast = toasts().filter({ hasText: /Webhook Studio: 201 Created/ });
+    await toast.waitFor({ timeout: 20_000 });
+  });
 });
