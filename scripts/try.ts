@@ -26,6 +26,9 @@ export function linkExtension(extensionsDir: string): Result<string> {
   return { ok: true, value: target };
 }
 
+/** The user settings `try` starts with: no telemetry, so the workbench shows no telemetry notice either. */
+export const TRY_SETTINGS: Readonly<Record<string, unknown>> = { 'telemetry.telemetryLevel': 'off' };
+
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : undefined;
@@ -52,7 +55,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const logFile = join(repoRoot, 'test-results', 'try-server.log');
-  const started = await startServer({ trusted: true, logFile, extensionsDir, ...(port ? { port: Number(port) } : {}) });
+  const started = await startServer({ trusted: true, logFile, extensionsDir, userSettings: TRY_SETTINGS, ...(port ? { port: Number(port) } : {}) });
   if (!started.ok) {
     console.error(started.error);
     await stopAll();

@@ -106,6 +106,8 @@ export interface ServerOptions {
   startTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL. */
   stopGraceMs?: number;
+  /** User settings of the fresh user-data folder (`User/settings.json`), e.g. telemetry turned off. */
+  userSettings?: Record<string, unknown>;
 }
 
 /** A started server; `stop()` ends its whole process group and removes its temporary folders. */
@@ -162,7 +164,8 @@ export async function startServer(options: ServerOptions): Promise<Result<Runnin
   const scratch = mkdtempSync(join(tmpdir(), 'webhook-studio-vscode-'));
   const userDataDir = join(scratch, 'user-data');
   const extensionsDir = options.extensionsDir ?? join(scratch, 'extensions');
-  mkdirSync(userDataDir, { recursive: true });
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  if (options.userSettings) writeFileSync(join(userDataDir, 'User', 'settings.json'), `${JSON.stringify(options.userSettings, null, 2)}\n`);
   mkdirSync(extensionsDir, { recursive: true });
   mkdirSync(dirname(options.logFile), { recursive: true });
   const logFd = openSync(options.logFile, 'w');

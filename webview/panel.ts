@@ -7,6 +7,7 @@ import {
   CopyCurlMessage,
   ReadyMessage,
   SendMessage,
+  SendAllToInboxMessage,
   SendToAllMessage,
   SendToInboxMessage,
   OpenProblemMessage,
@@ -74,6 +75,7 @@ function buildFrame() {
   const sendAllButton = button('send-all', 'Send to all', 'run-all', false);
   const workflowRegion = h('div', { class: 'region', id: 'workflow-content' });
   const runWorkflowButton = button('run-workflow', 'Run workflow', 'run-all', false);
+  const sendAllInboxButton = button('send-all-inbox', 'Send all to local inbox', 'inbox', true);
   const tabs = h(
     'vscode-tabs',
     { id: 'tabs', 'selected-index': 0 },
@@ -83,7 +85,7 @@ function buildFrame() {
     h('vscode-tab-header', { slot: 'header', 'data-tab': 'workflow' }, 'Workflow'),
     h('vscode-tab-panel', null, requestRegion),
     h('vscode-tab-panel', null, responseRegion),
-    h('vscode-tab-panel', null, h('div', 'samples-toolbar', sendAllButton), samplesRegion),
+    h('vscode-tab-panel', null, h('div', 'samples-toolbar', sendAllButton, sendAllInboxButton), samplesRegion),
     h('vscode-tab-panel', null, h('div', 'samples-toolbar', runWorkflowButton), workflowRegion),
   ) as Tabs;
 
@@ -109,6 +111,7 @@ function buildFrame() {
     sendAllButton,
     workflowRegion,
     runWorkflowButton,
+    sendAllInboxButton,
     tabs,
   };
 }
@@ -132,6 +135,7 @@ function renderControls(frame: Frame, model: Model): void {
   enable(frame.reveal, c.reveal);
   enable(frame.sendAllButton, c.sendAll);
   enable(frame.runWorkflowButton, c.runWorkflow);
+  enable(frame.sendAllInboxButton, c.sendAll);
   frame.reveal.setAttribute('aria-pressed', String(c.revealed));
   frame.reveal.setAttribute('icon', c.revealed ? 'eye-closed' : 'eye');
   frame.reveal.toggleAttribute('secondary', !c.revealed);
@@ -219,6 +223,7 @@ export function startPanel(root: HTMLElement, host: HostBridge): void {
   onActivate(frame.curlButton, () => host.post(createMessage(CopyCurlMessage)));
   onActivate(frame.sendAllButton, () => host.post(createMessage(SendToAllMessage)));
   onActivate(frame.runWorkflowButton, () => host.post(createMessage(RunWorkflowMessage)));
+  onActivate(frame.sendAllInboxButton, () => host.post(createMessage(SendAllToInboxMessage)));
   onActivate(frame.cancelButton, () => host.post(createMessage(CancelMessage)));
   frame.dismiss.addEventListener('click', () => apply(dismissError(model)));
   onActivate(frame.reveal, () => {

@@ -1,6 +1,7 @@
 /** The Response tab: status and class, timings, size, headers and body of a send, or a past record. */
 import type { RecordView, ResultParams } from '../src/protocol/messages';
 import { prettyJson } from '../src/protocol/prettyJson';
+import { formatRecordTime } from '../src/protocol/recordText';
 import { h, icon, kvTable, note, section } from './dom';
 import { OUTCOMES, formatBytes, formatMs } from './format';
 
@@ -116,7 +117,7 @@ export function renderResponse(result: ResultParams | undefined, past: boolean):
   if (!result) return [note('No response yet. Press Send test request or Send to local inbox.', 'empty')];
   const { record } = result;
   const blocks: Node[] = [];
-  if (past) blocks.push(note(`Execution record from ${record.time} · ${record.file} · sample ${record.sample}`, 'banner banner-info'));
+  if (past) blocks.push(note(`Execution record from ${formatRecordTime(record.time)} · ${record.file} · sample ${record.sample}`, 'banner banner-info'));
   blocks.push(statusLine(record));
   const error = networkError(record);
   if (error) blocks.push(error);

@@ -61,7 +61,11 @@ export interface Session {
 }
 
 /** Reads the common options: secrets, escaping, samples and the selected sample. */
-export async function openSession(values: CommonValues, io: CliIo, options: { readonly warnOfBrokenSamples?: boolean } = {}): Promise<Session> {
+export async function openSession(
+  values: CommonValues,
+  io: CliIo,
+  options: { readonly warnOfBrokenSamples?: boolean; readonly sampleGlobs?: readonly string[] } = {},
+): Promise<Session> {
   const escaping = values.escaping ?? 'text';
   if (escaping !== 'json' && escaping !== 'text') throw new UsageError(`--escaping must be json or text, not "${escaping}"`, true);
   const now = values.now !== undefined ? parseIsoTime(values.now) : undefined;
@@ -83,7 +87,7 @@ export async function openSession(values: CommonValues, io: CliIo, options: { re
     ),
   );
 
-  const loaded = await loadSamples(io.cwd);
+  const loaded = await loadSamples(io.cwd, options.sampleGlobs);
   // A sample file that is not valid JSON is never used in part: named with --sample it is refused, found by the
   // search it is left out with a warning (validate reports it as an error of its own).
   const broken = new Map<string, string>();

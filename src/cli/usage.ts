@@ -30,7 +30,7 @@ export const USAGE = {
   main: `webhook-studio — write, check and send Custom Webhook actions (*.webhook.json)
 
 Usage:
-  webhook-studio validate [globs…]              schema + lint; exit 1 when any error
+  webhook-studio validate [globs|folders…]      schema + lint; exit 1 when any error
   webhook-studio render <file> [--sample S] [--format http|json|curl] [--reveal-secrets] [--platform-form]
   webhook-studio send <file> [--sample S] [--inbox] [--timeout MS] [--json] [--log FILE]
   webhook-studio inbox [--port N] [--status CODE] [--body TEXT]
@@ -53,12 +53,13 @@ Exit codes (validate, render, send, test):
   2  usage error, a missing file, unreadable input
   3  network, TLS or timeout failures only (the receiver could not be reached)`,
 
-  validate: `Usage: webhook-studio validate [globs…] [options]
+  validate: `Usage: webhook-studio validate [globs|folders…] [options]
 
 Checks every matched action file against the schema and the lint rules, and every sample file
 under the current directory. Default glob: **/*.webhook.json (node_modules, dist, out and hidden
-directories are skipped, as in the extension; \\ escapes a glob character). Prints
-"file:line:col severity code message" and a summary line.
+directories are skipped, as in the extension; \\ escapes a glob character). A folder stands for
+the actions and samples under it: \`validate examples\` checks and lints against examples/ alone.
+Prints "file:line:col severity code message", the files checked and a summary line.
 
 An action with a "contract" is also checked, for every sample, against the receiver's OpenAPI
 operation (path, query, headers, auth, body); each violation is a contract-violation.

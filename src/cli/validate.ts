@@ -1,12 +1,16 @@
-/** `webhook-studio validate [globs…]`: schema + lint of every matched action file and every sample file. */
+/**
+ * `webhook-studio validate [globs|folders…]`: schema + lint of every matched action file and every sample file. A
+ * folder stands for the actions and samples under it, as eslint and tsc take a folder.
+ */
 import { parseActionDocument } from '../core/document';
 import { parseSample } from '../core/sample';
 import { validateSchemaOfText } from '../core/schemaValidation';
 import { noTokens } from '../core/secretSources';
-import { globProblem } from '../core/glob';
+import { escapeGlob, globProblem, isGlob, unescapeGlob } from '../core/glob';
 import { escapeForTerminal } from '../core/text';
-import { DEFAULT_SAMPLE_GLOB, readTextFile, searchFiles, type FoundFiles } from '../core/workspace';
+import { DEFAULT_ACTION_GLOB, DEFAULT_SAMPLE_GLOB, isDirectory, readTextFile, searchFiles, type FoundFiles } from '../core/workspace';
 import type { Diagnostic } from '../core/types';
+import { relative, resolve } from 'node:path';
 import { parseCommandArgs } from './args';
 import { colorsFor, type CliIo } from './io';
 import { USAGE } from './usage';
@@ -42,17 +46,17 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     io.out(`${USAGE['validate']}\n`);
     return 0;
   }
-  const session = await openSession(values, io, { warnOfBrokenSamples: false });
+  for (const pattern of positionals) {
+    const problem = globProblem(pattern);
+    if (problem !== undefined) throw new UsageError(`${escapeForTerminal(pattern)}: ${escapeForTerminal(problem)}`);
+  }
+  const { patterns, sampleGlobs } = await selection(positionals, io.cwd);
+  const session = await openSession(values, io, { warnOfBrokenSamples: false, sampleGlobs });
   const options = renderOptions(session, noTokens);
   const contracts = new CliContracts(contractCacheDir(values['contract-cache'], io.env, io.cwd), values['fetch-contracts'] === true);
   const reports: FileReport[] = [];
   const notices: string[] = [];
 
-  const patterns = positionals.length > 0 ? positionals : ['**/*.webhook.json'];
-  for (const pattern of patterns) {
-    const problem = globProblem(pattern);
-    if (problem !== undefined) throw new UsageError(`${escapeForTerminal(pattern)}: ${escapeForTerminal(problem)}`);
-  }
   const actionFiles = new Set<string>();
   // A folder the search had to enter but could not list is an error of the run, as an unreadable file is: what
   // is in it was not checked.
@@ -81,7 +85,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     reports.push({ file: shown, kind: 'action', diagnostics: diagnosticsJson(read.text, diagnostics) });
   }
 
-  const samplesFound = await searchFiles([DEFAULT_SAMPLE_GLOB], io.cwd);
+  const samplesFound = await searchFiles(sampleGlobs, io.cwd);
   noteUnlisted(samplesFound);
   for (const [path, error] of [...unlisted].sort(([a], [b]) => (a < b ? -1 : 1))) {
     reports.push({
@@ -121,6 +125,8 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
       if (r.error !== undefined) io.out(`${c.bold(r.file)}: ${c.red('error')} ${r.error}\n`);
       for (const d of r.diagnostics) io.out(`${diagnosticLine(r.file, d, c)}\n`);
     }
+    const checked = reports.filter((r) => r.kind !== 'folder').map((r) => r.file);
+    if (checked.length > 0) io.out(`${c.dim(`checked: ${checked.join(', ')}`)}\n`);
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const summary = `${plural(files, 'file')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
     io.out(`${errors > 0 ? c.red(summary) : warnings > 0 ? c.yellow(summary) : c.green(summary)}\n`);
@@ -130,4 +136,36 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   return errors > 0 ? 1 : 0;
+}
+
+/** The action globs and the sample globs a run's arguments stand for. */
+interface Selection {
+  readonly patterns: readonly string[];
+  readonly sampleGlobs: readonly string[];
+}
+
+/**
+ * What the arguments select. A plain path of an existing folder stands for the actions and the samples under it;
+ * the samples of the whole working folder are used only when some argument is not a folder (or there is none),
+ * so `validate examples` checks and lints against `examples/` alone.
+ */
+async function selection(positionals: readonly string[], cwd: string): Promise<Selection> {
+  if (positionals.length === 0) return { patterns: [DEFAULT_ACTION_GLOB], sampleGlobs: [DEFAULT_SAMPLE_GLOB] };
+  const patterns: string[] = [];
+  const sampleGlobs = new Set<string>();
+  let allFolders = true;
+  for (const raw of positionals) {
+    const path = isGlob(raw) ? undefined : resolve(cwd, unescapeGlob(raw));
+    if (path !== undefined && (await isDirectory(path))) {
+      const rel = relative(cwd, path).split('\\').join('/');
+      const base = rel === '' ? '' : `${escapeGlob(rel)}/`;
+      patterns.push(`${base}${DEFAULT_ACTION_GLOB}`);
+      sampleGlobs.add(`${base}${DEFAULT_SAMPLE_GLOB}`);
+    } else {
+      patterns.push(raw);
+      allFolders = false;
+    }
+  }
+  if (!allFolders) sampleGlobs.add(DEFAULT_SAMPLE_GLOB);
+  return { patterns, sampleGlobs: [...sampleGlobs] };
 }

@@ -33,6 +33,11 @@ export function unescapeGlob(pattern: string): string {
   return pattern.replace(/\\(.)/g, '$1');
 }
 
+/** A literal path as a glob that matches only it: every glob character escaped with `\`. */
+export function escapeGlob(path: string): string {
+  return path.replace(/[\\*?[\]{}()!+@]/g, '\\$&');
+}
+
 /** A glob split into the directory a search for it starts from and the rest, matched below that directory. */
 export interface GlobParts {
   /** The fixed leading directories, still escaped as in the glob (`''` when the glob starts with a wildcard). */

@@ -110,9 +110,9 @@ export interface LoadedSamples {
   readonly unreadable: FoundFiles['unreadable'];
 }
 
-/** Finds and parses the samples under `cwd`; when none is usable, the built-in sample. */
-export async function loadSamples(cwd: string, glob: string = DEFAULT_SAMPLE_GLOB): Promise<LoadedSamples> {
-  const { files, unreadable } = await searchFiles([glob], cwd);
+/** Finds and parses the samples under `cwd` matching the glob or globs; when none is usable, the built-in sample. */
+export async function loadSamples(cwd: string, glob: string | readonly string[] = DEFAULT_SAMPLE_GLOB): Promise<LoadedSamples> {
+  const { files, unreadable } = await searchFiles(typeof glob === 'string' ? [glob] : glob, cwd);
   const read = await Promise.all(files.map(async (file) => ({ file, result: await readTextFile(file) })));
   const samples: Sample[] = [];
   const diagnostics: SampleFileProblems[] = [];

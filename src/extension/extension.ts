@@ -42,7 +42,7 @@ export interface StudioApi {
   /** The sample status bar item's text. */
   statusText(): string;
   /** The preview panel: what it last showed, and its message handler (malformed messages are ignored). */
-  readonly preview: Pick<WebviewPreviewController, 'state' | 'receive'>;
+  readonly preview: Pick<WebviewPreviewController, 'state' | 'receive' | 'allowSendToAll'>;
   /** The Execution Logs and Local Inbox views. */
   readonly views: StudioViews;
   /** The Testing view's controller: one test per action × sample. */
@@ -73,7 +73,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const analyzer = new Analyzer(workflows, secrets, oauth, contracts);
   const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
   const inbox = new InboxService(log);
-  const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
+  // The preview is built below; a send asks it only once it runs.
+  const sends = new SendService(analyzer, secrets, oauth, inbox, log, records, (uri): boolean => preview.showsResultOf(uri));
   const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
   const preview = new WebviewPreviewController({
     analyzer,
@@ -81,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     secrets,
     log,
     extensionUri: context.extensionUri,
+    workspaceState: context.workspaceState,
     send: (uri, request) => sends.send(uri, request),
   });
   const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });

@@ -37,7 +37,7 @@ export class SampleStore implements vscode.Disposable {
     private readonly diagnostics: vscode.DiagnosticCollection,
     private readonly glob: () => string,
     private readonly search: FileFinder,
-    private readonly log: { warn(message: string): void },
+    private readonly log: { warn(message: string): void; info?(message: string): void },
   ) {
     this.disposables.push(
       this.changed,
@@ -74,11 +74,22 @@ export class SampleStore implements vscode.Disposable {
     watcher.onDidCreate((uri) => void (ours(uri) && this.read(uri).then(() => this.changed.fire())));
     watcher.onDidChange((uri) => void (ours(uri) && this.read(uri).then(() => this.changed.fire())));
     watcher.onDidDelete((uri) => {
+      const gone = this.parsed.get(uri.toString())?.sample;
       this.parsed.delete(uri.toString());
       this.diagnostics.delete(uri);
       this.changed.fire();
+      if (gone && this.state.get<string>(SELECTED_SAMPLE_KEY) === uri.toString()) void this.sayFallback(gone);
     });
     this.watcher = watcher;
+  }
+
+  /** Says which sample takes over when the selected one's file was deleted, rather than switching silently. */
+  private async sayFallback(gone: Sample): Promise<void> {
+    const now = await this.selected();
+    const message = `The selected sample "${gone.name}" was deleted: previews, lint and sends now use "${now.name}"${now.builtin ? ' (built in)' : ''}.`;
+    this.log.info?.(message);
+    const pick = await vscode.window.showInformationMessage(`Webhook Studio: ${message}`, 'Select Sample…');
+    if (pick) await vscode.commands.executeCommand('webhookStudio.selectSample');
   }
 
   /** Forgets everything, e.g. after the glob setting changed; the next need loads again. */

@@ -84,20 +84,34 @@ export interface SendRequest {
   /** The sample to render for; default the selected one. */
   readonly sample?: Sample;
   readonly cancel?: vscode.CancellationToken;
-  /** Show a notification with the outcome; default true (send-to-all reports in the panel instead). */
+  /**
+   * Notify of the outcome; default true. Even then a success is notified only when the preview panel does not
+   * show it (`ResultView`); send-to-all passes false and reports in the panel instead.
+   */
   readonly notify?: boolean;
   /** Show a progress notification with Cancel; default true (the Testing view shows its own progress). */
   readonly progress?: boolean;
 }
 
+/** True when the preview panel is visible on `uri`: its result shows there, with its own progress and Cancel. */
+export type ResultView = (uri: vscode.Uri) => boolean;
+
+/** What an outcome counts as for notifications: a failure is an error, a 4xx or a 5xx. */
+function failed(record: ExecutionRecord): boolean {
+  return record.error !== undefined || record.outcome === 'rejected' || record.outcome === 'receiver-error' || record.outcome === 'network-error';
+}
+
 /**
  * The editor's face of the send pipeline (`core/sendAction.ts`): it asks for missing secrets, shows
- * progress with Cancel and a notification with the outcome, and feeds the pipeline the editor's secret
+ * progress with Cancel, and reports the outcome in the status bar, with a notification for a failure or when the
+ * preview panel does not show the result (VS Code's guidance: no notification that repeats what is on screen). It
+ * feeds the pipeline the editor's secret
  * storage, OAuth connections, settings, inbox and execution log. Secrets never reach a message, the log
  * channel or a record.
  */
 export class SendService implements vscode.Disposable {
   private sender: { key: string; sender: Sender } | undefined;
+  private statusMessage: vscode.Disposable | undefined;
   private readonly recorded = new vscode.EventEmitter<{ source: vscode.Uri; outcome: SendOutcome }>();
 
   /** Fires after each send with its outcome. */
@@ -110,6 +124,7 @@ export class SendService implements vscode.Disposable {
     private readonly inbox: InboxService,
     private readonly log: StudioLog,
     private readonly records: ExecutionRecords,
+    private readonly resultView: ResultView = () => false,
   ) {}
 
   private refuse(reason: string, level: 'warning' | 'error' = 'warning'): Refusal {
@@ -153,7 +168,10 @@ export class SendService implements vscode.Disposable {
         knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
         compileSchema: (schema) => loadSendStack().compileResponseSchema(schema),
         ...(request.progress !== false
-          ? { around: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) => this.withProgress(shown, masked, settings, exchange) }
+          ? {
+              around: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) =>
+                this.withProgress(uri, shown, masked, settings, exchange),
+            }
           : {}),
         onRefresh: (connection) => this.log.info(`401 with OAuth connection "${connection}": refreshing its token and sending once more`),
       });
@@ -183,7 +201,7 @@ export class SendService implements vscode.Disposable {
     if (!result.sent) return this.unsendable(shown, result);
     if (result.logError !== undefined) this.log.warn(`execution log not written: ${result.logError}`);
     const outcome: SendOutcome = { record: result.record, sample, ...(result.capture ? { capture: result.capture } : {}) };
-    this.report(outcome.record, notify);
+    this.report(uri, outcome.record, notify);
     this.recorded.fire({ source: uri, outcome });
     return outcome;
   }
@@ -244,7 +262,7 @@ export class SendService implements vscode.Disposable {
           followRedirects: settings.followRedirects,
           log: this.records,
           knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
-          around: (masked, exchange) => this.withProgress(workflow.name, masked, settings, exchange),
+          around: (masked, exchange) => this.withProgress(workflow.uri, workflow.name, masked, settings, exchange),
         },
         onStep: (result) => {
           const uri = steps[result.step - 1]!.uri;
@@ -261,7 +279,7 @@ export class SendService implements vscode.Disposable {
           };
           outcomes.push(outcome);
           if (sent) {
-            this.report(sent.record, false);
+            this.report(uri, sent.record, false);
             this.recorded.fire({ source: uri, outcome: { record: sent.record, sample, ...(sent.capture ? { capture: sent.capture } : {}) } });
           }
           request.onStep?.(outcome);
@@ -324,38 +342,54 @@ export class SendService implements vscode.Disposable {
     return this.sender.sender;
   }
 
-  private withProgress<T>(shown: string, masked: PlainRequest, settings: StudioSettings, exchange: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private withProgress<T>(
+    uri: vscode.Uri,
+    shown: string,
+    masked: PlainRequest,
+    settings: StudioSettings,
+    exchange: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     this.log.info(`→ ${masked.method} ${masked.url} (${shown}, timeout ${settings.timeoutMs} ms)`);
+    // The panel shows its own progress with Cancel: then only the status bar says a send is running.
+    const location = this.resultView(uri) ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
     return Promise.resolve(
-      vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Sending ${masked.method} ${hostOf(masked.url)}`, cancellable: true },
-        async (_progress, token) => {
-          const pressed = new AbortController();
-          const subscription = token.onCancellationRequested(() => pressed.abort());
-          try {
-            return await exchange(pressed.signal);
-          } finally {
-            subscription.dispose();
-          }
-        },
-      ),
+      vscode.window.withProgress({ location, title: `Sending ${masked.method} ${hostOf(masked.url)}`, cancellable: true }, async (_progress, token) => {
+        const pressed = new AbortController();
+        const subscription = token.onCancellationRequested(() => pressed.abort());
+        try {
+          return await exchange(pressed.signal);
+        } finally {
+          subscription.dispose();
+        }
+      }),
     );
   }
 
-  private report(record: ExecutionRecord, notify: boolean): void {
+  private report(uri: vscode.Uri, record: ExecutionRecord, notify: boolean): void {
     const where = record.inbox ? ' (local inbox)' : '';
+    const inPanel = this.resultView(uri);
     if (record.error) {
       this.log.error(`✗ ${record.error.message} — ${record.error.hint}`);
+      this.status('error', record.error.message);
       if (notify) void vscode.window.showErrorMessage(`Webhook Studio: ${record.error.message}. ${record.error.hint}`);
     } else if (record.response) {
       const line = `${record.response.status} ${record.response.statusText} — ${OUTCOME_LABELS[record.outcome]} in ${Math.round(record.timings.totalMs)} ms${where}`;
       this.log.info(`← ${line}`);
-      const show = record.outcome === 'accepted' || record.outcome === 'redirect' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-      if (notify) void show(`Webhook Studio: ${line}`);
+      this.status(failed(record) ? 'warning' : 'pass', line);
+      if (!notify) return;
+      if (failed(record)) void vscode.window.showWarningMessage(`Webhook Studio: ${line}`);
+      else if (!inPanel) void vscode.window.showInformationMessage(`Webhook Studio: ${line}`);
     }
   }
 
+  /** The outcome of the last send in the status bar, until the next one or for a minute. */
+  private status(codicon: string, text: string): void {
+    this.statusMessage?.dispose();
+    this.statusMessage = vscode.window.setStatusBarMessage(`$(${codicon}) Webhook Studio: ${text}`, 60_000);
+  }
+
   dispose(): void {
+    this.statusMessage?.dispose();
     void this.sender?.sender.close();
     this.sender = undefined;
     this.recorded.dispose();

@@ -320,6 +320,8 @@ export const ShowTabMessage = message<{ readonly tab: Tab }>()('showTab');
 export const SendToAllMessage = message()('sendToAll');
 /** Webview → host: cancel what is in flight. */
 export const CancelMessage = message()('cancel');
+/** Webview → host: send the request once per sample, every one to the local inbox. */
+export const SendAllToInboxMessage = message()('sendAllToInbox');
 
 /** Every message the host posts to the webview. */
 export type HostToWebview = Wire<
@@ -346,6 +348,7 @@ export type WebviewToHost = Wire<
   | typeof SendToAllMessage
   | typeof CancelMessage
   | typeof RunWorkflowMessage
+  | typeof SendAllToInboxMessage
 >;
 
 /** What the webview persists with `setState`; the panel serializer reads `fileUri` and `tab` back. */
@@ -403,6 +406,7 @@ const NO_PARAMS: ReadonlySet<string> = new Set([
   SendToAllMessage.method,
   CancelMessage.method,
   RunWorkflowMessage.method,
+  SendAllToInboxMessage.method,
 ]);
 
 /** Validates a message from the webview; returns a fresh copy of it, or undefined when malformed in any way. */

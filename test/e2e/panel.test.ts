@@ -139,15 +139,20 @@ describe('the preview panel in the workbench', { timeout: 300_000 }, () => {
 
   test('the Samples tab compares every sample and sends to all of them', { timeout: 90_000 }, async () => {
     await frame.locator('vscode-tab-header[data-tab="samples"]').click();
-    const rows = frame.locator('#samples-table tbody tr');
+    const rows = frame.locator('#samples-cards .sample-card');
     await rows.nth(1).waitFor({ timeout: 10_000 });
     assert.equal(await rows.count(), 2);
     assert.match(await rows.nth(1).innerText(), /Zoë/);
     assert.match(await rows.nth(1).innerText(), /"first_name": "Zoë"/);
     const before = receiver.hits.length;
     await frame.locator('#send-all:not([disabled])').click();
+    // Real requests go out only once the user agrees (the first time, for this host and workspace).
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match(await dialog.innerText(), new RegExp(`Send 2 real requests to 127\\.0\\.0\\.1:${receiver.port}\\?`));
+    await dialog.locator('.monaco-button', { hasText: 'Send 2 Requests' }).click();
     await frame.locator('#send-all:not([disabled])').waitFor({ timeout: 30_000 });
-    await frame.locator('#samples-table tbody tr', { hasText: '201' }).nth(1).waitFor({ timeout: 30_000 });
+    await frame.locator('#samples-cards .sample-card', { hasText: '201' }).nth(1).waitFor({ timeout: 30_000 });
     assert.deepEqual(receiver.hits.slice(before), ['POST /ok/c_81f2', 'POST /ok/c_zoe']);
     // The selection is put back after the send to all.
     const selected = await frame.locator('#sample-select').evaluate((el) => (el as unknown as { value: string }).value);
@@ -162,7 +167,7 @@ describe('the preview panel in the workbench', { timeout: 300_000 }, () => {
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     const rows = page.locator('.pane', { has: header }).locator('.monaco-list-row');
     await rows.first().waitFor({ timeout: 10_000 });
-    assert.match(await rows.first().innerText(), /^201 · POST send/);
+    assert.match(await rows.first().innerText(), /^201 accepted · send · /);
     assert.ok((await rows.count()) >= 3);
     await rows.nth(1).click();
     await frame.locator('.banner-info', { hasText: 'Execution record from' }).waitFor({ timeout: 10_000 });

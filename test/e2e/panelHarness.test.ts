@@ -369,22 +369,26 @@ describe('preview panel in a browser', () => {
     await page.close();
   });
 
-  test('the samples tab shows sample × unresolved × problems × differences × result, and sends to all', async () => {
+  test('the samples tab shows a card per sample: unresolved, problems, differences and result, and sends to all', async () => {
     const { page } = await openPanel();
     await send(page, stateMessage(requestState), { method: 'samplesReport', params: samplesReport });
     await page.locator('vscode-tab-header[data-tab="samples"]').click();
-    const rows = page.locator('#samples-table tbody tr');
-    assert.equal(await rows.count(), 3);
-    assert.deepEqual(await rows.nth(1).locator('th, td').allTextContents(), [
-      'Bob (no email)',
-      '{{contact.middle_name}}{{contact.email}}',
-      '2',
-      samplesReport.rows[1]!.bodyDiff.join('\n'),
-      '401 Rejected',
-    ]);
+    const cards = page.locator('#samples-cards .sample-card');
+    assert.equal(await cards.count(), 3);
+    const bob = cards.nth(1);
+    assert.equal(await bob.locator('h3').textContent(), 'Bob (no email)');
+    assert.deepEqual(await bob.locator('.chip').allTextContents(), ['{{contact.middle_name}}', '{{contact.email}}']);
+    assert.deepEqual(await bob.locator('dt').allTextContents(), ['Unresolved', 'Problems']);
+    assert.equal(await bob.locator('dd').nth(1).textContent(), '2');
+    assert.equal(await bob.locator('pre.diff').textContent(), samplesReport.rows[1]!.bodyDiff.join('\n'));
+    assert.equal(await bob.locator('.sample-result').textContent(), '401 Rejected');
+    assert.match((await cards.nth(0).locator('.sample-diff').textContent()) ?? '', /reference/);
     await clearPosted(page);
     await page.locator('#send-all').click();
     assert.deepEqual(await posted(page), [{ method: 'sendToAll' }]);
+    await clearPosted(page);
+    await page.locator('#send-all-inbox').click();
+    assert.deepEqual(await posted(page), [{ method: 'sendAllToInbox' }]);
     await send(page, { method: 'sending', params: sending('all') }, { method: 'samplesReport', params: { ...samplesReport, inProgress: true } });
     assert.ok(await page.locator('#progress').isVisible(), 'progress stays while sending to all');
     await send(page, { method: 'samplesReport', params: samplesReport });
@@ -564,7 +568,7 @@ for (const csp of [true, false]) {
         assert.equal(await page.locator('#intended-raw').textContent(), payload);
         assert.equal(await page.locator('#capture-raw').textContent(), payload);
         assert.equal(await page.locator('#error-text').textContent(), payload);
-        assert.equal(await page.locator('#samples-table tbody tr').first().locator('th').textContent(), payload);
+        assert.equal(await page.locator('#samples-cards .sample-card h3').first().textContent(), payload);
         assert.equal(await page.locator(DANGEROUS).count(), baseline, 'no element was made from the text');
       });
     }

@@ -25,19 +25,27 @@ export const HOSTILE = [
 /** Bytes announced and streamed by `/huge`: 200 MiB. */
 export const HUGE_BYTES = 200 * 1024 * 1024;
 
-/** A loopback receiver: `/ok/…` answers 201 JSON, `/xss` hostile HTML, `/huge` a throttled 200 MiB stream. */
+/**
+ * A loopback receiver: `/ok/…` answers 201 JSON, `/xss` hostile HTML, `/huge` 200 MiB announced, held back until
+ * `releaseHuge()` and then streamed.
+ */
 export interface Receiver {
   readonly port: number;
   readonly hits: string[];
   /** Bytes `/huge` has written so far. */
   hugeWritten(): number;
+  /**
+   * Lets `/huge` stream its body. Until then it sends 16 bytes every 40 ms (far below any cap, and often
+   * enough for no idle timeout), so a test can look at the panel while the response is certainly still loading.
+   */
+  releaseHuge(): void;
   close(): Promise<void>;
 }
 
-function streamHuge(res: ServerResponse, progress: (n: number) => void): void {
-  // Nothing is allocated per byte: one 64 KiB chunk is written again and again, throttled so the
-  // panel is visibly busy for a few seconds before the sender's cap is reached.
+function streamHuge(res: ServerResponse, released: () => boolean, progress: (n: number) => void): void {
+  // Nothing is allocated per byte: one 64 KiB chunk is written again and again once released.
   const chunk = Buffer.alloc(64 * 1024, 'a');
+  const trickle = chunk.subarray(0, 16);
   res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(HUGE_BYTES) });
   let sent = 0;
   const timer = setInterval(() => {
@@ -46,9 +54,10 @@ function streamHuge(res: ServerResponse, progress: (n: number) => void): void {
       if (!res.destroyed) res.end();
       return;
     }
-    res.write(chunk);
-    sent += chunk.length;
-    progress(chunk.length);
+    const piece = released() ? chunk.subarray(0, Math.min(chunk.length, HUGE_BYTES - sent)) : trickle;
+    res.write(piece);
+    sent += piece.length;
+    progress(piece.length);
   }, 40);
   res.on('close', () => clearInterval(timer));
 }
@@ -57,6 +66,7 @@ function streamHuge(res: ServerResponse, progress: (n: number) => void): void {
 export async function startReceiver(): Promise<Receiver> {
   const hits: string[] = [];
   let huge = 0;
+  let released = false;
   const server: Server = createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
     req.resume();
@@ -69,7 +79,11 @@ export async function startReceiver(): Promise<Receiver> {
         });
         res.end(`<!DOCTYPE html><html><body>\n${HOSTILE.join('\n')}\n</body></html>`);
       } else if (req.url?.startsWith('/huge')) {
-        streamHuge(res, (n) => (huge += n));
+        streamHuge(
+          res,
+          () => released,
+          (n) => (huge += n),
+        );
       } else {
         res.writeHead(201, { 'content-type': 'application/json', 'x-receiver': 'e2e' });
         res.end(JSON.stringify({ stored: true, path: req.url }));
@@ -81,6 +95,9 @@ export async function startReceiver(): Promise<Receiver> {
     port: (server.address() as AddressInfo).port,
     hits,
     hugeWritten: () => huge,
+    releaseHuge: () => {
+      released = true;
+    },
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

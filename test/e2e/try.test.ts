@@ -72,6 +72,11 @@ describe('npm run try', { timeout: 180_000 }, () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    // The Welcome page opens on a first start; with telemetry off in the try settings it carries no telemetry notice.
+    const welcome = page.locator('.gettingStartedContainer').first();
+    await welcome.locator('.getting-started-footer').first().waitFor({ state: 'attached', timeout: 30_000 });
+    assert.doesNotMatch((await welcome.textContent()) ?? '', /collects usage data/, 'the Welcome page shows the telemetry notice');
+    await screenshot(page, 'try-welcome');
     await openFile(page, 'new-lead-to-crm.webhook.json');
     const mode = page.locator('#status\\.editor\\.mode');
     await mode.waitFor();

@@ -137,8 +137,10 @@ describe('the getting-started walkthrough in the workbench', { timeout: 300_000 
     await page.keyboard.press('Escape');
   });
 
-  test('Open Preview shows the exact request for the example sample', async () => {
+  test('Open Preview shows the exact request for the example sample, beside the example without narrowing it', async () => {
     const { page } = workbench;
+    const exampleGroup = page.locator('.part.editor .editor-group-container', { has: page.locator(`.tab[data-resource-name="${EXAMPLE_ACTION_FILE}"]`) });
+    const widthBefore = (await exampleGroup.boundingBox())?.width ?? 0;
     await pressStepButton(page, 'openPreview', 'Open Preview');
     const frame = previewFrame(page);
     await frame
@@ -151,6 +153,10 @@ describe('the getting-started walkthrough in the workbench', { timeout: 300_000 
     assert.equal(await frame.locator('#action-name').innerText(), 'Welcome: push a new lead to the CRM');
     await frame.locator('#request-body', { hasText: '"first_name": "Ada"' }).waitFor({ timeout: 10_000 });
     await stepDone(page, 'openPreview').waitFor();
+    // No third column: the preview goes under the walkthrough, which stays in sight (the next steps press its
+    // buttons), and the example keeps its width.
+    const widthAfter = (await exampleGroup.boundingBox())?.width ?? 0;
+    assert.ok(widthAfter >= widthBefore - 1, `the example's column went from ${widthBefore} to ${widthAfter} px`);
     await workbench.screenshot('walkthrough-4-preview');
   });
 

@@ -102,7 +102,7 @@ describe('webhook-studio validate', () => {
   test('a clean directory: summary only, exit 0, no colour when not on a terminal', async () => {
     const r = await cli(['validate'], { cwd: join(FIXTURES, 'clean') });
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(r.stdout, '2 files, 0 errors, 0 warnings\n');
+    assert.equal(r.stdout, 'checked: lead.webhook.json, jane.sample.json\n2 files, 0 errors, 0 warnings\n');
     assert.ok(!r.stdout.includes('\x1b['));
   });
 
@@ -111,6 +111,7 @@ describe('webhook-studio validate', () => {
     assert.equal(r.code, 1);
     const lines = r.stdout.trimEnd().split('\n');
     const summary = lines.pop();
+    assert.match(lines.pop()!, /^checked: filter\.webhook\.json, malformed\.webhook\.json, .*not-an-object\.sample\.json$/);
     for (const line of lines) assert.match(line, DIAGNOSTIC_LINE);
     const starts = lines.map((l) => l.split(' ').slice(0, 3).join(' '));
     assert.deepEqual(starts, [
@@ -133,6 +134,33 @@ describe('webhook-studio validate', () => {
     const missing = await cli(['validate', 'clean/lead.webhook.json', 'clean/missing.webhook.json'], { cwd: FIXTURES });
     assert.equal(missing.code, 2);
     assert.match(missing.stdout, /clean\/missing\.webhook\.json: error file not found/);
+  });
+
+  test('a folder stands for the actions and samples under it, and the run names the files it checked', async () => {
+    const clean = await cli(['validate', 'clean'], { cwd: FIXTURES });
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    // The broken sample in dirty/ is neither checked nor used: only what is under clean/ is.
+    assert.equal(clean.stdout, 'checked: clean/lead.webhook.json, clean/jane.sample.json\n2 files, 0 errors, 0 warnings\n');
+    assert.equal(clean.stderr, '');
+
+    const examples = await cli(['validate', 'examples/'], { cwd: ROOT });
+    assert.equal(examples.code, 0, examples.stdout + examples.stderr);
+    const checked = /^checked: (.*)$/m.exec(examples.stdout)?.[1]?.split(', ');
+    const expected = files(join(ROOT, 'examples'))
+      .filter((f) => /\.(webhook|sample)\.json$/.test(f))
+      .map((f) =>
+        f
+          .slice(ROOT.length + 1)
+          .split('\\')
+          .join('/'),
+      );
+    assert.deepEqual([...(checked ?? [])].sort(), expected.sort());
+    assert.ok(!examples.stdout.includes('test/'), 'no test fixture is swept in');
+    assert.match(examples.stdout, new RegExp(`^${expected.length} files, 0 errors, `, 'm'));
+
+    const mixed = await cli(['validate', 'clean', 'dirty/filter.webhook.json'], { cwd: FIXTURES });
+    assert.equal(mixed.code, 1);
+    assert.match(mixed.stdout, /^checked: clean\/lead\.webhook\.json, dirty\/filter\.webhook\.json, /m);
   });
 
   test('--json prints one object with positions and counts', async () => {
@@ -587,7 +615,7 @@ describe('the built webhook-studio binary (a real process)', () => {
     assert.equal((await built.run(['validate'], { cwd: join(FIXTURES, 'dirty') })).code, 1);
     const clean = await built.run(['validate'], { cwd: join(FIXTURES, 'clean') });
     assert.equal(clean.code, 0);
-    assert.equal(clean.stdout, '2 files, 0 errors, 0 warnings\n');
+    assert.equal(clean.stdout, 'checked: lead.webhook.json, jane.sample.json\n2 files, 0 errors, 0 warnings\n');
   });
 
   test('send puts the request on the wire and exits 0 on a 2xx, the secret never printed', { timeout: 30_000 }, async () => {

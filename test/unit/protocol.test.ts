@@ -30,6 +30,7 @@ describe('parseWebviewMessage accepts every valid message', () => {
     { method: 'copyCurl' },
     { method: 'sendToAll' },
     { method: 'cancel' },
+    { method: 'sendAllToInbox' },
     { method: 'selectSample', params: { id: 'samples/ada.sample.json' } },
     { method: 'selectSample', params: { id: 'x'.repeat(MAX_ID_LENGTH) } },
     { method: 'setReveal', params: { revealed: true } },

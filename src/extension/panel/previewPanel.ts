@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ExecutionRecord, OutcomeClass } from '../../core/types';
+import type { ExecutionRecord, OutcomeClass, Sample } from '../../core/types';
 import {
   createMessage,
   DeliveryDiffMessage,
@@ -53,7 +53,12 @@ export interface PanelServices extends PreviewServices {
   readonly log: StudioLog;
   /** The extension's folder: the page may load only from its `dist/`. */
   readonly extensionUri: vscode.Uri;
+  /** Where the hosts a send to all was confirmed for are remembered, per workspace. */
+  readonly workspaceState: vscode.Memento;
 }
+
+/** The workspaceState key of the hosts the user agreed to send to all samples to. */
+export const SEND_TO_ALL_CONFIRMED_KEY = 'webhookStudio.sendToAll.confirmedHosts';
 
 /** What `webhookStudio.openPreview` returns with the panel. */
 export interface PanelOpened extends PreviewOpened {
@@ -63,6 +68,15 @@ export interface PanelOpened extends PreviewOpened {
 
 /** How a message from the webview was taken: handled, or ignored as malformed. */
 export type Received = 'handled' | 'ignored';
+
+/** The host of a rendered URL (the URL itself when it does not parse). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url === '' ? '(no URL)' : url;
+  }
+}
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.path;
@@ -122,7 +136,17 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
   /** Shows the preview of `source` beside its editor (reusing the panel), and keeps it current. */
   async open(source: vscode.Uri): Promise<PanelOpened> {
     if (this.panel) this.panel.reveal(undefined, true);
-    else this.adopt(this.createPanel());
+    else {
+      const place = await this.placeBeside(source);
+      this.adopt(this.createPanel(place.column));
+      // The new group below took the focus: give it back to the editor, as a panel opened beside it does.
+      if (place.refocus) {
+        // Groups were renumbered by the new one: find the editor's group again by its tab.
+        const uri = place.refocus.document.uri.toString();
+        const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri));
+        if (group) await vscode.window.showTextDocument(place.refocus.document, { viewColumn: group.viewColumn, preserveFocus: false });
+      }
+    }
     this.setSource(source);
     await this.refresh();
     return { source: source.toString(), view: 'webview', visible: this.panel?.visible ?? false };
@@ -201,6 +225,11 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     await this.refresh();
   }
 
+  /** True when the panel is visible and shows `uri`: a result of that file is seen there. */
+  showsResultOf(uri: vscode.Uri): boolean {
+    return this.panel?.visible === true && this.source?.toString() === uri.toString();
+  }
+
   /** The state last posted to the page (for tests). */
   state(): StateParams | undefined {
     return this.lastState;
@@ -217,13 +246,34 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     return 'handled';
   }
 
-  private createPanel(): vscode.WebviewPanel {
-    return vscode.window.createWebviewPanel(
+  /**
+   * Where a new panel opens: beside the source's editor, in the group to its right (a new one when there is none).
+   * When the editor is the rightmost of two or more columns, a third column would leave it a sliver (the
+   * walkthrough's layout: walkthrough, example); the panel then opens in a new group below the column to the
+   * editor's left, so it covers nothing and the editor keeps its width. Returns the column to open in, and the
+   * editor to focus again afterwards.
+   */
+  private async placeBeside(source: vscode.Uri): Promise<{ column: vscode.ViewColumn; refocus?: vscode.TextEditor }> {
+    const beside = { column: vscode.ViewColumn.Beside };
+    const editor = vscode.window.activeTextEditor;
+    const column = editor?.viewColumn;
+    if (!editor || editor.document.uri.toString() !== source.toString() || column === undefined) return beside;
+    const columns = new Set(vscode.window.tabGroups.all.map((g) => g.viewColumn));
+    if (columns.has(column + 1) || !columns.has(column - 1)) return beside;
+    await vscode.commands.executeCommand('workbench.action.focusLeftGroup');
+    await vscode.commands.executeCommand('workbench.action.newGroupBelow');
+    return { column: vscode.ViewColumn.Active, refocus: editor };
+  }
+
+  private createPanel(viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
       'Webhook Preview',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [this.dist()], retainContextWhenHidden: false, enableFindWidget: true },
+      { viewColumn, preserveFocus: true },
+      // Kept alive while hidden (docs/architecture.md, The editor: why the preview is retained).
+      { enableScripts: true, localResourceRoots: [this.dist()], retainContextWhenHidden: true, enableFindWidget: true },
     );
+    return panel;
   }
 
   private dist(): vscode.Uri {
@@ -236,10 +286,6 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     this.ready = false;
     this.panelSubscriptions.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidChangeViewState((e) => {
-        // A hidden page is discarded (its context is not retained); it posts `ready` again when shown.
-        if (!e.webviewPanel.visible) this.ready = false;
-      }),
       panel.onDidDispose(() => this.forgetPanel()),
     );
     this.load(panel, 0);
@@ -417,7 +463,9 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       case 'sendToInbox':
         return this.send(true);
       case 'sendToAll':
-        return this.sendToAll();
+        return this.sendToAll(false);
+      case 'sendAllToInbox':
+        return this.sendToAll(true);
       case 'runWorkflow':
         if (this.source) await vscode.commands.executeCommand('webhookStudio.runWorkflow', this.source);
         return;
@@ -488,11 +536,18 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
 
   /**
    * Sends the request once per sample, each rendered for its own sample: the selected sample is never
-   * changed, so a cancelled or failed run leaves the user's selection as it was.
+   * changed, so a cancelled or failed run leaves the user's selection as it was. Real requests go out only
+   * once the user has agreed to that host (asked once per workspace); the local inbox needs no asking.
    */
-  private async sendToAll(): Promise<void> {
+  private async sendToAll(toInbox: boolean): Promise<void> {
     const source = this.source;
     if (!source || this.inFlight) return;
+    const samples = await this.reportSamples();
+    if (!toInbox) {
+      const answer = await this.confirmSendToAll(source, samples);
+      if (answer === 'cancel' || this.inFlight || source !== this.source) return;
+      toInbox = answer === 'inbox';
+    }
     const cancel = new vscode.CancellationTokenSource();
     this.inFlight = { kind: 'all', cancel };
     const results = new Map<string, { status?: number; outcome: OutcomeClass }>();
@@ -500,9 +555,9 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
     this.post(createMessage(SendingMessage, { kind: 'all' as const, startedAt: Date.now() }));
     try {
       await this.postReport(results, true);
-      for (const sample of await this.reportSamples()) {
+      for (const sample of samples) {
         if (cancel.token.isCancellationRequested) break;
-        const outcome = await this.services.send(source, { sample, cancel: cancel.token, notify: false });
+        const outcome = await this.services.send(source, { sample, cancel: cancel.token, notify: false, toInbox });
         if (isRefusal(outcome)) {
           this.fail(outcome.reason);
           break;
@@ -520,6 +575,42 @@ export class WebviewPreviewController implements PreviewController, vscode.Webvi
       this.inFlight = undefined;
       await this.postReport(results).catch((error: unknown) => this.fail(String(error)));
     }
+  }
+
+  /**
+   * Asks before a send to all fires real requests, naming how many and to which hosts; a yes is remembered for
+   * those hosts in this workspace. The answer may also be to send them all to the local inbox instead.
+   */
+  private async confirmSendToAll(source: vscode.Uri, samples: readonly Sample[]): Promise<'send' | 'inbox' | 'cancel'> {
+    const { analyzer, workspaceState } = this.services;
+    const analysis = await analyzer.analyzeUri(source);
+    const hosts = [...new Set(samples.map((sample) => hostOf(analyzer.render(source, analysis.doc, sample, analyzer.secretSource()).request.url)))].sort();
+    const confirmed = workspaceState.get<string[]>(SEND_TO_ALL_CONFIRMED_KEY, []);
+    if (hosts.every((host) => confirmed.includes(host))) return 'send';
+    const count = samples.length;
+    const send = `Send ${count} Request${count === 1 ? '' : 's'}`;
+    const inbox = 'Send All to Local Inbox';
+    const picked = await vscode.window.showWarningMessage(
+      `Send ${count} real request${count === 1 ? '' : 's'} to ${hosts.join(', ')}?`,
+      {
+        modal: true,
+        detail: `One request per sample of the workspace goes to the action's receiver. If you send, Webhook Studio will not ask again for ${hosts.length === 1 ? 'this host' : 'these hosts'} in this workspace.`,
+      },
+      send,
+      inbox,
+    );
+    if (picked === send) {
+      await this.allowSendToAll(hosts);
+      return 'send';
+    }
+    return picked === inbox ? 'inbox' : 'cancel';
+  }
+
+  /** Remembers for this workspace that a send to all may go to these hosts (`host:port`) without asking. */
+  async allowSendToAll(hosts: readonly string[]): Promise<void> {
+    const { workspaceState } = this.services;
+    const confirmed = workspaceState.get<string[]>(SEND_TO_ALL_CONFIRMED_KEY, []);
+    await workspaceState.update(SEND_TO_ALL_CONFIRMED_KEY, [...new Set([...confirmed, ...hosts])].sort());
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/executionLog';
 import { redactRecord } from '../../core/redact';
 import type { ExecutionRecord, OutcomeClass } from '../../core/types';
+import { formatRecordTime, OUTCOME_NAMES } from '../../protocol/recordText';
 import type { ExecutionRecords } from '../executionRecords';
 
 /** The id of the Execution Logs view. */
@@ -21,10 +22,13 @@ function actionName(record: ExecutionRecord): string {
   return base.replace(/\.webhook\.json$/i, '');
 }
 
-/** The label of a record in the view: `status · METHOD name`. */
+/**
+ * The label of a record in the view: `status outcome · name · sample`, so the rows of a send to all (one file,
+ * several samples) can be told apart without opening them.
+ */
 export function recordLabel(record: ExecutionRecord): string {
   const status = record.response ? String(record.response.status) : 'ERR';
-  return `${status} · ${record.request.method} ${actionName(record)}`;
+  return `${status} ${OUTCOME_NAMES[record.outcome] ?? record.outcome} · ${actionName(record)} · ${record.sample}`;
 }
 
 /** How the record's `expect` checks went, as a suffix of its description; empty without checks. */
@@ -35,12 +39,17 @@ function checksText(record: ExecutionRecord): string {
   return failed === 0 ? ` · ${checks.length} checks passed` : ` · ${failed} of ${checks.length} checks failed`;
 }
 
-/** A record as a tree item: outcome icon, label, local time; selecting it shows it in the preview panel. */
+/** The description after the label: method, time (as the panel shows the record) and the inbox when it went there. */
+export function recordDescription(record: ExecutionRecord): string {
+  return `${record.request.method} · ${formatRecordTime(record.time)}${record.inbox ? ' · local inbox' : ''}${checksText(record)}`;
+}
+
+/** A record as a tree item: outcome icon, label, method and time; selecting it shows it in the preview panel. */
 export function recordItem(record: ExecutionRecord): vscode.TreeItem {
   const item = new vscode.TreeItem(recordLabel(record), vscode.TreeItemCollapsibleState.None);
   item.id = record.id;
   item.iconPath = OUTCOME_ICONS[record.outcome] ?? OUTCOME_ICONS['network-error'];
-  item.description = `${new Date(record.time).toLocaleString()}${checksText(record)}`;
+  item.description = recordDescription(record);
   item.contextValue = 'executionRecord';
   const tooltip = new vscode.MarkdownString(undefined, false);
   tooltip.appendText(`${record.request.method} ${record.request.url}\n\n`);
@@ -48,6 +57,7 @@ export function recordItem(record: ExecutionRecord): vscode.TreeItem {
     `${record.outcome}${record.response ? ` · ${record.response.status} ${record.response.statusText} · ${formatBytes(record.response.size)}` : ''} · ${Math.round(record.timings.totalMs)} ms\n\n`,
   );
   if (record.error) tooltip.appendText(`${record.error.message}\n\n`);
+  tooltip.appendText(`${formatRecordTime(record.time)}\n\n`);
   for (const check of record.checks ?? []) {
     tooltip.appendText(check.passed ? `✓ ${check.name}\n\n` : `✗ ${check.name}: expected ${check.expected}, got ${check.actual}\n\n`);
   }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { Capture, ExecutionRecord } from '../../../src/core/types';
-import { recordLabel } from '../../../src/extension/views/logsView';
+import { recordDescription, recordLabel } from '../../../src/extension/views/logsView';
 import type { Refusal, SendOutcome } from '../../../src/extension/send';
 import { closeAllEditors, fixtureUri, waitFor } from './helpers';
 import { JANE, open, removeGenerated, selectSample, studioApi, writeGenerated, ZOE } from './studio';
@@ -146,7 +146,8 @@ describe('preview panel and views', () => {
       return list[0]?.request.url.includes('/panel/c_81f2') ? list : undefined;
     }, 'the record in the Execution Logs view');
     const newest = records[0]!;
-    assert.equal(recordLabel(newest), '201 · POST panel-send');
+    assert.equal(recordLabel(newest), `201 accepted · panel-send · ${JANE}`);
+    assert.match(recordDescription(newest), /^POST · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     const item = api.views.logs.getTreeItem(newest);
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
     assert.equal(item.command?.command, 'webhookStudio.showLogRecord');
@@ -169,6 +170,8 @@ describe('preview panel and views', () => {
       );
       await open(uri);
       await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
+      // The question before real requests go out is answered as a user's earlier yes (the e2e test asks it).
+      await api.preview.allowSendToAll([`127.0.0.1:${receiver.port}`]);
       const before = receiver.hits.length;
       assert.equal(await api.preview.receive({ method: 'sendToAll' }), 'handled');
       assert.deepEqual(receiver.hits.slice(before).sort(), ['POST /all/c_81f2', 'POST /all/c_zoe']);
@@ -206,6 +209,7 @@ describe('preview panel and views', () => {
       );
       await open(uri);
       await vscode.commands.executeCommand('webhookStudio.openPreview', uri);
+      await api.preview.allowSendToAll([`127.0.0.1:${port}`]);
       const running = api.preview.receive({ method: 'sendToAll' });
       await waitFor(() => urls.length === 1 || undefined, 'the first send to arrive');
       assert.equal(await api.preview.receive({ method: 'cancel' }), 'handled');
