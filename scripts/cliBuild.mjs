@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
  * @returns {import('esbuild').BuildOptions}
  */
 export function cliBuild(options) {
-  const commands = ['validate', 'render', 'send', 'inbox', 'demo'];
+  const commands = ['validate', 'render', 'send', 'inbox', 'demo', 'replay'];
   /** @type {import('esbuild').Plugin} */
   const commandFiles = {
     name: 'cli-command-files',

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   send: async () => (await import('./send.js')).runSend,
   inbox: async () => (await import('./inbox.js')).runInbox,
   demo: async () => (await import('./demo.js')).runDemo,
+  replay: async () => (await import('./replay.js')).runReplay,
 };
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */
