@@ -3,10 +3,11 @@
  * its secrets re-read from the secret source (the log holds only masks and the recipe that names them),
  * to its receiver, another origin or the local inbox; and the same request as an editable action file.
  */
+import { forwardRequestOf } from './inboxForward';
 import { fillRecipe, recipeProblem } from './recipe';
-import { MASK } from './redact';
+import { MASK, MIN_SEARCHED_SECRET_LENGTH } from './redact';
 import type { ReplaySource } from './sendAction';
-import type { ExecutionRecord, JsonValue, RecipePiece, Sample, SecretSource } from './types';
+import type { Capture, ExecutionRecord, JsonValue, RecipePiece, Sample, SecretSource } from './types';
 
 /** The record with `id`, or the newest; a clear message when there is none. */
 export function pickRecord(
@@ -123,3 +124,43 @@ function authOf(name: string, value: string, piece: RecipePiece): JsonValue | un
   if ('credential' in piece && piece.credential === 'apiKey' && value === MASK) return { type: 'apiKey', header: name, value: piecesTemplate(piece.pieces) };
   return undefined;
 }
+
+/**
+ * A captured request as the text of an action file to edit and send: its method, `origin` plus its target,
+ * its headers (those the connection sets left out) and its body, with every value of `secrets` found in them
+ * written as `{{secrets.NAME}}` (longest values first), so the file holds no secret.
+ */
+export function captureAction(capture: Capture, secrets: ReadonlyArray<readonly [string, string]>, origin: string): string {
+  const known = secrets.filter(([, v]) => v.length >= MIN_SEARCHED_SECRET_LENGTH).sort((a, b) => b[1].length - a[1].length);
+  const templated = (text: string, encode: (v: string) => string = (v) => v): string => {
+    let out = text;
+    for (const [name, value] of known) out = out.split(encode(value)).join(`{{secrets.${name}}}`);
+    return out;
+  };
+  const made = forwardRequestOf(capture, origin);
+  const request = made.ok
+    ? made.request
+    : { method: capture.method, url: origin + capture.target, headers: capture.rawHeaders, body: new TextDecoder().decode(capture.body) };
+  const action: { [key: string]: JsonValue } = {
+    name: `Capture #${capture.id} (${capture.time})`,
+    method: PLATFORM_METHODS.includes(request.method) ? request.method : 'POST',
+    url: templated(templated(request.url, (v) => encodeURIComponent(v))),
+  };
+  const headers: { [key: string]: JsonValue } = {};
+  for (const [name, value] of request.headers)
+    Object.defineProperty(headers, name, { value: templated(value), enumerable: true, writable: true, configurable: true });
+  if (Object.keys(headers).length > 0) action['headers'] = headers;
+  if (request.body !== null && request.body !== '') {
+    const text = templated(templated(request.body, (v) => JSON.stringify(v).slice(1, -1)));
+    let body: JsonValue = text;
+    try {
+      body = JSON.parse(text) as JsonValue;
+    } catch {
+      // A body that is not JSON stays text.
+    }
+    action['body'] = body;
+  }
+  return `${JSON.stringify(action, null, 2)}\n`;
+}
+
+const PLATFORM_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE'];

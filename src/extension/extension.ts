@@ -12,6 +12,7 @@ import { DiagnosticsController } from './diagnostics';
 import { WorkspaceFileSearch } from './fileSearch';
 import { TemplateHoverProvider } from './hover';
 import { InboxService } from './inbox';
+import { InboxRulesWatcher } from './inboxRules';
 import { StudioLog } from './log';
 import { OAuthService } from './oauth';
 import { WebviewPreviewController } from './panel/previewPanel';
@@ -59,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   );
   const analyzer = new Analyzer(samples, secrets, oauth);
   const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
-  const inbox = new InboxService(log);
+  const inboxCollection = vscode.languages.createDiagnosticCollection('webhook-studio-inbox');
+  const inboxRules = new InboxRulesWatcher(inboxCollection, search, log);
+  const inbox = new InboxService(log, inboxRules);
   const storageDir = context.storageUri ?? context.globalStorageUri;
   const records = new ExecutionRecords(storageDir);
   const sends = new SendService(analyzer, secrets, oauth, inbox, log, records);
@@ -72,11 +75,42 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     extensionUri: context.extensionUri,
     send: (uri, request) => sends.send(uri, request),
   });
-  const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
+  const views = registerViews({
+    records,
+    inbox,
+    log,
+    knownSecrets,
+    showRecord: (record, file) => preview.showRecord(record, file),
+    replay: (record, toInbox) => sends.replay(record, { toInbox }),
+    sendCaptured: (capture, base) => sends.sendCaptured(capture, base),
+    secretPairs: async () => {
+      await secrets.loadValues();
+      const source = secrets.source();
+      return secrets.list().flatMap((name) => {
+        const value = source.get(name);
+        return value === undefined ? [] : [[name, value] as const];
+      });
+    },
+  });
   const completion = new TemplateCompletionProvider(samples, secrets);
   const hover = new TemplateHoverProvider(samples, secrets);
   const statusBar = new SampleStatusBar(samples);
-  subs.push(secrets, oauth, log, lintCollection, sampleCollection, samples, diagnostics, inbox, records, sends, preview, statusBar);
+  subs.push(
+    secrets,
+    oauth,
+    log,
+    lintCollection,
+    sampleCollection,
+    inboxCollection,
+    inboxRules,
+    samples,
+    diagnostics,
+    inbox,
+    records,
+    sends,
+    preview,
+    statusBar,
+  );
 
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
