@@ -166,10 +166,7 @@ export class InboxViewProvider implements vscode.TreeDataProvider<Capture>, vsco
     const capture = this.find(Number(idText));
     if (!capture) return '# This capture is no longer kept by the local inbox.\n';
     if (part === 'receiver') return redactText(receiverText(capture), this.knownSecrets());
-    const answered = capture.answer
-      ? `# ${answerText(capture)}${capture.answer.delayMs > PLATFORM_TIMEOUT_MS ? ' (past 30 s: the platform would give up)' : ''}\n`
-      : '';
-    return redactText(answered + captureToRawText(capture), this.knownSecrets());
+    return redactText(captureToRawText(capture), this.knownSecrets());
   }
 
   /** Forgets every capture. */
