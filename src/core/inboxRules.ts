@@ -413,13 +413,18 @@ function requestData(request: RuleRequest): RequestData {
   const headers: JsonObject = {};
   for (const [name, value] of joined) Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
   const text = new TextDecoder().decode(request.body);
-  let json: JsonValue | undefined;
-  try {
-    json = JSON.parse(text) as JsonValue;
-  } catch {
-    // Not JSON: templates see the text, and body conditions see no value.
-  }
+  // Not JSON: templates see the text, and body conditions see no value.
+  const json = parseBody(request.body);
   return { data: { request: { method: request.method, path, target: request.target, query, headers, body: json ?? text } }, json };
+}
+
+/** The JSON value of a body, undefined when it is not JSON. */
+function parseBody(body: Uint8Array): JsonValue | undefined {
+  try {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8')) as JsonValue;
+  } catch {
+    return undefined;
+  }
 }
 
 function deepEqual(a: JsonValue | undefined, b: JsonValue): boolean {
@@ -445,6 +450,8 @@ class Rules implements CompiledRules {
   answer(request: RuleRequest): ChosenAnswer {
     let data: RequestData | undefined;
     const read = (): RequestData => (data ??= requestData(request));
+    // Body conditions need only the JSON value, which is parsed once, and only when a rule asks.
+    let json: { value: JsonValue | undefined } | undefined;
     let path: string | undefined;
     for (const rule of this.rules) {
       if (rule.methods && !rule.methods.has(request.method)) continue;
@@ -457,8 +464,9 @@ class Rules implements CompiledRules {
       }
       if (!rule.headers.every(([name, want]) => headerHolds(request.rawHeaders, name, want))) continue;
       if (rule.body.length > 0) {
-        const { json } = read();
-        if (!rule.body.every(([segments, condition]) => bodyHolds(json, segments, condition))) continue;
+        json ??= { value: parseBody(request.body) };
+        const value = json.value;
+        if (!rule.body.every(([segments, condition]) => bodyHolds(value, segments, condition))) continue;
       }
       return this.chosen(rule.name, rule.answer, read);
     }

@@ -114,10 +114,7 @@ describe('local inbox rules, replay and replay with edits', () => {
     const sent = await vscode.commands.executeCommand<ExecutionRecord | Refusal>('webhookStudio.sendTestRequest', uri);
     assert.ok('id' in sent, JSON.stringify(sent));
     const original = receiver.got.at(-1)!;
-    const record = await waitFor(
-      async () => (await api.views.logs.getChildren()).find((r: ExecutionRecord) => r.id === sent.id),
-      'the record in the view',
-    );
+    const record = await waitFor(async () => (await api.views.logs.getChildren()).find((r: ExecutionRecord) => r.id === sent.id), 'the record in the view');
     assert.ok(!JSON.stringify(record).includes(SECRET));
 
     const again = await vscode.commands.executeCommand<SendOutcome | Refusal>('webhookStudio.replayRecord', record, { toInbox: false });
