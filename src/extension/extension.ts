@@ -12,6 +12,7 @@ import { DiagnosticsController } from './diagnostics';
 import { WorkspaceFileSearch } from './fileSearch';
 import { TemplateHoverProvider } from './hover';
 import { InboxService } from './inbox';
+import { InboxRulesCompletionProvider, INBOX_RULES_SELECTOR } from './inboxCompletion';
 import { InboxRulesWatcher } from './inboxRules';
 import { StudioLog } from './log';
 import { OAuthService } from './oauth';
@@ -115,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(WEBHOOK_SELECTOR, hover),
+    vscode.languages.registerCompletionItemProvider(INBOX_RULES_SELECTOR, new InboxRulesCompletionProvider(), '{', '.'),
     vscode.languages.registerDefinitionProvider(WEBHOOK_SELECTOR, new TemplateDefinitionProvider(samples)),
     vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), {
       providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds,

@@ -108,6 +108,16 @@ describe('local inbox rules, replay and replay with edits', () => {
     assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('completes {{request.…}} in the answers of a rules file', async () => {
+    const rules = await writeGenerated('complete.inbox.json', '{ "default": { "body": "{{req" } }');
+    const document = await vscode.workspace.openTextDocument(rules);
+    const at = document.positionAt(document.getText().indexOf('{{req') + 5);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', rules, at);
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const label of ['request.method', 'request.path', 'request.body.', 'request.headers.']) assert.ok(labels.includes(label), labels.join(', '));
+    await vscode.workspace.fs.delete(rules);
+  });
+
   it('replays a record from the Execution Logs view byte for byte, to its receiver and to the inbox', async () => {
     const api = await studioApi();
     const uri = await writeGenerated('replay-lead.webhook.json', action(receiver.origin, '/leads'));
