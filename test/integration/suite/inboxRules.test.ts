@@ -165,6 +165,35 @@ describe('local inbox rules, replay and replay with edits', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('forwards each capture to the receiver of the user setting and opens its answer beside the capture', async () => {
+    const api = await studioApi();
+    const settings = vscode.workspace.getConfiguration('webhookStudio');
+    await settings.update('inbox.forwardUrl', receiver.origin, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('webhookStudio.startInbox');
+      const uri = await writeGenerated('forward-lead.webhook.json', action('https://api.example.com', '/forwarded'));
+      const before = receiver.got.length;
+      const outcome = await vscode.commands.executeCommand<SendOutcome | Refusal>('webhookStudio.sendToInbox', uri);
+      assert.ok('record' in outcome && outcome.capture, JSON.stringify(outcome));
+      const forwarded = await waitFor(() => {
+        const newest = api.views.inbox.getChildren()[0];
+        return newest?.forward ? newest : undefined;
+      }, 'the receiver answer beside the capture');
+      assert.ok(forwarded.forward?.ok);
+      assert.equal(forwarded.forward.status, 200);
+      assert.equal(receiver.got.length, before + 1);
+      assert.equal(receiver.got.at(-1)!.body, new TextDecoder().decode(forwarded.body));
+      assert.match(String(api.views.inbox.getTreeItem(forwarded).description), /→ 200/);
+      const opened = await vscode.commands.executeCommand<{ uri: string; receiver?: string }>('webhookStudio.openCapture', forwarded.id);
+      assert.ok(opened.receiver);
+      const answer = await vscode.workspace.openTextDocument(vscode.Uri.parse(opened.receiver));
+      assert.match(answer.getText(), /HTTP\/1\.1 200 OK/);
+      assert.match(answer.getText(), /\{"stored":true\}/);
+    } finally {
+      await settings.update('inbox.forwardUrl', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('sends a capture of the Local Inbox view again, as it arrived, and as an editable action', async () => {
     const api = await studioApi();
     const uri = await writeGenerated('capture-lead.webhook.json', action('https://api.example.com', '/captured'));
