@@ -18,7 +18,7 @@ import { leanSwaggerParser } from './leanSwaggerParser.mjs';
  * @returns {import('esbuild').BuildOptions}
  */
 export function cliBuild(options) {
-  const commands = ['validate', 'render', 'send', 'inbox', 'demo', 'importCurl', 'diff', 'run', 'test', 'scaffold'];
+  const commands = ['validate', 'render', 'send', 'inbox', 'demo', 'importCurl', 'diff', 'run', 'test', 'scaffold', 'replay'];
   /** @type {import('esbuild').Plugin} */
   const commandFiles = {
     name: 'cli-command-files',

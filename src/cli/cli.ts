@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.js')).runRun,
   test: async () => (await import('./test.js')).runTest,
   scaffold: async () => (await import('./scaffold.js')).runScaffold,
+  replay: async () => (await import('./replay.js')).runReplay,
 };
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */

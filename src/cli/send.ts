@@ -80,7 +80,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
 }
 
 /** A refusal in the CLI's words: what is wrong and, for missing secrets, how to give them. */
-function refusalText(refusal: SendRefusal): string {
+export function refusalText(refusal: SendRefusal): string {
   switch (refusal.code) {
     case 'invalid-json':
       return 'the file is not valid JSON (see above)';
@@ -97,7 +97,7 @@ function refusalText(refusal: SendRefusal): string {
   }
 }
 
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
@@ -106,7 +106,7 @@ function hostOf(url: string): string {
 }
 
 /** A capture (already redacted) as `send --json` prints it. */
-function captureJson(capture: Capture) {
+export function captureJson(capture: Capture) {
   return {
     method: capture.method,
     target: capture.target,
@@ -118,7 +118,7 @@ function captureJson(capture: Capture) {
   };
 }
 
-function colourOutcome(text: string, record: ExecutionRecord, c: ReturnType<typeof colorsFor>): string {
+export function colourOutcome(text: string, record: ExecutionRecord, c: ReturnType<typeof colorsFor>): string {
   const paint = record.outcome === 'accepted' ? c.green : record.outcome === 'redirect' ? c.yellow : c.red;
   const lines = text.split('\n');
   if (lines.length > 1) lines[1] = paint(lines[1]!);

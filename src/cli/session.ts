@@ -60,6 +60,28 @@ export interface Session {
   readonly timeZone: string;
 }
 
+/** The secret source of `--secret`, the environment and `--env-file`; every value read is added to `io.seen`. */
+function secretsOf(values: Pick<CommonValues, 'secret'>, envFileText: string | undefined, io: CliIo): SecretSource {
+  const built = cliSecretSource({ secrets: values.secret ?? [], env: io.env, envFileText });
+  if (!built.ok) throw new UsageError(built.error);
+  return recording(built.source, io.seen, (name) =>
+    io.err(
+      `webhook-studio: warning: secret ${name} is shorter than ${MIN_SEARCHED_SECRET_LENGTH} characters: it is masked where it is used and in records, but printed text is not searched for it\n`,
+    ),
+  );
+}
+
+/** Reads `--secret`, the environment and `--env-file` alone, for commands that render nothing (replay). */
+export async function openSecrets(values: Pick<CommonValues, 'secret' | 'env-file'>, io: CliIo): Promise<SecretSource> {
+  let envFileText: string | undefined;
+  if (values['env-file'] !== undefined) {
+    const read = await readTextFile(resolve(io.cwd, values['env-file']));
+    if (!read.ok) throw new UsageError(`--env-file ${escapeForTerminal(values['env-file'])}: ${read.error}`);
+    envFileText = read.text;
+  }
+  return secretsOf(values, envFileText, io);
+}
+
 /** Reads the common options: secrets, escaping, samples and the selected sample. */
 export async function openSession(
   values: CommonValues,
@@ -79,13 +101,7 @@ export async function openSession(
     if (!read.ok) throw new UsageError(`--env-file ${escapeForTerminal(values['env-file'])}: ${read.error}`);
     envFileText = read.text;
   }
-  const built = cliSecretSource({ secrets: values.secret ?? [], env: io.env, envFileText });
-  if (!built.ok) throw new UsageError(built.error);
-  const secrets = recording(built.source, io.seen, (name) =>
-    io.err(
-      `webhook-studio: warning: secret ${name} is shorter than ${MIN_SEARCHED_SECRET_LENGTH} characters: it is masked where it is used and in records, but printed text is not searched for it\n`,
-    ),
-  );
+  const secrets = secretsOf(values, envFileText, io);
 
   const loaded = await loadSamples(io.cwd, options.sampleGlobs);
   // A sample file that is not valid JSON is never used in part: named with --sample it is refused, found by the
@@ -188,7 +204,16 @@ export function cliTokens(
   env: NodeJS.ProcessEnv,
   seen: Set<string>,
 ): { tokens: OAuthTokens; source: TokenSource; connections: string[] } {
-  const names = doc.model.auth.type === 'oauth2' ? [doc.model.auth.connection?.value ?? ''] : [];
+  return cliTokensFor(doc.model.auth.type === 'oauth2' ? [doc.model.auth.connection?.value ?? ''] : [], secrets, env, seen);
+}
+
+/** The same for connections named directly (a replayed record's). */
+export function cliTokensFor(
+  names: string[],
+  secrets: SecretSource,
+  env: NodeJS.ProcessEnv,
+  seen: Set<string>,
+): { tokens: OAuthTokens; source: TokenSource; connections: string[] } {
   const connections: OAuthConnection[] = names.map((name) => {
     const key = connectionKey(name);
     const tokenUrl = env[`WEBHOOK_STUDIO_OAUTH_${key}_TOKEN_URL`];

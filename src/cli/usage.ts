@@ -33,7 +33,8 @@ Usage:
   webhook-studio validate [globs|folders…]      schema + lint; exit 1 when any error
   webhook-studio render <file> [--sample S] [--format http|json|curl] [--reveal-secrets] [--platform-form]
   webhook-studio send <file> [--sample S] [--inbox] [--timeout MS] [--json] [--log FILE]
-  webhook-studio inbox [--port N] [--status CODE] [--body TEXT]
+  webhook-studio inbox [--port N] [--status CODE] [--body TEXT] [--rules F] [--forward URL]
+  webhook-studio replay <log file> [--id ID] [--to URL] [--inbox] [--edit FILE]
   webhook-studio demo [DIR]                     inbox + every example sent to it, printed
   webhook-studio import-curl [file|-] [-o out.webhook.json] [--move-secrets]
   webhook-studio diff <capture> <action> [--sample S]   a real delivery against the rendering
@@ -109,13 +110,21 @@ ${OAUTH}`,
   inbox: `Usage: webhook-studio inbox [options]
 
 Starts a capture server on 127.0.0.1, prints its URL, then every request it receives exactly
-as received, until Ctrl+C.
+as received and the rule that answered it, until Ctrl+C. Requests made by web pages (with an
+Origin or Sec-Fetch-Site header) are refused with 403 and not kept.
 
 Options:
   --port N               port to listen on; default: any free port
-  --status CODE          status of every answer (200–599); default 200
-  --body TEXT            body of every answer, {{capture.id}} replaced by the request's
-                         number; default {"ok":true,"id":"{{capture.id}}"}
+  --status CODE          status of the default answer (200–599); default 200
+  --body TEXT            body of the default answer; default {"ok":true,"id":"{{request.id}}"}
+                         ({{request.id}}: the number of the request)
+  --rules F              answer by the rules of F (a *.inbox.json file): each rule matches
+                         method, path glob, headers and body paths, and answers with a status,
+                         headers, a body (templates such as {{request.body.email}}) and a delay;
+                         --status and --body then replace the file's default answer
+  --forward URL          pass every request on to the receiver at URL (its path prefix, then
+                         the request's path and query) and print what it answered; bodies over
+                         the inbox's cap are not passed on, each forward times out after 30 s
   -h, --help             this help`,
 
   test: `Usage: webhook-studio test [globs…] [options]
@@ -175,6 +184,29 @@ Options:
   --out FILE             the new *.webhook.json; default: <operationId>.webhook.json here
   --fetch-contracts      fetch a URL document into the cache first
   --contract-cache DIR   the contract cache (see validate --help)
+  -h, --help             this help`,
+
+  replay: `Usage: webhook-studio replay <log file> [options]
+
+Sends a recorded request again, exactly as recorded (transport headers such as Host aside),
+with its secrets read again from --secret, the environment or --env-file: the log holds only
+masks. The log file is what send --log writes; the newest record unless --id is given.
+Exit 0 on a 2xx response, 1 on any other status, a refused request or a network error.
+
+Options:
+  --id ID                the record to replay (its id, or the start of it)
+  --to URL               send to this origin instead (e.g. http://localhost:3000); the recorded
+                         path and query are kept
+  --inbox                send to a local inbox instead and print the request as received,
+                         compared with the record
+  --edit FILE            write the record as an action file to edit (secrets as
+                         {{secrets.NAME}}), then send it with webhook-studio send FILE;
+                         an existing FILE is never overwritten
+  --timeout MS           overall deadline in milliseconds; default 30000
+  --json                 print the new execution record as JSON
+  --log FILE             append the new execution record (secrets masked) to FILE
+  --secret NAME=VALUE    a secret value (repeatable), as for send
+  --env-file F           a dotenv file with secret values, as for send
   -h, --help             this help`,
 
   demo: `Usage: webhook-studio demo [DIR]

@@ -1,11 +1,16 @@
 /**
  * The local inbox (docs/architecture.md, "The local inbox"): a capture server on 127.0.0.1 that records every request exactly as
- * received and answers with a configurable status and body.
+ * received and answers by its rules (`core/inboxRules.ts`): a status, headers, a body and a delay. It can pass every capture on
+ * to the real receiver (`forward`) and keeps what that receiver said beside the capture.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Capture } from './types';
+import { compileRules, plainAnswer, withDefault, type CompiledRules, type InboxRulesSpec } from './inboxRules';
+import type { Capture, ForwardOutcome } from './types';
+
+/** Passes a capture on to the real receiver; resolves with what it said (never rejects). */
+export type InboxForwarder = (capture: Capture) => Promise<ForwardOutcome>;
 
 /** Options of the local inbox. */
 export interface InboxOptions {
@@ -27,6 +32,14 @@ export interface InboxOptions {
   readonly maxTotalBytes?: number;
   /** How long `close()` lets requests in flight finish before cutting their connections; default 200 ms. */
   readonly closeGraceMs?: number;
+  /** Rules to answer by; when they have no default answer, `status`, `body` and `contentType` are it. */
+  readonly rules?: InboxRulesSpec;
+  /** Passes every capture on to the real receiver. */
+  readonly forward?: InboxForwarder;
+  /** Answers waiting out a rule's delay at once; past it, further answers are sent without waiting. Default 256. */
+  readonly maxWaiting?: number;
+  /** Forwards in flight at once; past it, captures are not forwarded (and say so). Default 16. */
+  readonly maxForwarding?: number;
 }
 
 /** The answer the inbox gives to every request. */
@@ -45,10 +58,20 @@ export interface Inbox {
   captures(): readonly Capture[];
   /** Forgets every capture. */
   clear(): void;
-  /** Changes the answer from the next request on; an invalid status is refused and nothing changes. */
+  /** Changes the default answer from the next request on; an invalid status is refused and nothing changes. */
   setResponse(response: InboxResponse): { readonly ok: true } | { readonly ok: false; readonly error: string };
+  /** Answers by these rules from the next request on (none: the default answer alone); invalid rules are refused and nothing changes. */
+  setRules(rules: InboxRulesSpec | undefined): { readonly ok: true } | { readonly ok: false; readonly error: string };
+  /** The names of the rules in force, in order. */
+  ruleNames(): readonly string[];
+  /** Starts or stops passing captures on to the real receiver. */
+  setForward(forward: InboxForwarder | undefined): void;
+  /** How many requests made by a web page were refused (they carry an Origin or Sec-Fetch-Site header). */
+  refused(): number;
   /** Calls `listener` after each capture is recorded, until disposed. */
   onCapture(listener: (capture: Capture) => void): { dispose(): void };
+  /** Calls `listener` when a kept capture changed (the receiver's answer to a forward arrived), until disposed. */
+  onUpdate(listener: (capture: Capture) => void): { dispose(): void };
   /**
    * Resolves with the newest kept capture that matches `predicate` (any capture without one), or the
    * first matching one to arrive within `timeoutMs`; undefined on timeout or when the inbox closes.
@@ -59,10 +82,7 @@ export interface Inbox {
 }
 
 /** The default answer: the request's number as an id, so a workflow step that saves the response has one to pass on. */
-export const DEFAULT_BODY = '{"ok":true,"id":"{{capture.id}}"}';
-
-/** What an answer body holds where the request's number goes. */
-export const CAPTURE_ID_TAG = '{{capture.id}}';
+export const DEFAULT_BODY = '{"ok":true,"id":"{{request.id}}"}';
 const DEFAULT_CONTENT_TYPE = 'application/json';
 const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 const DEFAULT_KEEP = 200;
@@ -79,17 +99,22 @@ export function validateInboxStatus(status: unknown): string | undefined {
   return undefined;
 }
 
-interface PreparedResponse {
-  readonly status: number;
-  readonly headers: string[];
-  /** Kept as a string: node:http then sends head and body in one write. */
-  readonly body: string | undefined;
+/** The answer to a request made by a web page: it may neither leave a capture nor read one. */
+const BROWSER_REFUSAL = 'The local inbox does not answer requests made by web pages.\n';
+
+/**
+ * True for a request a web page made: browsers add Origin to cross-origin and non-GET requests and
+ * Sec-Fetch-Site to every request. (Sec-Fetch-Mode alone is not taken: Node's fetch sends it too.)
+ */
+function fromBrowser(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return h.origin !== undefined || h['sec-fetch-site'] !== undefined;
 }
 
-function prepareResponse(status: number, body: string, contentType: string): PreparedResponse {
-  // 204 and 304 carry no body by definition.
-  if (status === 204 || status === 304) return { status, headers: [], body: undefined };
-  return { status, headers: ['Content-Type', contentType, 'Content-Length', String(Buffer.byteLength(body, 'utf8'))], body };
+function compiled(spec: InboxRulesSpec): CompiledRules {
+  const result = compileRules(spec);
+  if (!result.ok) throw new RangeError(`the inbox rules are invalid: ${result.problems.map((p) => p.message).join('; ')}`);
+  return result.rules;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
@@ -112,23 +137,33 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
   const closeGraceMs = positiveInteger(options.closeGraceMs, 200, 'close grace');
   const host = '127.0.0.1';
 
+  const maxWaiting = positiveInteger(options.maxWaiting, 256, 'waiting answers');
+  const maxForwarding = positiveInteger(options.maxForwarding, 16, 'forwards in flight');
+
   let status = options.status ?? 200;
   let body = options.body ?? DEFAULT_BODY;
   let contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
-  let prepared = prepareResponse(status, body, contentType);
+  // The rules' own default answer wins; without one, the status, body and content type given are the default.
+  const withFallback = (next: InboxRulesSpec | undefined): InboxRulesSpec =>
+    next?.default ? next : { ...next, default: plainAnswer(status, body, contentType) };
+  let spec = withFallback(options.rules);
+  let rules = compiled(spec);
+  let forward = options.forward;
+  let forwarding = 0;
+  let refusedCount = 0;
+  // Answers waiting out a delay: each is cut when its client goes away or the inbox closes.
+  const waiting = new Set<{ readonly timer: NodeJS.Timeout; readonly res: ServerResponse }>();
   // The newest captures, oldest first, within both the count and the byte budget.
   let kept: Capture[] = [];
   let keptBytes = 0;
   const ordered = (): Capture[] => kept.slice();
   let nextId = 1;
   const listeners = new Set<(capture: Capture) => void>();
+  const updateListeners = new Set<(capture: Capture) => void>();
   let closing: Promise<void> | undefined;
 
-  function record(capture: Capture): void {
-    kept.push(capture);
-    keptBytes += capture.body.length;
-    while (kept.length > keep || (keptBytes > maxTotalBytes && kept.length > 1)) keptBytes -= kept.shift()!.body.length;
-    for (const listener of listeners) {
+  function notify(set: ReadonlySet<(capture: Capture) => void>, capture: Capture): void {
+    for (const listener of set) {
       try {
         listener(capture);
       } catch {
@@ -137,7 +172,53 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
     }
   }
 
+  function passOn(capture: Capture, to: InboxForwarder): void {
+    const update = (outcome: ForwardOutcome): void => {
+      const at = kept.findIndex((c) => c.id === capture.id);
+      const next = { ...(at >= 0 ? kept[at]! : capture), forward: outcome };
+      if (at >= 0) kept[at] = next;
+      notify(updateListeners, next);
+    };
+    if (forwarding >= maxForwarding) {
+      update({
+        url: '',
+        ok: false,
+        error: {
+          code: 'unknown',
+          message: `Not forwarded: ${maxForwarding} forwards are already waiting for the receiver`,
+          hint: 'The receiver is slow to answer; forwards resume once it does.',
+        },
+      });
+      return;
+    }
+    forwarding++;
+    void to(capture)
+      .catch((error: unknown) => ({
+        url: '',
+        ok: false as const,
+        error: { code: 'unknown' as const, message: `Not forwarded: ${error instanceof Error ? error.message : String(error)}`, hint: '' },
+      }))
+      .then((outcome) => {
+        forwarding--;
+        if (!closing) update(outcome);
+      });
+  }
+
+  function record(capture: Capture): void {
+    kept.push(capture);
+    keptBytes += capture.body.length;
+    while (kept.length > keep || (keptBytes > maxTotalBytes && kept.length > 1)) keptBytes -= kept.shift()!.body.length;
+    notify(listeners, capture);
+  }
+
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (fromBrowser(req)) {
+      refusedCount++;
+      req.resume();
+      res.writeHead(403, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(BROWSER_REFUSAL.length)]);
+      res.end(BROWSER_REFUSAL);
+      return;
+    }
     const time = new Date().toISOString();
     const chunks: Buffer[] = [];
     let size = 0;
@@ -156,21 +237,43 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
       const raw = req.rawHeaders;
       const rawHeaders = new Array<readonly [string, string]>(raw.length >> 1);
       for (let i = 0; i < raw.length; i += 2) rawHeaders[i >> 1] = [raw[i]!, raw[i + 1]!];
-      const id = nextId++;
-      record({
-        id,
+      const method = req.method ?? '';
+      const target = req.url ?? '';
+      const answer = rules.answer({ id: nextId, method, target, rawHeaders, body: bytes });
+      const delayed = answer.delayMs > 0 && waiting.size < maxWaiting;
+      const note = answer.delayMs > 0 && !delayed ? `answered without the delay: ${maxWaiting} answers were already waiting` : undefined;
+      const capture: Capture = {
+        id: nextId++,
         time,
-        method: req.method ?? '',
-        target: req.url ?? '',
+        method,
+        target,
         httpVersion: req.httpVersion,
         rawHeaders,
         body: bytes,
         bodySize: size,
         bodyTruncated: size > held,
+        rule: answer.rule,
+        answer: { status: answer.status, delayMs: answer.delayMs, ...(note ? { note } : {}) },
+      };
+      record(capture);
+      if (forward) passOn(capture, forward);
+      const send = (): void => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body, 'utf8');
+      };
+      if (!delayed) return send();
+      const entry = {
+        res,
+        timer: setTimeout(() => {
+          waiting.delete(entry);
+          send();
+        }, answer.delayMs),
+      };
+      waiting.add(entry);
+      res.once('close', () => {
+        clearTimeout(entry.timer);
+        waiting.delete(entry);
       });
-      const answer = prepared.body?.includes(CAPTURE_ID_TAG) ? prepareResponse(status, body.replaceAll(CAPTURE_ID_TAG, String(id)), contentType) : prepared;
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body, 'utf8');
     });
     // An aborted request is not a capture; the listener keeps the error from becoming uncaught.
     req.on('error', () => undefined);
@@ -196,11 +299,12 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
 
   const boundPort = (server.address() as AddressInfo).port;
 
-  function onCapture(listener: (capture: Capture) => void): { dispose(): void } {
+  function subscribe(set: Set<(capture: Capture) => void>, listener: (capture: Capture) => void): { dispose(): void } {
     const wrapped = (capture: Capture): void => listener(capture);
-    listeners.add(wrapped);
-    return { dispose: () => void listeners.delete(wrapped) };
+    set.add(wrapped);
+    return { dispose: () => void set.delete(wrapped) };
   }
+  const onCapture = (listener: (capture: Capture) => void) => subscribe(listeners, listener);
 
   const closeWaiters = new Set<() => void>();
 
@@ -216,13 +320,31 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
       const nextStatus = response.status ?? status;
       const error = validateInboxStatus(nextStatus);
       if (error !== undefined) return { ok: false, error };
+      const nextSpec = withDefault(spec, plainAnswer(nextStatus, response.body ?? body, response.contentType ?? contentType));
+      const result = compileRules(nextSpec);
+      if (!result.ok) return { ok: false, error: result.problems.map((p) => p.message).join('; ') };
       status = nextStatus;
       body = response.body ?? body;
       contentType = response.contentType ?? contentType;
-      prepared = prepareResponse(status, body, contentType);
+      spec = nextSpec;
+      rules = result.rules;
       return { ok: true };
     },
+    setRules(next) {
+      const nextSpec = withFallback(next);
+      const result = compileRules(nextSpec);
+      if (!result.ok) return { ok: false, error: result.problems.map((p) => p.message).join('; ') };
+      spec = nextSpec;
+      rules = result.rules;
+      return { ok: true };
+    },
+    ruleNames: () => rules.names,
+    setForward(next) {
+      forward = next;
+    },
+    refused: () => refusedCount,
     onCapture,
+    onUpdate: (listener) => subscribe(updateListeners, listener),
     waitForCapture(timeoutMs, predicate) {
       const matches = predicate ?? (() => true);
       const held = ordered();
@@ -248,6 +370,12 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
     close() {
       if (closing) return closing;
       closing = new Promise<void>((resolve) => {
+        // Answers waiting out a delay never hold the inbox open: their connections are cut now.
+        for (const entry of waiting) {
+          clearTimeout(entry.timer);
+          entry.res.destroy();
+        }
+        waiting.clear();
         server.close(() => resolve());
         server.closeIdleConnections();
         const cut = setTimeout(() => server.closeAllConnections(), closeGraceMs);

@@ -13,6 +13,7 @@ import type {
   JsonObject,
   Method,
   OffsetRange,
+  RecipePiece,
   RenderOptions,
   RenderResult,
   RenderedHeader,
@@ -342,6 +343,33 @@ function remapSpans(before: string, after: string, spans: readonly Span[]): Span
   return out;
 }
 
+/**
+ * The pieces of a credential's text, from its spans: secrets by name, variables as their text, and text
+ * written in the action file kept when `written` is true, else an unrestorable piece saying `written`.
+ */
+export function credentialPieces(text: string, spans: readonly Span[], written: true | string): RecipePiece[] {
+  const out: RecipePiece[] = [];
+  let cursor = 0;
+  const gap = (end: number) => {
+    if (end <= cursor) return;
+    out.push(written === true ? text.slice(cursor, end) : { unrestorable: written });
+  };
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.start < cursor || s.end <= s.start) continue;
+    if (s.source.kind === 'secret') {
+      gap(s.start);
+      out.push({ secret: s.source.name });
+      cursor = s.end;
+    } else if (s.source.kind === 'variable') {
+      gap(s.start);
+      out.push(text.slice(s.start, s.end));
+      cursor = s.end;
+    }
+  }
+  gap(text.length);
+  return out;
+}
+
 function credential(scheme: 'basic' | 'oauth2' | 'bearer' | 'apiKey', start: number, end: number): Span {
   return { start, end, source: { kind: 'credential', scheme } };
 }
@@ -401,7 +429,12 @@ function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnosti
       const pass = parts(auth.password);
       const encoded = Buffer.from(`${user.text}:${pass.text}`, 'utf8').toString('base64');
       const prefix = 'Basic ';
-      return { name: 'Authorization', value: prefix + encoded, origin: 'auth', spans: [credential('basic', prefix.length, prefix.length + encoded.length)] };
+      const basic = {
+        user: credentialPieces(user.text, user.spans, true),
+        password: credentialPieces(pass.text, pass.spans, 'the Basic password is written in the action file, not in the secret store'),
+      };
+      const span: Span = { start: prefix.length, end: prefix.length + encoded.length, source: { kind: 'credential', scheme: 'basic', basic } };
+      return { name: 'Authorization', value: prefix + encoded, origin: 'auth', spans: [span] };
     }
     case 'oauth2': {
       const connection = auth.connection?.value ?? '';
@@ -415,7 +448,8 @@ function renderAuth(doc: ActionDocument, state: RenderState, problems: Diagnosti
       }
       const prefix = 'Bearer ';
       const text = token ?? '';
-      return { name: 'Authorization', value: prefix + text, origin: 'auth', spans: [credential('oauth2', prefix.length, prefix.length + text.length)] };
+      const span: Span = { start: prefix.length, end: prefix.length + text.length, source: { kind: 'credential', scheme: 'oauth2', connection } };
+      return { name: 'Authorization', value: prefix + text, origin: 'auth', spans: [span] };
     }
   }
 }

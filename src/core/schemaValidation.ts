@@ -11,22 +11,26 @@ import { nestingProblem, PARSE_OPTIONS } from './jsonc';
 import actionSchema from '../../schemas/webhook-action.schema.json';
 import sampleSchema from '../../schemas/webhook-sample.schema.json';
 import workflowSchema from '../../schemas/webhook-workflow.schema.json';
+import inboxSchema from '../../schemas/webhook-inbox.schema.json';
 import * as generated from './schemaValidators.generated';
 import type { Diagnostic, OffsetRange } from './types';
 
 /** Which of the file formats a document is. */
-export type SchemaKind = 'action' | 'sample' | 'workflow';
+export type SchemaKind = 'action' | 'sample' | 'workflow' | 'inbox';
 
 /** Keywords the schemas carry for VS Code's JSON editor; ajv must know them to compile in strict mode. */
 export const EDITOR_SCHEMA_KEYWORDS: readonly string[] = generated.EDITOR_SCHEMA_KEYWORDS;
 
 type SchemaObject = { readonly [key: string]: unknown };
 
-const SCHEMAS: Record<SchemaKind, SchemaObject> = { action: actionSchema, sample: sampleSchema, workflow: workflowSchema };
-const ROOT_LABEL: Record<SchemaKind, string> = { action: 'The webhook action', sample: 'The sample', workflow: 'The workflow' };
+const SCHEMAS: Record<SchemaKind, SchemaObject> = { action: actionSchema, sample: sampleSchema, workflow: workflowSchema, inbox: inboxSchema };
+const ROOT_LABEL: Record<SchemaKind, string> = { action: 'The webhook action', sample: 'The sample', workflow: 'The workflow', inbox: 'The inbox rules' };
 
 /** The precompiled validators: strict, every error reported, each error with its schema (`verbose`). */
-const VALIDATORS = { action: generated.action, sample: generated.sample, workflow: generated.workflow } as unknown as Record<SchemaKind, ValidateFunction>;
+const VALIDATORS = { action: generated.action, sample: generated.sample, workflow: generated.workflow, inbox: generated.inbox } as unknown as Record<
+  SchemaKind,
+  ValidateFunction
+>;
 
 /** Validates a parsed document against the action or sample schema; ranges are offsets into its text. */
 export function validateSchema(kind: SchemaKind, root: Node | undefined): Diagnostic[] {

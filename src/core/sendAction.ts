@@ -18,6 +18,7 @@ import { compareCapture } from './capture';
 import { checkResponse, readExpect, type SchemaCompiler } from './expect';
 import { inboxUrlFor } from './inbox';
 import { isSecretSpan, redactCapture, redactRecord, redactText, secretValuesOf, toPlainRequest } from './redact';
+import { recipeOf } from './recipe';
 import { render } from './render';
 import type {
   Capture,
@@ -75,9 +76,18 @@ export interface RecordSink {
   check?(): Promise<string | undefined>;
 }
 
-/** Everything one send needs. */
+/** A recorded request to send again (docs/architecture.md, "Replay"): the record's id, and its request made again with the tokens as they are now. */
+export interface ReplaySource {
+  readonly of: string;
+  readonly render: (tokens: TokenSource) => RenderResult;
+}
+
+/** Everything one send needs: an action document to render, or a recorded request to replay. */
 export interface SendActionInput {
-  readonly doc: ActionDocument;
+  /** The action to render; not needed when `replay` is given. */
+  readonly doc?: ActionDocument;
+  /** A recorded request to send again instead of rendering `doc`. */
+  readonly replay?: ReplaySource;
   readonly sample: Sample;
   /** The action's file as records name it (workspace-relative or as given on the command line). */
   readonly file: string;
@@ -151,17 +161,21 @@ const CAPTURE_WAIT_MS = 2000;
 
 /** Sends one action for one sample to its receiver or the inbox. Never throws for bad input or a failed exchange. */
 export async function sendAction(input: SendActionInput): Promise<SendActionResult> {
-  const syntax = input.doc.syntax.filter((d) => d.severity === 'error');
+  const syntax = input.doc?.syntax.filter((d) => d.severity === 'error') ?? [];
   if (syntax.length > 0) return refusal('invalid-json', `the file is not valid JSON: ${syntax[0]!.message}`, syntax);
-  const renderWith = () =>
-    render(input.doc, input.sample, {
-      escaping: input.escaping,
-      arraySeparator: input.arraySeparator,
-      secrets: input.secrets,
-      tokens: input.tokens,
-      ...(input.clock ? { clock: input.clock } : {}),
-      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
-    });
+  const { doc, replay } = input;
+  if (!doc && !replay) throw new TypeError('sendAction needs an action document or a recorded request');
+  const renderWith = replay
+    ? () => replay.render(input.tokens)
+    : () =>
+        render(doc!, input.sample, {
+          escaping: input.escaping,
+          arraySeparator: input.arraySeparator,
+          secrets: input.secrets,
+          tokens: input.tokens,
+          ...(input.clock ? { clock: input.clock } : {}),
+          ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+        });
 
   const rendered = renderWith();
   // The platform parses the body before it sends; one that does not parse is skipped there, so never sent here.
@@ -242,10 +256,16 @@ async function finish(
   }
   for (const value of input.knownSecrets?.() ?? []) if (value) secrets.add(value);
   const checks = checksOf(input, result, (value) => secrets.add(value));
-  const record = redactRecord(
-    buildRecord({ file: input.file, sample: input.sample.name, request: masked, result, inbox: input.inbox !== undefined, ...(checks ? { checks } : {}) }),
-    secrets,
-  );
+  const recipe = recipeOf(rendered.request, toPlainRequest(rendered.request, false).url, input.secrets);
+  const built = buildRecord({
+    file: input.file,
+    sample: input.sample.name,
+    request: masked,
+    result,
+    inbox: input.inbox !== undefined,
+    ...(checks ? { checks } : {}),
+  });
+  const record = redactRecord({ ...built, replay: recipe, ...(input.replay ? { replayOf: input.replay.of } : {}) }, secrets);
   let logError: string | undefined;
   try {
     await input.log?.append(record);
@@ -261,7 +281,8 @@ async function finish(
 
 /** The response checked against the action's `expect`, with the same sample; undefined without one or without a response. */
 function checksOf(input: SendActionInput, result: SendResult, onSecret: (value: string) => void): CheckResult[] | undefined {
-  if (!result.ok) return undefined;
+  // A replay sends a recorded request: it has no action file, so no expect.
+  if (!result.ok || !input.doc) return undefined;
   const model = readExpect(input.doc);
   if (!model) return undefined;
   return checkResponse(model, result.response, {

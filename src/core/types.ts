@@ -88,7 +88,41 @@ export type SpanSource =
   /** a `{{secrets.NAME}}` template */
   | { readonly kind: 'secret'; readonly name: string; readonly range: OffsetRange }
   /** credential material made by the auth scheme (Basic's base64, an OAuth access token) */
-  | { readonly kind: 'credential'; readonly scheme: 'basic' | 'oauth2' | 'bearer' | 'apiKey' };
+  | {
+      readonly kind: 'credential';
+      readonly scheme: 'basic' | 'oauth2' | 'bearer' | 'apiKey';
+      /** oauth2: the connection whose token it is. */
+      readonly connection?: string;
+      /** basic: what the user name and password were made of, secrets by name only (for replay). */
+      readonly basic?: { readonly user: readonly RecipePiece[]; readonly password: readonly RecipePiece[] };
+    };
+
+/**
+ * One piece of the text a mask of a recorded request stands for, never holding a secret value: text that is
+ * not secret, a secret by name (and how it was encoded where it stood), an OAuth token by connection, Basic
+ * credentials by their parts, or a piece that cannot be restored (such as a token written in the file).
+ */
+export type RecipePiece =
+  | string
+  | { readonly secret: string; readonly encoding?: 'uri' | 'json' }
+  | { readonly token: string }
+  | { readonly basic: { readonly user: readonly RecipePiece[]; readonly password: readonly RecipePiece[] } }
+  | { readonly credential: 'bearer' | 'apiKey'; readonly pieces: readonly RecipePiece[] }
+  | { readonly unrestorable: string };
+
+/**
+ * How to make a recorded request again without the log holding a secret: for each field of the masked
+ * request (URL, each header value, body), what each mask in it stands for, in order.
+ */
+export interface ReplayRecipe {
+  /** The receiver's URL, masked (an inbox send's record points at the inbox). */
+  readonly url: string;
+  readonly fills: {
+    readonly url: readonly (readonly RecipePiece[])[];
+    readonly headers: readonly (readonly (readonly RecipePiece[])[])[];
+    readonly body: readonly (readonly RecipePiece[])[];
+  };
+}
 
 /** A piece [start, end) of a rendered string and its source. */
 export interface Span {
@@ -271,6 +305,12 @@ export interface Capture {
   readonly body: Uint8Array;
   readonly bodySize: number;
   readonly bodyTruncated: boolean;
+  /** The inbox rule that answered, `default` when none matched. */
+  readonly rule?: string;
+  /** What the inbox answered, and after how long it was asked to wait. */
+  readonly answer?: { readonly status: number; readonly delayMs: number; readonly note?: string };
+  /** What the real receiver said when the inbox forwards its captures; set once it answered. */
+  readonly forward?: ForwardOutcome;
 }
 
 /** The result of one check of a response against the action's `expect` (docs/architecture.md, "Expectations"). */
@@ -283,6 +323,22 @@ export interface CheckResult {
   /** The entry in the action file the check comes from (its key). */
   readonly range: OffsetRange;
 }
+
+/** What became of one capture passed on to the real receiver. */
+export type ForwardOutcome =
+  | {
+      readonly url: string;
+      readonly ok: true;
+      readonly status: number;
+      readonly statusText: string;
+      readonly headers: ReadonlyArray<readonly [string, string]>;
+      /** The receiver's body as text (UTF-8, invalid bytes replaced), up to the cap. */
+      readonly bodyPreview: string;
+      readonly size: number;
+      readonly truncated: boolean;
+      readonly timings: Timings;
+    }
+  | { readonly url: string; readonly ok: false; readonly error: SendError; readonly timings?: Timings };
 
 /** An execution log record (docs/architecture.md, "Execution records"). Holds only redacted data. */
 export interface ExecutionRecord {
@@ -309,4 +365,8 @@ export interface ExecutionRecord {
   readonly inbox?: boolean;
   /** The checks of the action's `expect`, in file order; absent when it has none or no response came. */
   readonly checks?: readonly CheckResult[];
+  /** How to send the request again with the secrets re-read (absent in records from before replay existed). */
+  readonly replay?: ReplayRecipe;
+  /** The id of the record this send replayed. */
+  readonly replayOf?: string;
 }

@@ -28,6 +28,8 @@ export interface StudioSettings {
   readonly inboxPort: number;
   readonly inboxStatus: number;
   readonly inboxBody: string;
+  /** Where the inbox forwards each capture; '' when it does not. Read from the user's settings only. */
+  readonly inboxForwardUrl: string;
   readonly oauthConnections: readonly OAuthConnectionSetting[];
   /** `webhookStudio.render.now`: the fixed time `right_now` is read at; undefined for the real clock. */
   readonly now?: Date;
@@ -95,6 +97,8 @@ export function readSettings(scope?: vscode.Uri): StudioSettings {
     inboxPort: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0,
     inboxStatus: c.get<number>('inbox.responseStatus', 200),
     inboxBody: c.get<string>('inbox.responseBody', DEFAULT_BODY),
+    // A workspace may not send its captures elsewhere: only the user's own setting counts.
+    inboxForwardUrl: (c.inspect<string>('inbox.forwardUrl')?.globalValue ?? '').trim(),
     oauthConnections: connections(c.get('oauth.connections')),
     ...nowOf(c.get('render.now')),
     timeZone: zoneOf(c.get('render.timeZone')),

@@ -16,6 +16,8 @@ import { DiagnosticsController } from './diagnostics';
 import { WorkspaceFileSearch } from './fileSearch';
 import { TemplateHoverProvider } from './hover';
 import { InboxService } from './inbox';
+import { InboxRulesCompletionProvider, INBOX_RULES_SELECTOR } from './inboxCompletion';
+import { InboxRulesWatcher } from './inboxRules';
 import { StudioLog } from './log';
 import { OAuthService } from './oauth';
 import { WebviewPreviewController } from './panel/previewPanel';
@@ -72,7 +74,9 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const workflows = new WorkflowIndex(samples, records, search, () => readSettings().workflowsGlob);
   const analyzer = new Analyzer(workflows, secrets, oauth, contracts);
   const diagnostics = new DiagnosticsController(analyzer, lintCollection, (m) => log.warn(m), search);
-  const inbox = new InboxService(log);
+  const inboxCollection = vscode.languages.createDiagnosticCollection('webhook-studio-inbox');
+  const inboxRules = new InboxRulesWatcher(inboxCollection, search, log);
+  const inbox = new InboxService(log, inboxRules);
   // The preview is built below; a send asks it only once it runs.
   const sends = new SendService(analyzer, secrets, oauth, inbox, log, records, (uri): boolean => preview.showsResultOf(uri));
   const knownSecrets = (): string[] => [...secrets.knownValues(), ...oauth.knownValues()];
@@ -85,7 +89,23 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     workspaceState: context.workspaceState,
     send: (uri, request) => sends.send(uri, request),
   });
-  const views = registerViews({ records, inbox, log, knownSecrets, showRecord: (record, file) => preview.showRecord(record, file) });
+  const views = registerViews({
+    records,
+    inbox,
+    log,
+    knownSecrets,
+    showRecord: (record, file) => preview.showRecord(record, file),
+    replay: (record, toInbox) => sends.replay(record, { toInbox }),
+    sendCaptured: (capture, base) => sends.sendCaptured(capture, base),
+    secretPairs: async () => {
+      await secrets.loadValues();
+      const source = secrets.source();
+      return secrets.list().flatMap((name) => {
+        const value = source.get(name);
+        return value === undefined ? [] : [[name, value] as const];
+      });
+    },
+  });
   const completion = new TemplateCompletionProvider(workflows, secrets);
   const hover = new TemplateHoverProvider(workflows, secrets);
   const definition = new TemplateDefinitionProvider(samples, workflows);
@@ -97,6 +117,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     log,
     lintCollection,
     sampleCollection,
+    inboxCollection,
+    inboxRules,
     samples,
     diagnostics,
     inbox,
@@ -112,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   subs.push(
     vscode.languages.registerCompletionItemProvider(WEBHOOK_SELECTOR, completion, ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(WEBHOOK_SELECTOR, hover),
+    vscode.languages.registerCompletionItemProvider(INBOX_RULES_SELECTOR, new InboxRulesCompletionProvider(), '{', '.'),
     vscode.languages.registerDefinitionProvider(WEBHOOK_SELECTOR, definition),
     vscode.languages.registerCodeActionsProvider(WEBHOOK_SELECTOR, new QuickFixProvider(analyzer), {
       providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds,

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { parseActionDocument } from '../core/document';
 import { render } from '../core/render';
+import { replayPlan } from '../core/replay';
 import { sendAction, type SendActionResult, type SendRefusal, type TokenProvider } from '../core/sendAction';
-import type { Capture, ExecutionRecord, JsonValue, OutcomeClass, PlainRequest, Sample, SendResult } from '../core/types';
+import { forwarder } from '../core/inboxForward';
+import type { Capture, ExecutionRecord, ForwardOutcome, JsonValue, OutcomeClass, PlainRequest, Sample, SendResult } from '../core/types';
 import { runWorkflow, type WorkflowStepInput } from '../core/workflow';
 import { readDocumentText, type Analyzer } from './analysis';
 import { clockOf, readProxy, readSettings, type StudioSettings } from './config';
@@ -181,6 +183,57 @@ export class SendService implements vscode.Disposable {
     } finally {
       onCancel?.dispose();
     }
+  }
+
+  /**
+   * Sends a recorded request again (docs/architecture.md, "Replay"), byte for byte, to its receiver or the local
+   * inbox, with the secrets read again from secret storage (missing ones are asked for, as for sends).
+   */
+  async replay(record: ExecutionRecord, request: Pick<SendRequest, 'toInbox' | 'notify'> = {}): Promise<SendOutcome | Refusal> {
+    if (!vscode.workspace.isTrusted) return this.refuse(UNTRUSTED_REASON);
+    const settings = readSettings();
+    await this.secrets.ready();
+    await this.secrets.loadValues();
+    const planned = replayPlan(record, this.secrets.source());
+    if (!planned.ok) return this.refuse(`Not sent: ${planned.error}.`, 'error');
+    const box = request.toInbox ? await this.inbox.start() : undefined;
+    const tokens = this.tokensFor(settings);
+    const source = vscode.Uri.from({ scheme: 'webhook-studio-record', path: `/${record.id}` });
+    const run = () => {
+      // Secrets asked for after a first refusal are in the store's source by the second run.
+      const again = replayPlan(record, this.secrets.source());
+      const plan = again.ok ? again.plan : planned.plan;
+      return sendAction({
+        ...plan,
+        escaping: settings.escaping,
+        arraySeparator: settings.arraySeparator,
+        secrets: this.secrets.source(),
+        tokens,
+        transport: this.senderFor(settings, box?.url),
+        inbox: box,
+        timeoutMs: settings.timeoutMs,
+        maxResponseBytes: settings.maxResponseBytes,
+        followRedirects: settings.followRedirects,
+        log: this.records,
+        knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
+        around: (masked, exchange) => this.withProgress(source, `replay of ${record.file}`, masked, settings, exchange),
+      });
+    };
+    return this.sendWith(run, source, record.file, planned.plan.sample, request.notify !== false);
+  }
+
+  /** Sends a captured request again, exactly as it arrived (transport headers aside), to `base`; what the receiver said. */
+  async sendCaptured(capture: Capture, base: string): Promise<ForwardOutcome | Refusal> {
+    if (!vscode.workspace.isTrusted) return this.refuse(UNTRUSTED_REASON);
+    const settings = readSettings();
+    const box = await this.inbox.current();
+    const outcome = await forwarder({ url: base, transport: this.senderFor(settings, box?.url), timeoutMs: settings.timeoutMs })(capture);
+    const line = outcome.ok ? `${outcome.status} ${outcome.statusText} from ${outcome.url}` : `${outcome.error.message} (${outcome.url})`;
+    this.log.info(`capture #${capture.id} sent again: ${line}`);
+    void (outcome.ok && outcome.status < 400 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(
+      `Webhook Studio: capture #${capture.id} sent again: ${line}`,
+    );
+    return outcome;
   }
 
   private async sendWith(

@@ -148,7 +148,10 @@ describe('webhook-studio validate', () => {
     const errors = examples.stdout.split('\n').filter((l) => / error /.test(l));
     assert.deepEqual(
       errors.map((l) => l.replace(/ for sample .*/, '')),
-      ['examples/trigger-github-workflow.webhook.json:20:20 error contract-violation', 'examples/trigger-github-workflow.webhook.json:20:20 error contract-violation'],
+      [
+        'examples/trigger-github-workflow.webhook.json:20:20 error contract-violation',
+        'examples/trigger-github-workflow.webhook.json:20:20 error contract-violation',
+      ],
     );
     assert.equal(examples.code, 1, examples.stdout + examples.stderr);
     const checked = /^checked: (.*)$/m.exec(examples.stdout)?.[1]?.split(', ');
@@ -484,7 +487,7 @@ describe('webhook-studio send', () => {
     });
     assert.equal(r.code, 0, r.stderr);
     const record = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(record).sort(), ['file', 'id', 'outcome', 'request', 'response', 'sample', 'time', 'timings']);
+    assert.deepEqual(Object.keys(record).sort(), ['file', 'id', 'outcome', 'replay', 'request', 'response', 'sample', 'time', 'timings']);
     assert.equal(record.file, 'hook.webhook.json');
     assert.equal(record.sample, 'run ok');
     assert.equal(record.outcome, 'accepted');
@@ -548,7 +551,10 @@ describe('webhook-studio inbox and demo', () => {
     io.interrupt();
     assert.equal(await exited, 0);
     assert.match(io.stdout, /^Local inbox listening on http:\/\/127\.0\.0\.1:\d+ /);
-    assert.match(io.stdout, /── #1 .* 5 body bytes ──\nPOST \/hook\?a=1 HTTP\/1\.1\n[\s\S]*X-Test: yes[\s\S]*\n\nhello\n\nInbox stopped\.\n$/i);
+    assert.match(
+      io.stdout,
+      /── #1 .* 5 body bytes · answered 202 by the default answer ──\nPOST \/hook\?a=1 HTTP\/1\.1\n[\s\S]*X-Test: yes[\s\S]*\n\nhello\n\nInbox stopped\.\n$/i,
+    );
     // The server is closed once the command has returned.
     await assert.rejects(fetch(`${url}/again`));
   });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { captureToRawText, type Inbox } from '../../core/inbox';
+import { PLATFORM_TIMEOUT_MS } from '../../core/inboxRules';
 import { redactText } from '../../core/redact';
 import type { Capture } from '../../core/types';
 import type { InboxService } from '../inbox';
@@ -30,15 +31,55 @@ export function captureUri(capture: Capture): vscode.Uri {
   return vscode.Uri.from({ scheme: CAPTURE_SCHEME, path: `/capture-${capture.id}.http`, query: String(capture.id) });
 }
 
-/** A capture as a tree item: method and target, time; selecting it opens its raw text. */
+/** The Uri of the document that shows what the real receiver answered to a forwarded capture. */
+export function receiverUri(capture: Capture): vscode.Uri {
+  return vscode.Uri.from({ scheme: CAPTURE_SCHEME, path: `/capture-${capture.id}-receiver.http`, query: `${capture.id}:receiver` });
+}
+
+/** Which rule answered a capture, with what and after how long: `201 · lead created · 2 s`. */
+export function answerText(capture: Capture): string {
+  if (!capture.answer) return '';
+  const rule = capture.rule === undefined || capture.rule === 'default' ? 'default answer' : capture.rule;
+  const delay = capture.answer.delayMs > 0 ? ` · ${capture.answer.delayMs / 1000} s` : '';
+  return `${capture.answer.status} · ${rule}${delay}`;
+}
+
+/** What the receiver said to a forward, in a few words: `→ 200`, `→ refused`. */
+function forwardText(capture: Capture): string {
+  const f = capture.forward;
+  if (!f) return '';
+  return f.ok ? ` → ${f.status}` : ` → ${f.error.code}`;
+}
+
+/** A capture as a tree item: method and target; the rule that answered, what the receiver said, time; selecting it opens its raw text. */
 export function captureItem(capture: Capture): vscode.TreeItem {
   const item = new vscode.TreeItem(`${capture.method} ${capture.target}`, vscode.TreeItemCollapsibleState.None);
   item.id = `capture-${capture.id}`;
-  item.iconPath = new vscode.ThemeIcon('mail');
-  item.description = new Date(capture.time).toLocaleTimeString();
-  item.tooltip = `${capture.method} ${capture.target}\n${capture.rawHeaders.length} header(s) · ${capture.bodySize} body byte(s)${capture.bodyTruncated ? ' (truncated)' : ''}\n${capture.time}`;
+  const late = (capture.answer?.delayMs ?? 0) > PLATFORM_TIMEOUT_MS;
+  item.iconPath = new vscode.ThemeIcon(late ? 'warning' : 'mail');
+  const answer = answerText(capture);
+  item.description = `${answer}${forwardText(capture)}${answer ? ' · ' : ''}${new Date(capture.time).toLocaleTimeString()}`;
+  const lines = [
+    `${capture.method} ${capture.target}`,
+    `${capture.rawHeaders.length} header(s) · ${capture.bodySize} body byte(s)${capture.bodyTruncated ? ' (truncated)' : ''}`,
+  ];
+  if (capture.answer) {
+    lines.push(
+      `Answered ${capture.answer.status} by ${capture.rule === 'default' || !capture.rule ? 'the default answer' : `rule "${capture.rule}"`}${capture.answer.delayMs > 0 ? ` after ${capture.answer.delayMs / 1000} s` : ''}`,
+    );
+    if (late) lines.push('Past 30 s: the platform would give up waiting and record a timeout.');
+    if (capture.answer.note) lines.push(capture.answer.note);
+  }
+  if (capture.forward)
+    lines.push(
+      capture.forward.ok
+        ? `Receiver ${capture.forward.url} answered ${capture.forward.status} ${capture.forward.statusText}`
+        : `Receiver ${capture.forward.url || ''}: ${capture.forward.error.message}`,
+    );
+  lines.push(capture.time);
+  item.tooltip = lines.join('\n');
   item.contextValue = 'inboxCapture';
-  item.command = { command: 'vscode.open', title: 'Open Capture', arguments: [captureUri(capture), { preview: true }] };
+  item.command = { command: 'webhookStudio.openCapture', title: 'Open Capture', arguments: [capture.id] };
   return item;
 }
 
@@ -57,7 +98,7 @@ export class InboxViewProvider implements vscode.TreeDataProvider<Capture>, vsco
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
-    service: InboxService,
+    private readonly service: InboxService,
     private readonly knownSecrets: () => Iterable<string>,
   ) {
     this.disposables.push(
@@ -78,7 +119,11 @@ export class InboxViewProvider implements vscode.TreeDataProvider<Capture>, vsco
     this.captureListener?.dispose();
     this.captureListener = undefined;
     this.inbox = inbox;
-    if (inbox) this.captureListener = inbox.onCapture(() => this.changed.fire());
+    if (inbox) {
+      const captured = inbox.onCapture(() => this.changed.fire());
+      const updated = inbox.onUpdate(() => this.changed.fire());
+      this.captureListener = { dispose: () => (captured.dispose(), updated.dispose()) };
+    }
     void vscode.commands.executeCommand('setContext', INBOX_RUNNING_KEY, inbox !== undefined);
     this.describe();
     this.changed.fire();
@@ -86,7 +131,25 @@ export class InboxViewProvider implements vscode.TreeDataProvider<Capture>, vsco
 
   private describe(): void {
     if (!this.view) return;
-    this.view.message = this.inbox ? `Listening on ${this.inbox.url}` : undefined;
+    if (!this.inbox) {
+      this.view.message = undefined;
+      return;
+    }
+    const rules = this.service.rulesFileOf();
+    const named = this.inbox.ruleNames().length;
+    const forward = this.service.forwardUrl();
+    this.view.message = [
+      `Listening on ${this.inbox.url}`,
+      rules ? `answering by ${named} rule(s) of ${vscode.workspace.asRelativePath(rules)}` : undefined,
+      forward ? `forwarding to ${forward}` : undefined,
+    ]
+      .filter((p) => p !== undefined)
+      .join(' · ');
+  }
+
+  /** The kept capture with `id`. */
+  find(id: number): Capture | undefined {
+    return this.inbox?.captures().find((c) => c.id === id);
   }
 
   getTreeItem(capture: Capture): vscode.TreeItem {
@@ -99,9 +162,10 @@ export class InboxViewProvider implements vscode.TreeDataProvider<Capture>, vsco
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const id = Number(uri.query);
-    const capture = this.inbox?.captures().find((c) => c.id === id);
+    const [idText, part] = uri.query.split(':');
+    const capture = this.find(Number(idText));
     if (!capture) return '# This capture is no longer kept by the local inbox.\n';
+    if (part === 'receiver') return redactText(receiverText(capture), this.knownSecrets());
     return redactText(captureToRawText(capture), this.knownSecrets());
   }
 
@@ -115,4 +179,14 @@ export class InboxViewProvider implements vscode.TreeDataProvider<Capture>, vsco
     this.captureListener?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** What the receiver answered to a forwarded capture, as HTTP text. */
+function receiverText(capture: Capture): string {
+  const f = capture.forward;
+  if (!f) return '# This capture was not forwarded.\n';
+  if (!f.ok) return `# Forward to ${f.url}\n# ${f.error.message}\n# ${f.error.hint}\n`;
+  let text = `# Forward to ${f.url}: ${Math.round(f.timings.totalMs)} ms\nHTTP/1.1 ${f.status} ${f.statusText}\r\n`;
+  for (const [name, value] of f.headers) text += `${name}: ${value}\r\n`;
+  return `${text}\r\n${f.bodyPreview}${f.truncated ? `\n# … cut at the cap (${f.size} bytes)` : ''}`;
 }

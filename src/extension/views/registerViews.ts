@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { validateInboxStatus } from '../../core/inbox';
-import type { ExecutionRecord } from '../../core/types';
+import { forwardUrlProblem } from '../../core/inboxForward';
+import { captureAction, editableAction } from '../../core/replay';
+import type { Capture, ExecutionRecord, ForwardOutcome } from '../../core/types';
 import type { InboxService } from '../inbox';
 import type { StudioLog } from '../log';
 import type { ExecutionRecords } from '../executionRecords';
-import type { Refusal } from '../send';
-import { INBOX_VIEW_ID, InboxViewProvider, RESPONSE_STATUSES } from './inboxView';
+import type { Refusal, SendOutcome } from '../send';
+import { captureUri, INBOX_VIEW_ID, InboxViewProvider, receiverUri, RESPONSE_STATUSES } from './inboxView';
 import { ExecutionLogsProvider, LOGS_VIEW_ID } from './logsView';
 import { fileExists } from '../convert';
 
@@ -18,6 +20,35 @@ export interface ViewServices {
   readonly knownSecrets: () => Iterable<string>;
   /** Shows a past record in the preview panel. */
   readonly showRecord: (record: ExecutionRecord, file: vscode.Uri | undefined) => Promise<void>;
+  /** Sends a record again (to the local inbox with `toInbox`). */
+  readonly replay: (record: ExecutionRecord, toInbox: boolean) => Promise<SendOutcome | Refusal>;
+  /** Sends a capture again, as it arrived, to an origin. */
+  readonly sendCaptured: (capture: Capture, base: string) => Promise<ForwardOutcome | Refusal>;
+  /** The stored secrets by name, for writing them as templates. */
+  readonly secretPairs: () => Promise<ReadonlyArray<readonly [string, string]>>;
+}
+
+/** The id a command argument names: the item's own id, or the element a menu passes. */
+function idOf(arg: unknown): unknown {
+  return typeof arg === 'object' && arg !== null ? (arg as { id?: unknown }).id : arg;
+}
+
+/** Opens `text` as a new untitled action (`*.webhook.json`) to edit and send. */
+async function openUntitledAction(name: string, text: string): Promise<vscode.Uri> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  let n = 1;
+  let uri: vscode.Uri;
+  do {
+    const file = `${name}${n > 1 ? `-${n}` : ''}.webhook.json`;
+    uri = folder ? vscode.Uri.joinPath(folder, file).with({ scheme: 'untitled' }) : vscode.Uri.from({ scheme: 'untitled', path: file });
+    n++;
+  } while (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) || (await fileExists(uri.with({ scheme: 'file' }))));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(0, 0), text);
+  await vscode.workspace.applyEdit(edit);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return uri;
 }
 
 /** The views and their providers, for the composition root and tests. */
@@ -125,6 +156,77 @@ export function registerViews(s: ViewServices): { views: StudioViews; disposable
       inbox.clear();
       return { cleared: true };
     },
+    'webhookStudio.openCapture': async (arg?: unknown): Promise<{ uri: string; receiver?: string } | Refusal> => {
+      const capture = inbox.find(Number(idOf(arg)));
+      if (!capture) return refused('Pick a capture in the Local Inbox view.');
+      await vscode.window.showTextDocument(captureUri(capture), { preview: true });
+      if (!capture.forward) return { uri: captureUri(capture).toString() };
+      // What arrived and what the real receiver said, side by side.
+      await vscode.window.showTextDocument(receiverUri(capture), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      return { uri: captureUri(capture).toString(), receiver: receiverUri(capture).toString() };
+    },
+    'webhookStudio.replayRecord': async (arg?: unknown, options?: { toInbox?: boolean }): Promise<SendOutcome | Refusal> => {
+      const id = idOf(arg);
+      const record = typeof id === 'string' ? await logs.find(id) : undefined;
+      if (!record) return refused('Pick a record in the Execution Logs view.');
+      let toInbox = options?.toInbox;
+      if (toInbox === undefined) {
+        const receiver = record.replay ? hostOf(record.replay.url) : 'its receiver';
+        const pick = await vscode.window.showQuickPick(
+          [
+            { label: `Send to ${receiver}`, description: 'the recorded receiver', toInbox: false },
+            { label: 'Send to the local inbox', description: 'see it as received', toInbox: true },
+          ],
+          { title: 'Webhook Studio: replay the recorded request, byte for byte, with the secrets read again' },
+        );
+        if (!pick) return refused('cancelled');
+        toInbox = pick.toInbox;
+      }
+      return s.replay(record, toInbox);
+    },
+    'webhookStudio.replayRecordWithEdits': async (arg?: unknown): Promise<{ uri: string } | Refusal> => {
+      const id = idOf(arg);
+      const record = typeof id === 'string' ? await logs.find(id) : undefined;
+      if (!record) return refused('Pick a record in the Execution Logs view.');
+      const uri = await openUntitledAction(`replay-${record.id.slice(0, 8)}`, editableAction(record));
+      return { uri: uri.toString() };
+    },
+    'webhookStudio.replayCapture': async (arg?: unknown, target?: string): Promise<ForwardOutcome | Refusal> => {
+      const capture = inbox.find(Number(idOf(arg)));
+      if (!capture) return refused('Pick a capture in the Local Inbox view.');
+      let base = target;
+      if (base === undefined) {
+        const box = await s.inbox.current();
+        const forward = s.inbox.forwardUrl();
+        const picks = [
+          ...(forward ? [{ label: `Send to ${forward}`, description: 'the forward URL', base: forward }] : []),
+          ...(box ? [{ label: 'Send to the local inbox again', description: box.url, base: box.url }] : []),
+          { label: 'Send to another URL…', description: 'an origin, e.g. http://localhost:3000', base: '' },
+        ];
+        const pick = await vscode.window.showQuickPick(picks, { title: `Webhook Studio: send capture #${capture.id} again, as it arrived` });
+        if (!pick) return refused('cancelled');
+        base = pick.base;
+        if (base === '') {
+          const typed = await vscode.window.showInputBox({
+            title: 'Send the capture to',
+            prompt: "An http(s) URL: the capture's path and query go after it",
+            validateInput: (v) => forwardUrlProblem(v),
+          });
+          if (typed === undefined) return refused('cancelled');
+          base = typed;
+        }
+      }
+      const problem = forwardUrlProblem(base);
+      if (problem) return refused(problem);
+      return s.sendCaptured(capture, base);
+    },
+    'webhookStudio.replayCaptureWithEdits': async (arg?: unknown): Promise<{ uri: string } | Refusal> => {
+      const capture = inbox.find(Number(idOf(arg)));
+      if (!capture) return refused('Pick a capture in the Local Inbox view.');
+      const origin = s.inbox.forwardUrl() ?? (await s.inbox.current())?.url ?? 'http://127.0.0.1';
+      const uri = await openUntitledAction(`capture-${capture.id}`, captureAction(capture, await s.secretPairs(), origin));
+      return { uri: uri.toString() };
+    },
   };
 
   const disposables: vscode.Disposable[] = [
@@ -135,4 +237,12 @@ export function registerViews(s: ViewServices): { views: StudioViews; disposable
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
   return { views: { logs, inbox }, disposables };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

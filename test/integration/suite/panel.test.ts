@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { Capture, ExecutionRecord } from '../../../src/core/types';
+import { captureUri } from '../../../src/extension/views/inboxView';
 import { recordDescription, recordLabel } from '../../../src/extension/views/logsView';
 import type { Refusal, SendOutcome } from '../../../src/extension/send';
 import { closeAllEditors, fixtureUri, waitFor } from './helpers';
@@ -256,7 +257,8 @@ describe('preview panel and views', () => {
     }, 'the capture in the Local Inbox view');
     const capture: Capture = captures[0]!;
     assert.equal(capture.target, '/panel/c_81f2');
-    const document = await vscode.workspace.openTextDocument(api.views.inbox.getTreeItem(capture).command!.arguments![0] as vscode.Uri);
+    const document = await vscode.workspace.openTextDocument(captureUri(capture));
+    assert.equal(api.views.inbox.getTreeItem(capture).command?.command, 'webhookStudio.openCapture');
     assert.match(document.getText(), /^POST \/panel\/c_81f2 HTTP\/1\.1/);
     assert.match(document.getText(), /Bearer ••••••/);
     assert.ok(!document.getText().includes(PANEL_SECRET), 'the capture document masks the secret');
