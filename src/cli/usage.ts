@@ -110,8 +110,9 @@ ${OAUTH}`,
   inbox: `Usage: webhook-studio inbox [options]
 
 Starts a capture server on 127.0.0.1, prints its URL, then every request it receives exactly
-as received and the rule that answered it, until Ctrl+C. Requests made by web pages (with an
-Origin or Sec-Fetch-Site header) are refused with 403 and not kept.
+as received and the rule that answered it, until Ctrl+C. A web page that reaches it under
+another host name (Origin or Sec-Fetch-Site with a Host that is not loopback) is refused with
+403 and not kept; a request with those headers is never forwarded.
 
 Options:
   --port N               port to listen on; default: any free port

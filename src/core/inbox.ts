@@ -20,7 +20,7 @@ export interface InboxOptions {
   readonly host?: '127.0.0.1';
   /** Status of every answer; default 200. */
   readonly status?: number;
-  /** Body of every answer, `{{capture.id}}` replaced by the number of the request; default `{"ok":true,"id":"{{capture.id}}"}`. */
+  /** Body of every answer, `{{request.id}}` replaced by the number of the request; default `{"ok":true,"id":"{{request.id}}"}`. */
   readonly body?: string;
   /** Content type of every answer; default `application/json`. */
   readonly contentType?: string;
@@ -99,16 +99,24 @@ export function validateInboxStatus(status: unknown): string | undefined {
   return undefined;
 }
 
-/** The answer to a request made by a web page: it may neither leave a capture nor read one. */
-const BROWSER_REFUSAL = 'The local inbox does not answer requests made by web pages.\n';
+/** The answer to a page that reached the inbox under another name (DNS rebinding): it may neither leave a capture nor read one. */
+const BROWSER_REFUSAL = 'The local inbox does not answer requests made by web pages under another host name.\n';
 
 /**
  * True for a request a web page made: browsers add Origin to cross-origin and non-GET requests and
- * Sec-Fetch-Site to every request. (Sec-Fetch-Mode alone is not taken: Node's fetch sends it too.)
+ * Sec-Fetch-Site to every request. (Sec-Fetch-Mode alone is not taken: Node's fetch sends it too.) A
+ * command copied from a browser's developer tools carries them as well, so they alone do not refuse a
+ * request: such a capture is kept (what was sent is what is shown) but never forwarded.
  */
 function fromBrowser(req: IncomingMessage): boolean {
   const h = req.headers;
   return h.origin !== undefined || h['sec-fetch-site'] !== undefined;
+}
+
+/** True when the Host header names the loopback interface the inbox listens on (a rebound page's names another host). */
+function loopbackHost(req: IncomingMessage): boolean {
+  const host = (req.headers.host ?? '').toLowerCase();
+  return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
 }
 
 function compiled(spec: InboxRulesSpec): CompiledRules {
@@ -212,7 +220,9 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
-    if (fromBrowser(req)) {
+    const browser = fromBrowser(req);
+    // A page that reached the inbox through a name of its own could read the answers: it is refused.
+    if (browser && !loopbackHost(req)) {
       refusedCount++;
       req.resume();
       res.writeHead(403, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(BROWSER_REFUSAL.length)]);
@@ -256,7 +266,8 @@ export async function startInbox(options: InboxOptions = {}): Promise<Inbox> {
         answer: { status: answer.status, delayMs: answer.delayMs, ...(note ? { note } : {}) },
       };
       record(capture);
-      if (forward) passOn(capture, forward);
+      // A page's request is never passed on to the real receiver.
+      if (forward && !browser) passOn(capture, forward);
       const send = (): void => {
         res.writeHead(answer.status, answer.headers);
         res.end(answer.body, 'utf8');

@@ -193,9 +193,9 @@ describe('fromCurl', () => {
       method: 'POST',
       url: 'https://x.io/',
       headers: [['Content-Type', 'application/x-www-form-urlencoded']],
-      // A string body is the body's text, sent as is: the bytes curl sends.
+      // A form body ("bodyType": "form"), encoded as the platform encodes fields: the bytes curl sends.
       body: 'a=1&b=2',
-      warning: /not JSON/,
+      warning: /no Content-Type/,
     },
     {
       name: '--json posts JSON and asks for JSON',
@@ -584,5 +584,29 @@ describe('fromCurl: pasted commands and names', () => {
 
   test('a bare "?" at the end of the URL is kept', () => {
     assert.equal(importAndRender(`curl 'https://x.io/ping?'`).request.url, 'https://x.io/ping?');
+  });
+});
+
+describe('fromCurl: form data', () => {
+  test('form data becomes a form body of its fields; a field encoded otherwise than the platform does is named', () => {
+    const exact = importAndRender(`curl https://x.io/ -d 'email=jane%40example.com&tag=vip&tag=new'`);
+    assert.match(exact.text, /"bodyType": "form"/);
+    assert.deepEqual(JSON.parse(parseActionDocument(exact.text).text.replace(/^\s*\/\/.*$/gm, '')).body, { email: 'jane@example.com', tag: ['vip', 'new'] });
+    assert.equal(exact.request.body, 'email=jane%40example.com&tag=vip&tag=new');
+    assert.ok(!exact.warnings.some((w) => /encodes form fields/.test(w)), JSON.stringify(exact.warnings));
+
+    const spaced = importAndRender(`curl https://x.io/ -H 'Content-Type: application/x-www-form-urlencoded' -d 'name=Jane Doe&note=a+b'`);
+    assert.equal(spaced.request.body, 'name=Jane%20Doe&note=a%20b');
+    assert.ok(
+      spaced.warnings.some((w) => w.includes('"name=Jane%20Doe&note=a%20b" instead of the command\'s "name=Jane Doe&note=a+b"')),
+      JSON.stringify(spaced.warnings),
+    );
+  });
+
+  test('JSON data sent as a form, and data with a bad percent sequence, stay the body as written', () => {
+    assert.doesNotMatch(importAndRender(`curl https://x.io/ -d '{"a":"="}'`).text, /bodyType/);
+    const bad = importAndRender(`curl https://x.io/ -d 'a=%zz'`);
+    assert.doesNotMatch(bad.text, /bodyType/);
+    assert.equal(bad.request.body, 'a=%zz');
   });
 });

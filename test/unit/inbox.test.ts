@@ -204,8 +204,8 @@ describe('inbox answer', () => {
     });
   });
 
-  test('a configured body has {{capture.id}} replaced, every time it occurs, and keeps a right Content-Length', TEST_TIMEOUT, async () => {
-    await withInbox({ body: '{"record":{"id":"rec_{{capture.id}}","ref":"{{capture.id}}"}}' }, async (inbox) => {
+  test('a configured body has {{request.id}} replaced, every time it occurs, and keeps a right Content-Length', TEST_TIMEOUT, async () => {
+    await withInbox({ body: '{"record":{"id":"rec_{{request.id}}","ref":"{{request.id}}"}}' }, async (inbox) => {
       assert.deepEqual(await post(inbox, '/'), { status: 200, body: '{"record":{"id":"rec_1","ref":"1"}}', type: 'application/json' });
     });
   });

@@ -17,7 +17,7 @@
  * Text that holds `{{path}}` becomes a template: that is how a pasted command gains variables.
  */
 import { parseTree, type Node } from 'jsonc-parser';
-import { HEADER_NAME } from '../render';
+import { encodeComponent, HEADER_NAME } from '../render';
 import { CHALLENGE_AUTH, READ_WITH_ARG, SHORT_WITH_ARG, SKIP_FLAGS, SKIP_WITH_ARG } from './options';
 import { shellWords } from './shellWords';
 
@@ -416,7 +416,11 @@ function buildFile(p: Parsed): FromCurlResult {
   if (auth) file.push(['auth', auth]);
   if (headers.length > 0) file.push(['headers', groupHeaders(headers, warnings)]);
   if (split.query) file.push(['query', split.query]);
-  if (bodyText !== undefined) file.push(['body', bodyValue(bodyText, contentTypes, warnings)]);
+  if (bodyText !== undefined) {
+    const form = formBody(bodyText, contentTypes, warnings);
+    if (form) file.push(['bodyType', 'form'], ['body', form]);
+    else file.push(['body', bodyValue(bodyText, contentTypes, warnings)]);
+  }
   return { ok: true, text: pretty(new Entries(file), '') + '\n', warnings: [...new Set(warnings)], url: rawUrl, fileStem: fileStem(method, url) };
 }
 
@@ -583,6 +587,46 @@ function splitQuery(url: string): { url: string; query?: Entries } {
 }
 
 /** The body as a JSON value of the file (see the module comment for the rule). */
+/**
+ * Form data (`a=1&b=two`) sent as application/x-www-form-urlencoded becomes a form body ("bodyType": "form"),
+ * which the platform sends with each name and value encoded as query entries are; where that encoding
+ * differs from the command's bytes, a warning says so. Undefined for other bodies, and for data that is not
+ * a well-formed form (it stays the body's text).
+ */
+function formBody(text: string, contentTypes: ReadonlyArray<readonly [string, string]>, warnings: string[]): Entries | undefined {
+  const type = contentTypes[contentTypes.length - 1]?.[1] ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) || text === '' || !text.includes('=') || isJson(text)) return undefined;
+  const fields = new Map<string, string[]>();
+  try {
+    for (const piece of text.split('&')) {
+      if (piece === '') continue;
+      const at = piece.indexOf('=');
+      const decode = (part: string): string => decodeURIComponent(part.replaceAll('+', ' '));
+      const name = decode(at < 0 ? piece : piece.slice(0, at));
+      const value = at < 0 ? '' : decode(piece.slice(at + 1));
+      fields.set(name, [...(fields.get(name) ?? []), value]);
+    }
+  } catch {
+    // A bad percent sequence: not a form the platform's rows could hold.
+    return undefined;
+  }
+  const sent = [...fields].flatMap(([name, values]) => values.map((v) => `${encodeComponent(name)}=${encodeComponent(v)}`)).join('&');
+  if (sent !== text)
+    warnings.push(
+      `The form body is sent with each field encoded as the platform encodes form fields ("bodyType": "form"): ${JSON.stringify(sent)} instead of the command's ${JSON.stringify(text)} (same fields).`,
+    );
+  return new Entries([...fields].map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function bodyValue(text: string, contentTypes: ReadonlyArray<readonly [string, string]>, warnings: string[]): Ordered {
   let valid = true;
   try {
