@@ -131,12 +131,13 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
         await page.keyboard.press('Control+P');
         await input.waitFor({ timeout: 3000 });
       }
-      await input.fill(relPath);
+      // Short waits: Quick Open may close between the check and the fill, and the loop must get to open it again.
+      await input.fill(relPath, { timeout: 3000 });
       await row.waitFor({ timeout: 5000 });
       break;
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      if (await input.isVisible()) await input.fill('');
+      if (await input.isVisible()) await input.fill('', { timeout: 3000 }).catch(() => undefined);
     }
   }
   await page.keyboard.press('Enter');
