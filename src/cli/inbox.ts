@@ -32,23 +32,13 @@ export async function runInbox(args: string[], io: CliIo): Promise<number> {
   const port = integerOption(values.port, '--port', 0, 65535);
   const status = integerOption(values.status, '--status', 200, 599);
   const c = colorsFor(io.stdoutIsTTY, io.env);
-  const ce = colorsFor(io.stderrIsTTY, io.env);
   let rules: InboxRulesSpec | undefined;
   if (values.rules !== undefined) {
-    const path = resolve(io.cwd, values.rules);
-    const shown = shownPath(path, io.cwd);
-    const read = await readTextFile(path);
-    if (!read.ok) throw new UsageError(`--rules ${shown}: ${read.error}`);
-    const parsed = parseRulesText(read.text);
-    for (const p of parsed.problems) {
-      const label = p.severity === 'error' ? ce.red('error') : ce.yellow('warning');
-      io.err(`${escapeForTerminal(shown)}:${p.line}:${p.column} ${label} ${escapeForTerminal(p.message)}\n`);
-    }
-    if (!parsed.spec) {
-      io.err(`webhook-studio: the inbox did not start: ${shown} has errors\n`);
+    rules = await readRulesOption(values.rules, io);
+    if (!rules) {
+      io.err(`webhook-studio: the inbox did not start: ${escapeForTerminal(values.rules)} has errors\n`);
       return 1;
     }
-    rules = parsed.spec;
   }
   if (rules && (status !== undefined || values.body !== undefined)) {
     rules = withDefault(rules, plainAnswer(status ?? rules.default?.status ?? 200, values.body ?? '{"ok":true}', 'application/json'));
@@ -118,4 +108,22 @@ function forwardText(id: number, outcome: ForwardOutcome, c: Colors): string {
   let text = `${c.dim(`── #${id} receiver ${outcome.url} answered in ${Math.round(outcome.timings.totalMs)} ms ──`)}\n${paint(`${outcome.status} ${outcome.statusText}`)}\n`;
   for (const [name, value] of outcome.headers) text += `${name}: ${value}\n`;
   return printable(`${text}\n${outcome.bodyPreview}${outcome.truncated ? `\n… (${outcome.size} bytes, cut)` : ''}`);
+}
+
+/**
+ * Reads the rules file a `--rules` option names, printing its problems with their line and column;
+ * undefined when it has errors. A file that cannot be read is a usage error.
+ */
+export async function readRulesOption(file: string, io: CliIo): Promise<InboxRulesSpec | undefined> {
+  const path = resolve(io.cwd, file);
+  const shown = shownPath(path, io.cwd);
+  const read = await readTextFile(path);
+  if (!read.ok) throw new UsageError(`--rules ${shown}: ${read.error}`);
+  const parsed = parseRulesText(read.text);
+  const ce = colorsFor(io.stderrIsTTY, io.env);
+  for (const p of parsed.problems) {
+    const label = p.severity === 'error' ? ce.red('error') : ce.yellow('warning');
+    io.err(`${escapeForTerminal(shown)}:${p.line}:${p.column} ${label} ${escapeForTerminal(p.message)}\n`);
+  }
+  return parsed.spec;
 }

@@ -12,6 +12,7 @@ import { csvSamples, CsvSampleError, mappingProblem, type CsvMapping } from '../
 import { globProblem } from '../core/glob';
 import { HttpSender, proxyFromEnv } from '../core/http';
 import { startInbox, validateInboxStatus, type Inbox } from '../core/inbox';
+import { plainAnswer, withDefault } from '../core/inboxRules';
 import { validateSchemaOfText } from '../core/schemaValidation';
 import { redactText } from '../core/redact';
 import { compileResponseSchema } from '../core/responseSchema';
@@ -37,6 +38,8 @@ import {
 } from './session';
 import { REPORTERS, reportText, type ActionReport, type CaseFailure, type CaseResult, type ReporterName, type TestReport } from './testReport';
 import { DEFAULT_CONCURRENCY, USAGE } from './usage';
+import { CliContracts, contractCacheDir } from './contracts';
+import { readRulesOption } from './inbox';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -45,6 +48,9 @@ const OPTIONS = {
   inbox: { type: 'boolean' },
   'inbox-status': { type: 'string' },
   'inbox-body': { type: 'string' },
+  rules: { type: 'string' },
+  'fetch-contracts': { type: 'boolean' },
+  'contract-cache': { type: 'string' },
   concurrency: { type: 'string' },
   rate: { type: 'string' },
   timeout: { type: 'string' },
@@ -87,8 +93,8 @@ export async function runTest(args: string[], io: CliIo): Promise<number> {
   if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on must be error or warning, not "${escapeForTerminal(failOn)}"`, true);
   const reporters = parseReporters(values.reporter ?? []);
   const inboxStatus = integerOption(values['inbox-status'], '--inbox-status', 200, 599);
-  if ((inboxStatus !== undefined || values['inbox-body'] !== undefined) && !values.inbox)
-    throw new UsageError('--inbox-status and --inbox-body need --inbox', true);
+  if ((inboxStatus !== undefined || values['inbox-body'] !== undefined || values.rules !== undefined) && !values.inbox)
+    throw new UsageError('--inbox-status, --inbox-body and --rules need --inbox', true);
   if (inboxStatus !== undefined && validateInboxStatus(inboxStatus) !== undefined) throw new UsageError(validateInboxStatus(inboxStatus)!);
   if (values.map !== undefined && values.data === undefined) throw new UsageError('--map needs --data', true);
   if (values.sample !== undefined && values.data !== undefined)
@@ -102,7 +108,15 @@ export async function runTest(args: string[], io: CliIo): Promise<number> {
   const session = await openSession(values, io);
   const mapping = values.map !== undefined ? await readMapping(values.map, io) : undefined;
   const dataPath = values.data !== undefined ? await checkedDataPath(values.data, io) : undefined;
-  const actions = await loadActions(patterns, session, failOn, io);
+  let rules = values.rules !== undefined ? await readRulesOption(values.rules, io) : undefined;
+  if (values.rules !== undefined && !rules) {
+    io.err(`webhook-studio: ${escapeForTerminal(values.rules)} has errors: nothing was sent\n`);
+    return EXIT.usage;
+  }
+  if (rules && (inboxStatus !== undefined || values['inbox-body'] !== undefined))
+    rules = withDefault(rules, plainAnswer(inboxStatus ?? rules.default?.status ?? 200, values['inbox-body'] ?? '{"ok":true}', 'application/json'));
+  const contracts = new CliContracts(contractCacheDir(values['contract-cache'], io.env, io.cwd), values['fetch-contracts'] === true);
+  const actions = await loadActions(patterns, session, failOn, contracts, io);
   const c = colorsFor(io.stdoutIsTTY, io.env);
   const toStdout = reporters.some((r) => r.path === undefined);
   // With a report on stdout the human lines go to stderr, so the report stays parseable.
@@ -128,6 +142,7 @@ export async function runTest(args: string[], io: CliIo): Promise<number> {
       inbox = await startInbox({
         ...(inboxStatus !== undefined ? { status: inboxStatus } : {}),
         ...(values['inbox-body'] !== undefined ? { body: values['inbox-body'] } : {}),
+        ...(rules ? { rules } : {}),
       });
     http = new HttpSender({ proxy: proxyFromEnv(io.env), alwaysAllowedOrigins: inbox ? [inbox.url] : [] });
     const transport = http;
@@ -266,7 +281,13 @@ async function checkedDataPath(file: string, io: CliIo): Promise<string> {
 }
 
 /** Reads, checks and lints every matched action; an unreadable one or none at all is a usage error. */
-async function loadActions(patterns: readonly string[], session: Session, failOn: 'error' | 'warning', io: CliIo): Promise<ActionRun[]> {
+async function loadActions(
+  patterns: readonly string[],
+  session: Session,
+  failOn: 'error' | 'warning',
+  contracts: CliContracts,
+  io: CliIo,
+): Promise<ActionRun[]> {
   const files = new Set<string>();
   for (const pattern of patterns) {
     const found = await searchFiles([pattern], io.cwd);
@@ -282,7 +303,10 @@ async function loadActions(patterns: readonly string[], session: Session, failOn
     const doc = parseActionDocument(read.text);
     const oauth = cliTokens(doc, session.secrets, io.env, io.seen);
     const schema = doc.syntax.some((d) => d.severity === 'error') ? [] : validateSchemaOfText('action', doc.text, () => doc.root);
-    const { diagnostics } = analyse(doc, session, renderOptions(session, oauth.source), schema);
+    const options = renderOptions(session, oauth.source);
+    // The receiver's OpenAPI operation, checked as validate checks it: against every sample of the workspace.
+    const contract = await contracts.diagnostics(doc, path, session.samples, options);
+    const { diagnostics } = analyse(doc, session, options, [...schema, ...contract]);
     const shown = diagnosticsJson(doc.text, diagnostics).filter((d) => d.severity !== 'info');
     const counted = shown.filter((d) => d.severity === 'error' || failOn === 'warning');
     actions.push({

@@ -147,12 +147,16 @@ Samples:
 Sending:
   --inbox                send to a local inbox instead of the receivers (only the origin changes)
   --inbox-status CODE    status of the inbox's answers (200–599); default 200
-  --inbox-body TEXT      body of the inbox's answers; default {"ok":true}
+  --inbox-body TEXT      body of the inbox's answers; default {"ok":true,"id":"{{request.id}}"}
+  --rules F              with --inbox: answer by the rules of F (a *.inbox.json file, see
+                         inbox --help); --inbox-status and --inbox-body replace its default
   --concurrency N        sends at once (1–256); default ${DEFAULT_CONCURRENCY}
   --rate N               at most N sends started per second; default: no limit
   --timeout MS           deadline of each send in milliseconds; default 30000
   --bail                 start no more sends after the first failure (those under way finish)
   --fail-on error|warning  warning: lint warnings fail an action too; default error
+  --fetch-contracts      fetch the OpenAPI documents actions name by URL (see validate --help);
+  --contract-cache DIR   a "contract" is checked as validate checks it, against every sample
 
 Reports (written whether tests pass or fail; they never change the exit code):
   --reporter NAME[:PATH] junit, json, tap or github; repeatable. Without PATH the report goes to

@@ -55,6 +55,15 @@ describe('webhook-studio validate with contracts', () => {
     assert.ok(!r.stdout.includes('tok_123456'));
   });
 
+  test('test reports the same violation as a failed lint test, and sends nothing for it to pass', async () => {
+    const dir = workspace({ 'lead.webhook.json': LEAD });
+    dirs.push(dir);
+    const r = await runCli(['test', '--inbox', '--secret', 'CRM_TOKEN=tok_123456'], { cwd: dir });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /lead\.webhook\.json:\d+:\d+ error contract-violation for sample "Omar", \{\{contact\.phone\}\} gives "\+1 555"/);
+    assert.ok(!r.stdout.includes('tok_123456'));
+  });
+
   test('the JSON output carries the same diagnostics; a fitting action exits 0', async () => {
     const fits = { ...LEAD, body: { email: '{{contact.email}}', first_name: '{{contact.first_name}}' } };
     const dir = workspace({ 'lead.webhook.json': fits });

@@ -64,6 +64,36 @@ describe('webhook-studio test', () => {
       assert.match(r.stdout, /2 tests: 2 passed, 0 failed, 0 without a response/);
     });
 
+    test('--inbox --rules answers by a rules file: the receiver echoes each email back, so every sample passes', BOUND, async () => {
+      const rules = join(dir, 'echo.inbox.json');
+      writeFileSync(
+        rules,
+        JSON.stringify({
+          rules: [
+            {
+              name: 'lead',
+              match: { method: 'POST', path: '/leads/*' },
+              respond: { status: 201, body: { id: 'L-{{request.id}}', email: '{{request.body.email}}' } },
+            },
+          ],
+          default: { status: 404 },
+        }),
+      );
+      const r = await run(['--inbox', '--rules', rules]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /3 tests: 3 passed, 0 failed/);
+      // Without the rule's match the default answers 404: the status check fails.
+      writeFileSync(rules, JSON.stringify({ rules: [], default: { status: 404 } }));
+      const missed = await run(['--inbox', '--rules', rules]);
+      assert.equal(missed.code, 1, missed.stdout + missed.stderr);
+      assert.match(missed.stdout, /status: expected 201, got 404/);
+      writeFileSync(rules, '{"rules": [{"respond": {"status": 99}}]}');
+      const broken = await run(['--inbox', '--rules', rules]);
+      assert.equal(broken.code, 2, broken.stdout + broken.stderr);
+      assert.match(broken.stderr, /echo\.inbox\.json:1:\d+ error/);
+      rmSync(rules);
+    });
+
     test('1 when a check fails for one sample, naming the check, the values and the expect line', BOUND, async () => {
       const r = await run([]);
       assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -119,7 +149,7 @@ describe('webhook-studio test', () => {
       ['two reporters on stdout', ['--reporter', 'junit', '--reporter', 'tap'], /only one --reporter can write to stdout/],
       ['a missing --data file', ['--data', 'nope.csv'], /--data nope\.csv: no such file/],
       ['a glob that matches nothing', ['*.nothing.json'], /no files match \*\.nothing\.json/],
-      ['--inbox-status without --inbox', ['--inbox-status', '201'], /--inbox-status and --inbox-body need --inbox/],
+      ['--inbox-status without --inbox', ['--inbox-status', '201'], /--inbox-status, --inbox-body and --rules need --inbox/],
       ['a bad --fail-on', ['--fail-on', 'info'], /--fail-on must be error or warning/],
       ['a bad --concurrency', ['--concurrency', '0'], /--concurrency must be a whole number from 1 to 256/],
       ['a bad --rate', ['--rate', 'fast'], /--rate must be a number of sends per second/],
