@@ -11,8 +11,8 @@ import type { Node } from 'jsonc-parser';
 import { globMatcher, globProblem } from './glob';
 import { parseJsonc } from './jsonc';
 import { lookupPath, valueToText } from './sample';
-import { validateSchema } from './schemaValidation';
-import * as generated from './schemaValidators.generated';
+// The inbox schema's validator alone: the others stay out of the editor's bundle.
+import * as generated from './inboxSchemaValidator.generated';
 import { tokenize, type PathSegment } from './template';
 import { LineIndex } from './text';
 import type { Diagnostic, JsonObject, JsonValue, OffsetRange } from './types';
@@ -189,8 +189,6 @@ export function parseRulesText(text: string): RulesFileResult {
   };
   const { root, diagnostics } = parseJsonc(text);
   if (diagnostics.length > 0 || !root) return { spec: undefined, rules: undefined, problems: diagnostics.map(located) };
-  const schema = validateSchema('inbox', root);
-  if (schema.length > 0) return { spec: undefined, rules: undefined, problems: schema.map(located) };
   const spec = getNodeValue(root) as InboxRulesSpec;
   const result = compileRules(spec);
   const problems = (result.ok ? result.warnings : result.problems).map((p) => located(toDiagnostic(p, root)));
@@ -206,15 +204,20 @@ function toDiagnostic(problem: RulesProblem, root: Node): Diagnostic {
 }
 
 function schemaProblems(spec: unknown): RulesProblem[] {
-  const validate = generated.inbox as unknown as ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] };
+  type AjvError = { instancePath: string; keyword?: string; message?: string; params?: { additionalProperty?: string } };
+  const validate = generated.inbox as unknown as ((data: unknown) => boolean) & { errors?: AjvError[] };
   if (validate(spec)) return [];
   return (validate.errors ?? []).slice(0, 20).map((e) => {
-    const path = e.instancePath
+    const path: (string | number)[] = e.instancePath
       .split('/')
       .slice(1)
       .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    return { severity: 'error' as const, message: `${path.length ? path.join('.') : 'the rules'} ${e.message ?? 'is invalid'}`, path };
+    const where = path.length ? path.join('.') : 'the rules';
+    const extra = e.keyword === 'additionalProperties' ? e.params?.additionalProperty : undefined;
+    // An unknown property is named, and the problem sits on it.
+    if (extra !== undefined) return { severity: 'error' as const, message: `${where}: unknown property "${extra}"`, path: [...path, extra] };
+    return { severity: 'error' as const, message: `${where} ${e.message ?? 'is invalid'}`, path };
   });
 }
 
