@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parseActionDocument } from '../core/document';
 import { render } from '../core/render';
 import { replayPlan } from '../core/replay';
-import { sendAction, type SendActionResult, type SendRefusal, type TokenProvider } from '../core/sendAction';
+import { sendAction, type InboxTarget, type SendActionInput, type SendActionResult, type SendRefusal, type TokenProvider } from '../core/sendAction';
 import { forwarder } from '../core/inboxForward';
 import type { Capture, ExecutionRecord, ForwardOutcome, JsonValue, OutcomeClass, PlainRequest, Sample, SendResult } from '../core/types';
 import { runWorkflow, type WorkflowStepInput } from '../core/workflow';
@@ -154,21 +154,7 @@ export class SendService implements vscode.Disposable {
         doc: analysis.doc,
         sample,
         file: shown,
-        escaping: settings.escaping,
-        arraySeparator: settings.arraySeparator,
-        clock: clockOf(settings),
-        timeZone: settings.timeZone,
-        secrets: this.secrets.source(),
-        tokens,
-        transport: this.senderFor(settings, box?.url),
-        inbox: box,
-        timeoutMs: settings.timeoutMs,
-        signal: cancelled.signal,
-        maxResponseBytes: settings.maxResponseBytes,
-        followRedirects: settings.followRedirects,
-        log: this.records,
-        knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
-        compileSchema: (schema) => loadSendStack().compileResponseSchema(schema),
+        ...this.pipelineInputs(settings, tokens, box, cancelled.signal),
         ...(request.progress !== false
           ? {
               around: (masked: PlainRequest, exchange: (signal?: AbortSignal) => Promise<SendResult>) =>
@@ -205,17 +191,7 @@ export class SendService implements vscode.Disposable {
       const plan = again.ok ? again.plan : planned.plan;
       return sendAction({
         ...plan,
-        escaping: settings.escaping,
-        arraySeparator: settings.arraySeparator,
-        secrets: this.secrets.source(),
-        tokens,
-        transport: this.senderFor(settings, box?.url),
-        inbox: box,
-        timeoutMs: settings.timeoutMs,
-        maxResponseBytes: settings.maxResponseBytes,
-        followRedirects: settings.followRedirects,
-        log: this.records,
-        knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
+        ...this.pipelineInputs(settings, tokens, box),
         around: (masked, exchange) => this.withProgress(source, `replay of ${record.file}`, masked, settings, exchange),
       });
     };
@@ -301,20 +277,7 @@ export class SendService implements vscode.Disposable {
         steps,
         sample,
         send: {
-          escaping: settings.escaping,
-          arraySeparator: settings.arraySeparator,
-          clock: clockOf(settings),
-          timeZone: settings.timeZone,
-          secrets: this.secrets.source(),
-          tokens,
-          transport: this.senderFor(settings, box?.url),
-          inbox: box,
-          timeoutMs: settings.timeoutMs,
-          signal: cancelled.signal,
-          maxResponseBytes: settings.maxResponseBytes,
-          followRedirects: settings.followRedirects,
-          log: this.records,
-          knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
+          ...this.pipelineInputs(settings, tokens, box, cancelled.signal),
           around: (masked, exchange) => this.withProgress(workflow.uri, workflow.name, masked, settings, exchange),
         },
         onStep: (result) => {
@@ -347,6 +310,27 @@ export class SendService implements vscode.Disposable {
     } finally {
       onCancel?.dispose();
     }
+  }
+
+  /** What every send of the editor gives the pipeline: the settings, the secrets, the transport, the log. */
+  private pipelineInputs(settings: StudioSettings, tokens: TokenProvider, box: InboxTarget | undefined, signal?: AbortSignal) {
+    return {
+      escaping: settings.escaping,
+      arraySeparator: settings.arraySeparator,
+      clock: clockOf(settings),
+      timeZone: settings.timeZone,
+      secrets: this.secrets.source(),
+      tokens,
+      transport: this.senderFor(settings, box?.url),
+      inbox: box,
+      timeoutMs: settings.timeoutMs,
+      ...(signal ? { signal } : {}),
+      maxResponseBytes: settings.maxResponseBytes,
+      followRedirects: settings.followRedirects,
+      log: this.records,
+      knownSecrets: () => [...this.secrets.knownValues(), ...this.oauth.knownValues()],
+      compileSchema: (schema: unknown) => loadSendStack().compileResponseSchema(schema),
+    } satisfies Partial<SendActionInput>;
   }
 
   private unsendable(shown: string, refusal: SendRefusal): Refusal {
