@@ -2,14 +2,14 @@
 import { writeFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatRecord, JsonLinesLog } from '../core/executionLog';
-import { HttpSender, proxyFromEnv } from '../core/http';
-import { captureToRawText, startInbox, type Inbox } from '../core/inbox';
+import { captureToRawText } from '../core/inbox';
 import { recipeConnections } from '../core/recipe';
 import { editableAction, pickRecord, replayPlan } from '../core/replay';
 import { sendAction } from '../core/sendAction';
 import { escapeForTerminal } from '../core/text';
 import { integerOption, parseCommandArgs } from './args';
 import { colorsFor, printable, withSpinner, type CliIo } from './io';
+import { withTransport } from './transport';
 import { captureJson, colourOutcome, hostOf, refusalText } from './send';
 import { exitCodeOfRecord } from './exitCodes';
 import { cliTokensFor, openSecrets, shownPath, UsageError } from './session';
@@ -84,13 +84,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const oauth = cliTokensFor(recipeConnections(record.replay), secrets, io.env, io.seen);
-  let inbox: Inbox | undefined;
-  let http: HttpSender | undefined;
-  const cancel = new AbortController();
-  void io.interrupted().then(() => cancel.abort());
-  try {
-    if (values.inbox) inbox = await startInbox();
-    http = new HttpSender({ proxy: proxyFromEnv(io.env), alwaysAllowedOrigins: inbox ? [inbox.url] : [] });
+  return withTransport(io, values.inbox === true, async (t) => {
     const result = await sendAction({
       replay: planned.plan.replay,
       sample: planned.plan.sample,
@@ -99,10 +93,10 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       arraySeparator: ', ',
       secrets,
       tokens: oauth.tokens,
-      transport: http,
-      inbox,
+      transport: t.http,
+      inbox: t.inbox,
       timeoutMs,
-      signal: cancel.signal,
+      signal: t.signal,
       log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
       knownSecrets: () => io.seen,
       around: (masked, exchange) => withSpinner(io, `replaying to ${hostOf(masked.url)}…`, exchange()),
@@ -129,10 +123,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       }
     }
     return exitCodeOfRecord(sent);
-  } finally {
-    await http?.close();
-    await inbox?.close();
-  }
+  });
 }
 
 /** The origin `--to` names; a path, query or fragment is refused (the recorded ones are kept). */

@@ -2,8 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { parseActionDocument } from '../core/document';
 import { formatRecord, JsonLinesLog } from '../core/executionLog';
-import { HttpSender, proxyFromEnv } from '../core/http';
-import { captureToRawText, startInbox, type Inbox } from '../core/inbox';
+import { captureToRawText } from '../core/inbox';
 import { lint } from '../core/lint';
 import { readTextFile } from '../core/workspace';
 import { runWorkflow, type WorkflowStepInput, type WorkflowStepResult } from '../core/workflow';
@@ -11,6 +10,7 @@ import { validateWorkflow } from '../core/workflowSchema';
 import { savesResponse, TRIGGER_NAMESPACES, type WorkflowPosition } from '../core/workflowModel';
 import { integerOption, parseCommandArgs } from './args';
 import { colorsFor, printable, withSpinner, type CliIo } from './io';
+import { withTransport } from './transport';
 import { USAGE } from './usage';
 import { cliTokens, COMMON_OPTIONS, diagnosticLine, diagnosticsJson, openSession, renderOptions, shownPath, UsageError } from './session';
 
@@ -59,18 +59,12 @@ export async function runRun(args: string[], io: CliIo): Promise<number> {
     ...(workflow.trigger !== undefined ? { trigger: workflow.trigger, triggerNamespaces: TRIGGER_NAMESPACES[workflow.trigger] ?? [] } : {}),
   });
 
-  let inbox: Inbox | undefined;
-  let http: HttpSender | undefined;
-  const cancel = new AbortController();
-  void io.interrupted().then(() => cancel.abort());
   const out = colorsFor(io.stdoutIsTTY, io.env);
   const printed: unknown[] = [];
-  try {
-    if (values.inbox) inbox = await startInbox();
-    http = new HttpSender({ proxy: proxyFromEnv(io.env), alwaysAllowedOrigins: inbox ? [inbox.url] : [] });
+  return withTransport(io, values.inbox === true, async (t) => {
     if (!values.json)
       io.out(
-        `Workflow "${printable(name)}", sample "${printable(session.selected.name)}": ${steps.length} step(s)${inbox ? ` to the local inbox ${inbox.url}` : ''}\n`,
+        `Workflow "${printable(name)}", sample "${printable(session.selected.name)}": ${steps.length} step(s)${t.inbox ? ` to the local inbox ${t.inbox.url}` : ''}\n`,
       );
     const result = await runWorkflow({
       name,
@@ -83,10 +77,10 @@ export async function runRun(args: string[], io: CliIo): Promise<number> {
         timeZone: session.timeZone,
         secrets: session.secrets,
         tokens: cliTokens(steps[0]!.doc ?? parseActionDocument('{}'), session.secrets, io.env, io.seen).tokens,
-        transport: http,
-        inbox,
+        transport: t.http,
+        inbox: t.inbox,
         timeoutMs,
-        signal: cancel.signal,
+        signal: t.signal,
         log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
         knownSecrets: () => io.seen,
         around: (masked, exchange) => withSpinner(io, `sending to ${hostOf(masked.url)}…`, exchange()),
@@ -113,10 +107,7 @@ export async function runRun(args: string[], io: CliIo): Promise<number> {
     if (values.json) io.out(`${JSON.stringify({ workflow: name, sample: session.selected.name, ok: result.ok, steps: printed })}\n`);
     else io.out(`\n${failed === 0 ? out.green(`${steps.length} step(s) accepted`) : out.red(`${failed} of ${steps.length} step(s) failed`)}\n`);
     return result.ok ? 0 : 1;
-  } finally {
-    await http?.close();
-    await inbox?.close();
-  }
+  });
 }
 
 function stepText(step: WorkflowStepResult, count: number, c: ReturnType<typeof colorsFor>): string {

@@ -1,14 +1,14 @@
 /** `webhook-studio send <file>`: renders, sends, checks `expect`, prints the outcome; exit 0, 1 or 3 (see exitCodes.ts). */
 import { resolve } from 'node:path';
 import { formatRecord, JsonLinesLog } from '../core/executionLog';
-import { HttpSender, proxyFromEnv } from '../core/http';
-import { captureToRawText, startInbox, type Inbox } from '../core/inbox';
+import { captureToRawText } from '../core/inbox';
 import { compileResponseSchema } from '../core/responseSchema';
 import { sendAction, type SendRefusal } from '../core/sendAction';
 import type { Capture, ExecutionRecord } from '../core/types';
 import { integerOption, parseCommandArgs } from './args';
 import { exitCodeOfRecord } from './exitCodes';
 import { colorsFor, printable, withSpinner, type CliIo } from './io';
+import { withTransport } from './transport';
 import { USAGE } from './usage';
 import { analyse, cliTokens, COMMON_OPTIONS, diagnosticLine, diagnosticsJson, openSession, readAction, renderOptions, shownPath, UsageError } from './session';
 
@@ -34,13 +34,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
   const problems = diagnosticsJson(action.doc.text, analysed.diagnostics).filter((d) => d.severity !== 'info');
   for (const d of problems) io.err(`${diagnosticLine(action.shown, d, c)}\n`);
 
-  let inbox: Inbox | undefined;
-  let http: HttpSender | undefined;
-  const cancel = new AbortController();
-  void io.interrupted().then(() => cancel.abort());
-  try {
-    if (values.inbox) inbox = await startInbox();
-    http = new HttpSender({ proxy: proxyFromEnv(io.env), alwaysAllowedOrigins: inbox ? [inbox.url] : [] });
+  return withTransport(io, values.inbox === true, async (t) => {
     const result = await sendAction({
       doc: action.doc,
       sample: session.selected,
@@ -51,10 +45,10 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       timeZone: session.timeZone,
       secrets: session.secrets,
       tokens: oauth.tokens,
-      transport: http,
-      inbox,
+      transport: t.http,
+      inbox: t.inbox,
       timeoutMs,
-      signal: cancel.signal,
+      signal: t.signal,
       log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
       knownSecrets: () => io.seen,
       compileSchema: compileResponseSchema,
@@ -73,10 +67,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       if (capture) io.out(`\nReceived by the local inbox:\n${printable(captureToRawText(capture))}\n`);
     }
     return exitCodeOfRecord(record);
-  } finally {
-    await http?.close();
-    await inbox?.close();
-  }
+  });
 }
 
 /** A refusal in the CLI's words: what is wrong and, for missing secrets, how to give them. */

@@ -196,7 +196,8 @@ Options:
 Sends a recorded request again, exactly as recorded (transport headers such as Host aside),
 with its secrets read again from --secret, the environment or --env-file: the log holds only
 masks. The log file is what send --log writes; the newest record unless --id is given.
-Exit 0 on a 2xx response, 1 on any other status, a refused request or a network error.
+Exit 0 on a 2xx response; 1 on any other status or a refused request; 2 for usage errors and an
+unreadable log; 3 on a network, TLS or timeout failure.
 
 Options:
   --id ID                the record to replay (its id, or the start of it)
