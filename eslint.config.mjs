@@ -28,7 +28,18 @@ const layer = (files, paths, patterns, rules = {}) => ({
 });
 
 export default defineConfig(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.vscode-test/', 'test-results/', 'test/fixtures/', 'src/core/schemaValidators.generated.ts', 'src/core/inboxSchemaValidator.generated.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'out/',
+      'node_modules/',
+      '.vscode-test/',
+      'test-results/',
+      'test/fixtures/',
+      'src/core/schemaValidators.generated.ts',
+      'src/core/inboxSchemaValidator.generated.ts',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
