@@ -73,6 +73,7 @@ export async function runRun(args: string[], io: CliIo): Promise<number> {
       send: {
         escaping: session.escaping,
         arraySeparator: session.arraySeparator,
+        unknownTag: session.unknownTag,
         clock: session.clock,
         timeZone: session.timeZone,
         secrets: session.secrets,

@@ -41,6 +41,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       file: shownPath(action.path, io.cwd),
       escaping: session.escaping,
       arraySeparator: session.arraySeparator,
+      unknownTag: session.unknownTag,
       clock: session.clock,
       timeZone: session.timeZone,
       secrets: session.secrets,

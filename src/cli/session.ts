@@ -14,7 +14,7 @@ import { EMPTY_FILE } from '../core/jsonc';
 import { escapeForTerminal, LineIndex } from '../core/text';
 import { BUILTIN_SAMPLE } from '../core/builtinSample';
 import { fixedClock, isTimeZone, parseIsoTime, SYSTEM_CLOCK, type Clock } from '../core/clock';
-import type { Diagnostic, EscapingMode, RenderOptions, RenderResult, Sample, SecretSource, TokenSource } from '../core/types';
+import type { Diagnostic, EscapingMode, RenderOptions, RenderResult, Sample, SecretSource, TokenSource, UnknownTagMode } from '../core/types';
 import { loadSamples, readTextFile, type SampleFileProblems } from '../core/workspace';
 import type { CliIo, Colors } from './io';
 import { UsageError } from './usageError';
@@ -30,6 +30,7 @@ export interface CommonValues {
   readonly 'array-separator'?: string;
   readonly now?: string;
   readonly 'time-zone'?: string;
+  readonly 'unknown-tag'?: string;
 }
 
 /** The parseArgs configuration of the common options. */
@@ -41,6 +42,7 @@ export const COMMON_OPTIONS = {
   'array-separator': { type: 'string' },
   now: { type: 'string' },
   'time-zone': { type: 'string' },
+  'unknown-tag': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -58,6 +60,8 @@ export interface Session {
   readonly clock: Clock;
   /** The zone of `right_now` when the sample's `location.timezone` is not set: `--time-zone`, else UTC. */
   readonly timeZone: string;
+  /** What a tag the platform does not know renders as: `--unknown-tag`, else empty. */
+  readonly unknownTag: UnknownTagMode;
 }
 
 /** The secret source of `--secret`, the environment and `--env-file`; every value read is added to `io.seen`. */
@@ -90,6 +94,9 @@ export async function openSession(
 ): Promise<Session> {
   const escaping = values.escaping ?? 'text';
   if (escaping !== 'json' && escaping !== 'text') throw new UsageError(`--escaping must be json or text, not "${escaping}"`, true);
+  const unknownTag = values['unknown-tag'] ?? 'empty';
+  if (unknownTag !== 'empty' && unknownTag !== 'marker')
+    throw new UsageError(`--unknown-tag must be empty or marker, not "${escapeForTerminal(unknownTag)}"`, true);
   const now = values.now !== undefined ? parseIsoTime(values.now) : undefined;
   if (values.now !== undefined && !now)
     throw new UsageError(`--now must be an ISO 8601 time with a zone such as 2026-12-01T15:07:05Z, not "${escapeForTerminal(values.now)}"`);
@@ -140,6 +147,7 @@ export async function openSession(
     seen: io.seen,
     clock: now ? fixedClock(now) : SYSTEM_CLOCK,
     timeZone,
+    unknownTag,
   };
 }
 
@@ -244,6 +252,7 @@ export function renderOptions(session: Session, tokens: TokenSource): RenderOpti
     tokens,
     clock: session.clock,
     timeZone: session.timeZone,
+    unknownTag: session.unknownTag,
   };
 }
 

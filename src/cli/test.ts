@@ -162,6 +162,7 @@ export async function runTest(args: string[], io: CliIo): Promise<number> {
         file: action.report.file,
         escaping: session.escaping,
         arraySeparator: session.arraySeparator,
+        unknownTag: session.unknownTag,
         secrets: session.secrets,
         tokens: action.tokens,
         transport,

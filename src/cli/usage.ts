@@ -17,6 +17,10 @@ const COMMON = `Common options (validate, render, send, run, test):
                          (reproducible renders); default: the current time
   --time-zone Z          IANA zone of {{right_now.*}} when the sample has no location.timezone;
                          default UTC
+  --unknown-tag empty|marker
+                         what a tag that is neither a platform field nor in the sample renders
+                         as: empty (default) or marker, ##{}## (one report says the platform
+                         sends that; its behaviour is not documented)
   -h, --help             this help`;
 
 const OAUTH = `OAuth 2.0 (auth type "oauth2", connection NAME; NAME upper-cased, other characters as "_"):

@@ -8,7 +8,7 @@ import { readExpect } from './expect';
 import { isPrivateHost } from './http/privateNetwork';
 import { catalogueChildren, catalogueField, catalogueNamespace, catalogueNamespaceNames, inCatalogue } from './catalogue';
 import { isRightNowField } from './clock';
-import { render } from './render';
+import { render, UNKNOWN_TAG_MARKER } from './render';
 import { hasSecretShape, urlSecrets } from './secretShapes';
 import { lookupPath, namespacesOf, SECRETS_NAMESPACE, valueToText, type Lookup } from './sample';
 import { formatPath, type VariableToken } from './template';
@@ -234,7 +234,7 @@ function checkAbsent(ts: TemplatedString, token: VariableToken, range: OffsetRan
   out.push({
     code: 'unknown-variable',
     severity: 'warning',
-    message: `"${token.path}" is in no sample and not a platform field: probably a typo; it renders empty${suggestions.length ? `. Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'}`,
+    message: `"${token.path}" is in no sample and not a platform field: probably a typo; it renders ${ctx.options.unknownTag === 'marker' ? `as ${UNKNOWN_TAG_MARKER} (webhookStudio.render.unknownTag)` : 'empty'}${suggestions.length ? `. Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'}`,
     range,
     fixes: near.map((n) => replaceSegmentFix(ts, token, depth, n)),
   });

@@ -7,6 +7,7 @@ import { breakCause, findBodyBreak, lineColumn, shownValue, type BodySlot } from
 import { fileRange, type ActionDocument, type TemplatedString } from './document';
 import type { VariableToken } from './template';
 import { lookupPath, SECRETS_NAMESPACE, valueToText } from './sample';
+import { inCatalogue } from './catalogue';
 import { isRightNowField, rightNow, SYSTEM_CLOCK } from './clock';
 import type {
   Diagnostic,
@@ -225,9 +226,15 @@ function resolveVariable(token: VariableToken, range: OffsetRange, state: Render
     // Bounded: files that repeat paths repeat a few; a file of distinct paths gains nothing from keeping them all.
     if (state.texts.size < MEMO_SIZE) state.texts.set(token.path, text);
   }
-  if (text === undefined) state.unresolved.push({ path: token.path, range });
+  if (text === undefined) {
+    state.unresolved.push({ path: token.path, range });
+    if (state.options.unknownTag === 'marker' && !inCatalogue(token.segments)) text = UNKNOWN_TAG_MARKER;
+  }
   return { text: text ?? '', source: { kind: 'variable', path: token.path, range } };
 }
+
+/** What `unknownTag: marker` renders for a tag neither the catalogue nor the sample has. */
+export const UNKNOWN_TAG_MARKER = '##{}##';
 
 /**
  * A `right_now` field the sample does not set, from the clock (docs/architecture.md, "Merge fields"), in the

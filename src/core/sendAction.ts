@@ -25,6 +25,7 @@ import type {
   CheckResult,
   Diagnostic,
   EscapingMode,
+  UnknownTagMode,
   ExecutionRecord,
   PlainRequest,
   RenderResult,
@@ -93,6 +94,8 @@ export interface SendActionInput {
   readonly file: string;
   readonly escaping: EscapingMode;
   readonly arraySeparator: string;
+  /** What a tag the platform does not know renders as; default `empty`. */
+  readonly unknownTag?: UnknownTagMode;
   readonly secrets: SecretSource;
   readonly tokens: TokenProvider;
   readonly transport: Transport;
@@ -175,6 +178,7 @@ export async function sendAction(input: SendActionInput): Promise<SendActionResu
           tokens: input.tokens,
           ...(input.clock ? { clock: input.clock } : {}),
           ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+          ...(input.unknownTag ? { unknownTag: input.unknownTag } : {}),
         });
 
   const rendered = renderWith();

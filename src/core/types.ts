@@ -222,7 +222,16 @@ export interface RenderOptions {
   readonly clock?: { now(): Date };
   /** The IANA time zone of `right_now` when the sample's `location.timezone` is not set; default UTC. */
   readonly timeZone?: string;
+  /** What a tag the platform does not know renders as (docs/architecture.md, "Rendering"); default `empty`. */
+  readonly unknownTag?: UnknownTagMode;
 }
+
+/**
+ * A tag neither the catalogue nor the sample has: `empty` renders the empty string (as the platform does for
+ * a field that is not set), `marker` renders `##{}##` (what one developer report says the platform sends for
+ * a tag it does not know). The platform's behaviour is not documented, so it is a setting.
+ */
+export type UnknownTagMode = 'empty' | 'marker';
 
 /** A minimal logger port; adapters pass theirs (output channel, stderr). */
 export interface Logger {

@@ -84,6 +84,7 @@ export class Analyzer {
       tokens: this.tokens,
       clock: clockOf(settings),
       timeZone: settings.timeZone,
+      unknownTag: settings.unknownTag,
     };
   }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { fixedClock, isTimeZone, parseIsoTime, SYSTEM_CLOCK, type Clock } from '../core/clock';
 import { proxyUrl, type ProxyConfig } from '../core/http/proxy';
 import { DEFAULT_BODY } from '../core/inbox';
-import type { EscapingMode } from '../core/types';
+import type { EscapingMode, UnknownTagMode } from '../core/types';
 
 /** What to do with requests to loopback and private addresses (`webhookStudio.network.privateAddresses`). */
 export type PrivateAddressSetting = 'warn' | 'block' | 'allow';
@@ -20,6 +20,7 @@ export interface StudioSettings {
   readonly samplesGlob: string;
   readonly arraySeparator: string;
   readonly escaping: EscapingMode;
+  readonly unknownTag: UnknownTagMode;
   readonly timeoutMs: number;
   readonly followRedirects: boolean;
   readonly maxResponseBytes: number;
@@ -89,6 +90,7 @@ export function readSettings(scope?: vscode.Uri): StudioSettings {
     samplesGlob: c.get<string>('samples.glob') || '**/*.sample.json',
     arraySeparator: c.get<string>('render.arraySeparator', ', '),
     escaping: oneOf(c.get('render.escaping'), ['json', 'text'] as const, 'text'),
+    unknownTag: oneOf(c.get('render.unknownTag'), ['empty', 'marker'] as const, 'empty'),
     timeoutMs: positiveInt(c.get('http.timeoutMs'), 30_000),
     followRedirects: c.get<boolean>('http.followRedirects', false) === true,
     maxResponseBytes: positiveInt(c.get('http.maxResponseBytes'), 5 * 1024 * 1024),

@@ -317,6 +317,7 @@ export class SendService implements vscode.Disposable {
     return {
       escaping: settings.escaping,
       arraySeparator: settings.arraySeparator,
+      unknownTag: settings.unknownTag,
       clock: clockOf(settings),
       timeZone: settings.timeZone,
       secrets: this.secrets.source(),

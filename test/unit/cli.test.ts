@@ -189,6 +189,26 @@ describe('webhook-studio validate', () => {
 });
 
 describe('webhook-studio render', () => {
+  test('--unknown-tag marker renders ##{}## for a tag neither the catalogue nor the sample has; another value is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webhook-studio-unknown-tag-'));
+    try {
+      writeFileSync(
+        join(dir, 'a.webhook.json'),
+        JSON.stringify({ name: 'A', method: 'POST', url: 'https://api.example.com/a', body: { n: '{{contact.first_name}}', t: '{{contact.frist}}' } }),
+      );
+      writeFileSync(join(dir, 'jane.sample.json'), JSON.stringify({ name: 'Jane', contact: { first_name: 'Jane' } }));
+      const plain = await runCli(['render', 'a.webhook.json', '--format', 'json'], { cwd: dir });
+      assert.equal((JSON.parse(plain.stdout) as { body: string }).body, '{"n":"Jane","t":""}');
+      const marked = await runCli(['render', 'a.webhook.json', '--format', 'json', '--unknown-tag', 'marker'], { cwd: dir });
+      assert.equal((JSON.parse(marked.stdout) as { body: string }).body, '{"n":"Jane","t":"##{}##"}');
+      const bad = await runCli(['render', 'a.webhook.json', '--unknown-tag', 'hash'], { cwd: dir });
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--unknown-tag must be empty or marker, not "hash"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   const renderDir = join(FIXTURES, 'render');
 
   test('--format json prints exactly the documented object, secrets masked', async () => {

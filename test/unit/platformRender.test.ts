@@ -345,3 +345,30 @@ describe('bare templates are found only outside strings and comments', () => {
     assert.ok(doc.syntax.every((d) => d.code === 'invalid-json'));
   });
 });
+
+describe('unknown tags: a setting, since the platform does not document them', () => {
+  const data: JsonObject = { contact: { first_name: 'Jane' } };
+
+  test('empty by default; marker renders ##{}## for a tag neither the catalogue nor the sample has, and nothing else', () => {
+    const body = { known: '{{contact.first_name}}', absent: '{{contact.email}}', typo: '{{contact.frist_name}}' };
+    assert.equal(renderAction({ body }, data, TEXT).request.body, '{"known":"Jane","absent":"","typo":""}');
+    const marked = renderAction({ body }, data, options({ escaping: 'text', unknownTag: 'marker' }));
+    // contact.email is a platform field the sample lacks: the platform sends an empty string for it.
+    assert.equal(marked.request.body, '{"known":"Jane","absent":"","typo":"##{}##"}');
+    assert.deepEqual(
+      marked.unresolved.map((u) => u.path),
+      ['contact.email', 'contact.frist_name'],
+    );
+  });
+
+  test('the marker in an unquoted slot breaks the body (body-not-json), and the typo warning says what it renders as', () => {
+    const text = actionText({ body: '{"score": {{contact.lead_scroe}}}' });
+    const r = lintText(text, [sample({ contact: { lead_score: 3 } }, 'S')], options({ escaping: 'text', unknownTag: 'marker' }));
+    assert.ok(
+      r.diagnostics.some((d) => d.code === 'body-not-json'),
+      JSON.stringify(r.diagnostics.map((d) => d.code)),
+    );
+    const typo = r.diagnostics.find((d) => d.code === 'unknown-variable');
+    assert.match(typo?.message ?? '', /renders as ##\{\}## \(webhookStudio\.render\.unknownTag\)/);
+  });
+});

@@ -20,6 +20,7 @@ export function options(
     arraySeparator: overrides.arraySeparator ?? ', ',
     secrets: overrides.secrets ?? { get: (n) => (Object.hasOwn(secrets, n) ? secrets[n] : undefined) },
     tokens: overrides.tokens ?? { token: (c) => (Object.hasOwn(tokens, c) ? tokens[c] : undefined) },
+    ...(overrides.unknownTag ? { unknownTag: overrides.unknownTag } : {}),
   };
 }
 
