@@ -12,7 +12,8 @@ import { leanSwaggerParser } from './leanSwaggerParser.mjs';
  * src/cli/lazy/bundleFiles.ts, which keeps V8's code cache of it. undici is one more file,
  * `dist/cli-undici.js` (only the parts the core uses, see src/core/http/undiciParts.ts), loaded the same way by the
  * commands that send (and by a token request, should `render` ever make one). The contract stack (the OpenAPI parser and
- * the schema validator) is `dist/cli-contract.js`, loaded the same way only for actions that have a `"contract"`.
+ * the schema validator) is `dist/cli-contract.js`, loaded the same way only for actions that have a `"contract"`; ajv's
+ * compiler of `expect.schema` is `dist/cli-response-schema.js`, loaded only for actions whose `expect` has a schema.
  * Its own module so tests can build the CLI into a folder of their own.
  * @param {import('esbuild').BuildOptions} options common options and the output folder
  * @returns {import('esbuild').BuildOptions}
@@ -32,6 +33,10 @@ export function cliBuild(options) {
       // The OpenAPI parser and the schema validator of contracts: loaded only for actions that name a contract.
       build.onResolve({ filter: /^\.\.\/core\/contract\/stack\.js$/ }, (args) =>
         args.kind === 'dynamic-import' ? { path: 'cli-contract.js', namespace: 'cli-file' } : undefined,
+      );
+      // ajv's compiler of `expect.schema`: loaded only for actions whose expect has a schema.
+      build.onResolve({ filter: /^\.\.\/core\/responseSchema\.js$/ }, (args) =>
+        args.kind === 'dynamic-import' ? { path: 'cli-response-schema.js', namespace: 'cli-file' } : undefined,
       );
       // Each of those imports becomes a load of that file through src/cli/lazy/bundleFiles.ts (V8's code cache).
       build.onLoad({ filter: /.*/, namespace: 'cli-file' }, (args) => ({
@@ -71,6 +76,7 @@ export function cliBuild(options) {
       ...Object.fromEntries(commands.map((c) => [`cli-${c}`, `src/cli/${c}.ts`])),
       'cli-undici': 'src/core/http/undiciParts.ts',
       'cli-contract': 'src/core/contract/stack.ts',
+      'cli-response-schema': 'src/core/responseSchema.ts',
     },
     bundle: true,
     // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ESM build bundles cleanly.

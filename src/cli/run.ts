@@ -12,7 +12,7 @@ import { integerOption, parseCommandArgs } from './args';
 import { colorsFor, printable, withSpinner, type CliIo } from './io';
 import { withTransport } from './transport';
 import { USAGE } from './usage';
-import { cliTokens, COMMON_OPTIONS, diagnosticLine, diagnosticsJson, openSession, renderOptions, shownPath, UsageError } from './session';
+import { cliTokens, COMMON_OPTIONS, diagnosticLine, diagnosticsJson, openSession, renderOptions, schemaCompilerFor, shownPath, UsageError } from './session';
 
 /** Runs `run`; resolves with the exit code: 0 when every step was accepted, 1 when one failed or the workflow has errors. */
 export async function runRun(args: string[], io: CliIo): Promise<number> {
@@ -61,6 +61,7 @@ export async function runRun(args: string[], io: CliIo): Promise<number> {
 
   const out = colorsFor(io.stdoutIsTTY, io.env);
   const printed: unknown[] = [];
+  const compileSchema = await schemaCompilerFor(steps.flatMap((s) => (s.doc ? [s.doc] : [])));
   return withTransport(io, values.inbox === true, async (t) => {
     if (!values.json)
       io.out(
@@ -84,6 +85,7 @@ export async function runRun(args: string[], io: CliIo): Promise<number> {
         signal: t.signal,
         log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
         knownSecrets: () => io.seen,
+        ...(compileSchema ? { compileSchema } : {}),
         around: (masked, exchange) => withSpinner(io, `sending to ${hostOf(masked.url)}…`, exchange()),
       },
       perStep: (doc, step) => {

@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { formatRecord, JsonLinesLog } from '../core/executionLog';
 import { captureToRawText } from '../core/inbox';
-import { compileResponseSchema } from '../core/responseSchema';
 import { sendAction, type SendRefusal } from '../core/sendAction';
 import type { Capture, ExecutionRecord } from '../core/types';
 import { integerOption, parseCommandArgs } from './args';
@@ -10,7 +9,19 @@ import { exitCodeOfRecord } from './exitCodes';
 import { colorsFor, printable, withSpinner, type CliIo } from './io';
 import { withTransport } from './transport';
 import { USAGE } from './usage';
-import { analyse, cliTokens, COMMON_OPTIONS, diagnosticLine, diagnosticsJson, openSession, readAction, renderOptions, shownPath, UsageError } from './session';
+import {
+  analyse,
+  cliTokens,
+  COMMON_OPTIONS,
+  diagnosticLine,
+  diagnosticsJson,
+  openSession,
+  readAction,
+  renderOptions,
+  schemaCompilerFor,
+  shownPath,
+  UsageError,
+} from './session';
 
 /** Runs `send`; resolves with the exit code. */
 export async function runSend(args: string[], io: CliIo): Promise<number> {
@@ -34,6 +45,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
   const problems = diagnosticsJson(action.doc.text, analysed.diagnostics).filter((d) => d.severity !== 'info');
   for (const d of problems) io.err(`${diagnosticLine(action.shown, d, c)}\n`);
 
+  const compileSchema = await schemaCompilerFor([action.doc]);
   return withTransport(io, values.inbox === true, async (t) => {
     const result = await sendAction({
       doc: action.doc,
@@ -52,7 +64,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
       signal: t.signal,
       log: values.log !== undefined ? new JsonLinesLog(resolve(io.cwd, values.log)) : undefined,
       knownSecrets: () => io.seen,
-      compileSchema: compileResponseSchema,
+      ...(compileSchema ? { compileSchema } : {}),
       around: (masked, exchange) => withSpinner(io, `sending to ${hostOf(masked.url)}…`, exchange()),
     });
     if (!result.sent) {

@@ -4,6 +4,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { parseActionDocument, type ActionDocument } from '../core/document';
+import { readExpect, type SchemaCompiler } from '../core/expect';
 import { lint } from '../core/lint';
 import { proxyFromEnv } from '../core/http/proxy';
 import { OAuthTokens, type OAuthConnection } from '../core/oauth';
@@ -325,4 +326,13 @@ export function diagnosticsJson(text: string, diagnostics: readonly Diagnostic[]
 export function diagnosticLine(file: string, d: DiagnosticJson, c: Colors): string {
   const severity = d.severity === 'error' ? c.red(d.severity) : d.severity === 'warning' ? c.yellow(d.severity) : c.blue(d.severity);
   return `${c.bold(`${file}:${d.line}:${d.column}`)} ${severity} ${c.dim(d.code)} ${d.message}`;
+}
+
+/**
+ * The compiler of `expect.schema` (ajv; `dist/cli-response-schema.js` in the bundle), loaded only when one of
+ * the actions has such a schema, so commands start without it.
+ */
+export async function schemaCompilerFor(docs: readonly ActionDocument[]): Promise<SchemaCompiler | undefined> {
+  const needed = docs.some((doc) => readExpect(doc)?.expectations.some((e) => e.kind === 'schema') === true);
+  return needed ? (await import('../core/responseSchema.js')).compileResponseSchema : undefined;
 }

@@ -15,7 +15,6 @@ import { startInbox, validateInboxStatus, type Inbox } from '../core/inbox';
 import { plainAnswer, withDefault } from '../core/inboxRules';
 import { validateSchemaOfText } from '../core/schemaValidation';
 import { redactText } from '../core/redact';
-import { compileResponseSchema } from '../core/responseSchema';
 import { sendAction, type SendActionResult } from '../core/sendAction';
 import { escapeForTerminal, LineIndex } from '../core/text';
 import type { ExecutionRecord, Sample } from '../core/types';
@@ -31,6 +30,7 @@ import {
   diagnosticsJson,
   openSession,
   renderOptions,
+  schemaCompilerFor,
   shownPath,
   UsageError,
   type DiagnosticJson,
@@ -117,6 +117,7 @@ export async function runTest(args: string[], io: CliIo): Promise<number> {
     rules = withDefault(rules, plainAnswer(inboxStatus ?? rules.default?.status ?? 200, values['inbox-body'] ?? '{"ok":true}', 'application/json'));
   const contracts = new CliContracts(contractCacheDir(values['contract-cache'], io.env, io.cwd), values['fetch-contracts'] === true);
   const actions = await loadActions(patterns, session, failOn, contracts, io);
+  const compileSchema = await schemaCompilerFor(actions.map((a) => a.doc));
   const c = colorsFor(io.stdoutIsTTY, io.env);
   const toStdout = reporters.some((r) => r.path === undefined);
   // With a report on stdout the human lines go to stderr, so the report stays parseable.
@@ -170,7 +171,7 @@ export async function runTest(args: string[], io: CliIo): Promise<number> {
         timeoutMs,
         signal: cancel.signal,
         knownSecrets: () => io.seen,
-        compileSchema: compileResponseSchema,
+        ...(compileSchema ? { compileSchema } : {}),
       });
       const outcome = caseOf(result, sample, action, performance.now() - t0);
       counts.tests++;

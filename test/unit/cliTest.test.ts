@@ -94,6 +94,23 @@ describe('webhook-studio test', () => {
       rmSync(rules);
     });
 
+    test('expect.schema is checked (its compiler loaded only for such an action): the inbox answer fits one schema and not another', BOUND, async () => {
+      const own = mkdtempSync(join(tmpdir(), 'webhook-studio-test-schema-'));
+      try {
+        const action = (schema: object) =>
+          JSON.stringify({ name: 'S', method: 'POST', url: 'https://api.example.com/s', body: { a: '1' }, expect: { status: 200, schema } });
+        writeFileSync(join(own, 'fits.webhook.json'), action({ type: 'object', required: ['id'], properties: { id: { type: 'string' } } }));
+        writeFileSync(join(own, 'misses.webhook.json'), action({ type: 'object', required: ['lead'] }));
+        const r = await runCli(['test', '--inbox'], { cwd: own });
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.match(r.stdout, /✗ misses\.webhook\.json/);
+        assert.doesNotMatch(r.stdout, /✗ fits\.webhook\.json/);
+        assert.match(r.stdout, /schema/);
+      } finally {
+        rmSync(own, { recursive: true, force: true });
+      }
+    });
+
     test('1 when a check fails for one sample, naming the check, the values and the expect line', BOUND, async () => {
       const r = await run([]);
       assert.equal(r.code, 1, r.stdout + r.stderr);
