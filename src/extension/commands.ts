@@ -25,6 +25,7 @@ import { SECRET_NAME, type SecretStore } from './secrets';
 import { isRefusal, UNTRUSTED_REASON, type Refusal, type SendOutcome, type SendService, type WorkflowRunOutcome, type WorkflowStepOutcome } from './send';
 import { isWorkflowUri, type WorkflowIndex } from './workflows';
 import { CREATE_EXAMPLE_COMMAND } from './walkthrough';
+import { refusal, targetOf } from './commandTarget';
 
 /** The services the commands act through. */
 export interface CommandServices {
@@ -46,22 +47,6 @@ export interface SelectedSample {
   readonly id: string;
   readonly name: string;
   readonly file?: string;
-}
-
-function refusal(reason: string, log: StudioLog): Refusal {
-  log.warn(reason);
-  void vscode.window.showWarningMessage(`Webhook Studio: ${reason}`);
-  return { refused: true, reason };
-}
-
-/** The webhook file a command acts on: its Uri argument, else the active editor's file. */
-function targetOf(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string' && arg.length > 0) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && isWebhookUri(active)) return active;
-  // Run from the walkthrough or a view, no text editor has focus: the webhook file in sight is meant.
-  return vscode.window.visibleTextEditors.map((e) => e.document.uri).find(isWebhookUri);
 }
 
 /** A file name in `folder` that does not exist yet: `base.ext`, then `base-2.ext`, … */

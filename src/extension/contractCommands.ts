@@ -9,6 +9,7 @@ import { fileExists, isWebhookUri } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { StudioLog } from './log';
 import type { Refusal } from './send';
+import { refusal, targetOf } from './commandTarget';
 
 /** One contract diagnostic as the all-samples command returns it. */
 export interface ContractFinding {
@@ -24,19 +25,6 @@ export interface ContractCommandServices {
   readonly contracts: ContractService;
   readonly diagnostics: DiagnosticsController;
   readonly log: StudioLog;
-}
-
-function refuse(reason: string, log: StudioLog): Refusal {
-  log.warn(reason);
-  void vscode.window.showWarningMessage(`Webhook Studio: ${reason}`);
-  return { refused: true, reason };
-}
-
-function targetOf(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string' && arg.length > 0) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
-  const active = vscode.window.activeTextEditor?.document.uri;
-  return active && isWebhookUri(active) ? active : undefined;
 }
 
 /** Registers *Fetch OpenAPI Contracts*, *Check Contract for All Samples* and *New Webhook from OpenAPI Operation…*. */
@@ -57,7 +45,7 @@ export function registerContractCommands(s: ContractCommandServices): vscode.Dis
   const handlers: Record<string, (...args: never[]) => Promise<unknown>> = {
     'webhookStudio.fetchContracts': guarded('fetchContracts', async (arg?: unknown) => {
       // A URL the workspace names is fetched only for a workspace the user trusts.
-      if (!vscode.workspace.isTrusted) return refuse('Trust this workspace to fetch the OpenAPI documents it names.', s.log);
+      if (!vscode.workspace.isTrusted) return refusal('Trust this workspace to fetch the OpenAPI documents it names.', s.log);
       const one = targetOf(arg);
       const docs = one ? [one] : vscode.workspace.textDocuments.map((d) => d.uri).filter(isWebhookUri);
       const locations: Array<{ action: vscode.Uri; location: string }> = [];
@@ -67,7 +55,7 @@ export function registerContractCommands(s: ContractCommandServices): vscode.Dis
         if (link?.openapi) locations.push({ action: uri, location: link.openapi.value });
       }
       if (!locations.some((l) => /^https?:\/\//i.test(l.location)))
-        return refuse('No open webhook file has a contract given by URL: local documents are read and watched without fetching.', s.log);
+        return refusal('No open webhook file has a contract given by URL: local documents are read and watched without fetching.', s.log);
       const results = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Webhook Studio: fetching OpenAPI contracts' },
         () => s.contracts.fetch(locations),
@@ -79,11 +67,11 @@ export function registerContractCommands(s: ContractCommandServices): vscode.Dis
     }),
     'webhookStudio.checkContractAllSamples': guarded('checkContractAllSamples', async (arg?: unknown): Promise<ContractFinding[] | Refusal> => {
       const uri = targetOf(arg);
-      if (!uri) return refuse('Open a *.webhook.json file first.', s.log);
+      if (!uri) return refusal('Open a *.webhook.json file first.', s.log);
       const document = await vscode.workspace.openTextDocument(uri);
       const first = await s.analyzer.analyze(uri, document.getText(), document.version);
       const link = readContractLink(first.doc);
-      if (!link?.openapi) return refuse('This action has no "contract": add { "openapi": "…", "operation": "…" } to check it.', s.log);
+      if (!link?.openapi) return refusal('This action has no "contract": add { "openapi": "…", "operation": "…" } to check it.', s.log);
       await s.contracts.documentFor(uri, first.doc);
       s.analyzer.checkAllSamples(uri, document.version);
       const a = await s.diagnostics.lintDocument(document);
@@ -100,7 +88,7 @@ export function registerContractCommands(s: ContractCommandServices): vscode.Dis
     'webhookStudio.newFromOpenApi': guarded('newFromOpenApi', async (arg?: unknown): Promise<vscode.Uri | Refusal> => {
       const given = typeof arg === 'object' && arg !== null ? (arg as { openapi?: unknown; operation?: unknown }) : {};
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      if (!folder) return refuse('Open a folder first: the new webhook file is written into it.', s.log);
+      if (!folder) return refusal('Open a folder first: the new webhook file is written into it.', s.log);
       let docUri: vscode.Uri | undefined =
         typeof given.openapi === 'string'
           ? isAbsolute(given.openapi)
@@ -118,7 +106,7 @@ export function registerContractCommands(s: ContractCommandServices): vscode.Dis
       }
       if (!docUri) return { refused: true, reason: 'cancelled' };
       const contract = await s.contracts.load(folder, docUri.fsPath);
-      if (!contract) return refuse(`${vscode.workspace.asRelativePath(docUri)} cannot be read as an OpenAPI document: see the Webhook Studio log.`, s.log);
+      if (!contract) return refusal(`${vscode.workspace.asRelativePath(docUri)} cannot be read as an OpenAPI document: see the Webhook Studio log.`, s.log);
       let operation = typeof given.operation === 'string' ? given.operation : undefined;
       if (operation === undefined) {
         const items = contract.operations
@@ -134,7 +122,7 @@ export function registerContractCommands(s: ContractCommandServices): vscode.Dis
       }
       const written = relative(folder.fsPath, docUri.fsPath).split('\\').join('/');
       const made = scaffoldAction(contract, operation, written);
-      if (!made.ok) return refuse(made.error, s.log);
+      if (!made.ok) return refusal(made.error, s.log);
       const base = operation.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'operation';
       let uri = vscode.Uri.joinPath(folder, `${base}.webhook.json`);
       for (let i = 2; await fileExists(uri); i++) uri = vscode.Uri.joinPath(folder, `${base}-${i}.webhook.json`);
