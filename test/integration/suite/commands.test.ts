@@ -296,6 +296,8 @@ describe('commands', () => {
 
   describe('renderRequest and samples', () => {
     it('renders the masked request, unresolved variables and diagnostics', async () => {
+      // The secret is set here, so the test does not depend on a suite that ran before it.
+      await vscode.commands.executeCommand('webhookStudio.setSecret', 'CRM_TOKEN', 'crm-render-secret-7');
       const view = await vscode.commands.executeCommand<RenderedView>('webhookStudio.renderRequest', fixtureUri('lead.webhook.json'));
       assert.equal(view.method, 'POST');
       assert.equal(view.url, 'https://api.example.com/v1/leads/c_81f2?source=hoop&tag=vip&tag=new');
