@@ -2,8 +2,20 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import { closeAllEditors, waitFor } from './helpers';
-import { hoverText, JANE, open, positionOf, removeGenerated, selectSample, studioApi, studioDiagnostics, waitForDiagnostics, writeGenerated } from './studio';
+import { closeAllEditors, fixtureUri, waitFor } from './helpers';
+import {
+  GENERATED,
+  hoverText,
+  JANE,
+  open,
+  positionOf,
+  removeGenerated,
+  selectSample,
+  studioApi,
+  studioDiagnostics,
+  waitForDiagnostics,
+  writeGenerated,
+} from './studio';
 
 /** The receiver's OpenAPI document, in two files joined by a $ref, written into the workspace by the tests. */
 function crmYaml(): string {
@@ -112,8 +124,12 @@ describe('the receiver’s OpenAPI contract in the editor', () => {
     const broken = await vscode.commands.executeCommand<{ diagnostics: Array<{ code: string }> }>('webhookStudio.renderRequest', uri);
     assert.equal(broken.diagnostics.filter((x) => x.code === 'contract-violation').length, 1, 'the same check the editor shows');
 
-    // The document is watched: allowing the stage makes the violation go away.
-    await writeGenerated('crm/lead.yaml', leadYaml(['new', 'qualified', 'won', 'Proposal']));
+    // The document is watched: allowing the stage in it, edited and saved in the editor, makes the violation go away.
+    const lead = await vscode.workspace.openTextDocument(fixtureUri(`${GENERATED}/crm/lead.yaml`));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(lead.uri, new vscode.Range(lead.positionAt(0), lead.positionAt(lead.getText().length)), leadYaml(['new', 'qualified', 'won', 'Proposal']));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await lead.save());
     await waitFor(() => (contractDiagnostics(uri).length === 0 ? true : undefined), 'the violation to go once the document allows the value', 15000);
   });
 
