@@ -121,8 +121,16 @@ describe('the receiver’s OpenAPI contract in the editor', () => {
       view.diagnostics.filter((x) => x.code === 'contract-violation'),
       [],
     );
-    const broken = await vscode.commands.executeCommand<{ diagnostics: Array<{ code: string }> }>('webhookStudio.renderRequest', uri);
-    assert.equal(broken.diagnostics.filter((x) => x.code === 'contract-violation').length, 1, 'the same check the editor shows');
+    // The document loads asynchronously (a late watcher event of the files written above drops it and it is read
+    // again): until it is loaded a render carries no check, so wait for it rather than catch it mid-read.
+    await waitFor(
+      async () => {
+        const broken = await vscode.commands.executeCommand<{ diagnostics: Array<{ code: string }> }>('webhookStudio.renderRequest', uri);
+        return broken.diagnostics.filter((x) => x.code === 'contract-violation').length === 1 ? true : undefined;
+      },
+      'the same check the editor shows, from the render command',
+      15000,
+    );
 
     // The document is watched: allowing the stage in it, edited and saved in the editor, makes the violation go away.
     const lead = await vscode.workspace.openTextDocument(fixtureUri(`${GENERATED}/crm/lead.yaml`));
